@@ -1,0 +1,32 @@
+/** Config slice for the sentiment model and the scoring/sink stages that batch around it. */
+import { z } from 'zod';
+
+export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export const modelConfigSchema = z
+  .object({
+    /** Directory with model.json, weights.bin, tokenizer.json and card.md. */
+    path: z.string().min(1).default('models/default'),
+    backend: z.enum(BACKENDS).default('auto'),
+    /** Scoring worker threads; 'auto' picks by measured benefit on this machine. */
+    workers: z.union([z.literal('auto'), z.int().min(1).max(64)]).default('auto'),
+  })
+  .strict()
+  .prefault({});
+
+const stageBatchSchema = (group: string, maxBatchSize: number, lingerMs: number) =>
+  z
+    .object({
+      group: z.string().min(1).default(group),
+      maxBatchSize: z.int().min(1).max(100_000).default(maxBatchSize),
+      lingerMs: z.int().min(0).max(60_000).default(lingerMs),
+    })
+    .strict()
+    .prefault({});
+
+export const scoringConfigSchema = stageBatchSchema('bellwether-scorer', 256, 50);
+export const sinkConfigSchema = stageBatchSchema('bellwether-sink', 5000, 250);
+
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+export type StageBatchConfig = z.infer<typeof scoringConfigSchema>;

@@ -1,0 +1,31 @@
+/** The alert contract: identity is rule + labels; numbers live in annotations (DESIGN.md §5). */
+import { z } from 'zod';
+
+export const ALERT_STATES = ['inactive', 'pending', 'firing', 'recovering', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const alertSchema = z.object({
+  rule: z.string().min(1),
+  /** Identity labels: topic kind and key plus the rule's static labels. Never values. */
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  state: z.enum(ALERT_STATES),
+  severity: z.enum(SEVERITIES),
+  /** When the condition was first seen true for this episode (ISO). */
+  activeAt: z.iso.datetime({ offset: true }).optional(),
+  firedAt: z.iso.datetime({ offset: true }).optional(),
+  resolvedAt: z.iso.datetime({ offset: true }).optional(),
+  /** Last evaluation time (ISO). */
+  evaluatedAt: z.iso.datetime({ offset: true }),
+  value: z.number().optional(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/** Stable fingerprint of an alert's identity: rule name and sorted label set. */
+export function alertFingerprint(rule: string, labels: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(labels).sort();
+  return `${rule}{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`;
+}

@@ -1,0 +1,46 @@
+/** The item contracts that cross every bus boundary (DESIGN.md §3), as zod schemas with their inferred types. */
+import { z } from 'zod';
+
+export const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
+export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
+
+export const TOPIC_KINDS = ['ticker', 'company', 'sector', 'source', 'keyword'] as const;
+export type TopicKind = (typeof TOPIC_KINDS)[number];
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const newsItemSchema = z.object({
+  id: z.string().min(1).max(512),
+  source: z.string().min(1).max(256),
+  url: z.string().max(4096).optional(),
+  title: z.string().min(1).max(4096),
+  summary: z.string().max(1_000_000).optional(),
+  publishedAt: isoInstant,
+  fetchedAt: isoInstant,
+  lang: z.string().max(16).optional(),
+});
+export type NewsItem = z.infer<typeof newsItemSchema>;
+
+export const topicMentionSchema = z.object({
+  kind: z.enum(TOPIC_KINDS),
+  key: z.string().min(1).max(256),
+  relevance: z.number().min(0).max(1).optional(),
+});
+export type TopicMention = z.infer<typeof topicMentionSchema>;
+
+export const sentimentProbsSchema = z.object({
+  negative: z.number().min(0).max(1),
+  neutral: z.number().min(0).max(1),
+  positive: z.number().min(0).max(1),
+});
+export type SentimentProbs = z.infer<typeof sentimentProbsSchema>;
+
+export const scoredItemSchema = newsItemSchema.extend({
+  modelVersion: z.string().min(1).max(128),
+  label: z.enum(SENTIMENT_LABELS),
+  probs: sentimentProbsSchema,
+  score: z.number().min(-1).max(1),
+  topics: z.array(topicMentionSchema),
+  scoredAt: isoInstant,
+});
+export type ScoredItem = z.infer<typeof scoredItemSchema>;
