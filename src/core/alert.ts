@@ -29,3 +29,17 @@ export function alertFingerprint(rule: string, labels: Readonly<Record<string, s
   const keys = Object.keys(labels).sort();
   return `${rule}{${keys.map((k) => `${k}=${JSON.stringify(labels[k])}`).join(',')}}`;
 }
+
+/** One state change of one alert instance, as recorded in the store's `alerts` table. */
+export const alertTransitionSchema = z.object({
+  at: z.iso.datetime({ offset: true }),
+  rule: z.string().min(1),
+  fingerprint: z.string().min(1),
+  labels: z.record(z.string(), z.string()),
+  annotations: z.record(z.string(), z.string()),
+  from: z.enum(ALERT_STATES),
+  to: z.enum(ALERT_STATES),
+  severity: z.enum(SEVERITIES),
+  value: z.number().optional(),
+});
+export type AlertTransition = z.infer<typeof alertTransitionSchema>;

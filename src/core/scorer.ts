@@ -1,0 +1,14 @@
+/** The Scorer port: what the scoring stage needs from the sentiment model, whatever backend runs it. */
+
+export interface SentimentScorer {
+  /** Identifies the weights; stored with every score so re-scored history stays distinguishable. */
+  readonly modelVersion: string;
+  /** The TensorFlow.js backend in use (tensorflow-gpu, tensorflow, wasm, cpu). */
+  readonly backend: string;
+  /**
+   * Scores a batch. Returns class probabilities row-major as [negative, neutral, positive] per text
+   * (length 3 × texts.length), in the order given.
+   */
+  scoreBatch(texts: readonly string[]): Promise<Float32Array>;
+  close(): Promise<void>;
+}
