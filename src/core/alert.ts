@@ -43,3 +43,12 @@ export const alertTransitionSchema = z.object({
   value: z.number().optional(),
 });
 export type AlertTransition = z.infer<typeof alertTransitionSchema>;
+
+/** Where alert state survives restarts (implemented by the store; in memory for tests). */
+export interface AlertStateStore {
+  /** The latest state of every instance that is not inactive/resolved-and-forgotten. */
+  loadAlertStates(): Promise<Alert[]>;
+  /** Replaces the persisted state of these instances (keyed by rule + labels). */
+  saveAlertStates(alerts: readonly Alert[]): Promise<void>;
+  appendAlertTransitions(transitions: readonly AlertTransition[]): Promise<void>;
+}
