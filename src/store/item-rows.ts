@@ -1,0 +1,130 @@
+/** Maps scored items to scored_items rows and back; the one place that knows the column layout. */
+import type { ScoredItem, SentimentLabel, TopicKind, TopicMention } from '../core/news.ts';
+
+/** DateTime is unsigned 32-bit seconds: instants outside it are clamped rather than rejected. */
+const MAX_DATETIME_S = 0xffff_ffff;
+
+export function clampSeconds(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0) return 0;
+  return Math.min(Math.floor(seconds), MAX_DATETIME_S);
+}
+
+function instantMs(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_DATETIME_S * 1000) : 0;
+}
+
+export interface ScoredItemRow {
+  id: string;
+  model_version: string;
+  source: string;
+  url: string;
+  title: string;
+  summary: string;
+  lang: string;
+  published_at: number;
+  published_ms: number;
+  fetched_ms: number;
+  scored_at: number;
+  scored_ms: number;
+  label: SentimentLabel;
+  p_negative: number;
+  p_neutral: number;
+  p_positive: number;
+  score: number;
+  topic_kinds: TopicKind[];
+  topic_keys: string[];
+  topic_relevance: number[];
+  has_url: number;
+  has_summary: number;
+  has_lang: number;
+}
+
+/**
+ * One mention per (kind, key), keeping the highest relevance: a topic named twice in one item must
+ * count once in the rollup.
+ */
+export function uniqueTopics(topics: readonly TopicMention[]): TopicMention[] {
+  const byKey = new Map<string, TopicMention>();
+  for (const topic of topics) {
+    const id = `${topic.kind}\u0000${topic.key}`;
+    const seen = byKey.get(id);
+    if (!seen || (topic.relevance ?? 1) > (seen.relevance ?? 1)) byKey.set(id, topic);
+  }
+  return [...byKey.values()];
+}
+
+export function toRow(item: ScoredItem): ScoredItemRow {
+  const topics = uniqueTopics(item.topics);
+  const publishedMs = instantMs(item.publishedAt);
+  const scoredMs = instantMs(item.scoredAt);
+  return {
+    id: item.id,
+    model_version: item.modelVersion,
+    source: item.source,
+    url: item.url ?? '',
+    title: item.title,
+    summary: item.summary ?? '',
+    lang: item.lang ?? '',
+    published_at: clampSeconds(publishedMs / 1000),
+    published_ms: publishedMs,
+    fetched_ms: instantMs(item.fetchedAt),
+    scored_at: clampSeconds(scoredMs / 1000),
+    scored_ms: scoredMs,
+    label: item.label,
+    p_negative: item.probs.negative,
+    p_neutral: item.probs.neutral,
+    p_positive: item.probs.positive,
+    score: item.score,
+    topic_kinds: topics.map((t) => t.kind),
+    topic_keys: topics.map((t) => t.key),
+    topic_relevance: topics.map((t) => t.relevance ?? 1),
+    has_url: item.url === undefined ? 0 : 1,
+    has_summary: item.summary === undefined ? 0 : 1,
+    has_lang: item.lang === undefined ? 0 : 1,
+  };
+}
+
+/** The columns fromRow reads, in the order queries select them. */
+export const ITEM_COLUMNS =
+  'id, model_version, source, url, title, summary, lang, published_ms, fetched_ms, scored_ms, label, ' +
+  'p_negative, p_neutral, p_positive, score, topic_kinds, topic_keys, topic_relevance, has_url, ' +
+  'has_summary, has_lang';
+
+/** A row as the engines return it: 64-bit integers may be strings, flags may be numbers or strings. */
+export type RawItemRow = {
+  [K in keyof ScoredItemRow]: ScoredItemRow[K] extends number ? number | string : ScoredItemRow[K];
+};
+
+function isoOf(ms: number | string): string {
+  return new Date(Number(ms)).toISOString();
+}
+
+export function fromRow(row: RawItemRow): ScoredItem {
+  const topics: TopicMention[] = row.topic_kinds.map((kind, i) => ({
+    kind,
+    key: row.topic_keys[i] ?? '',
+    relevance: Number(row.topic_relevance[i] ?? 1),
+  }));
+  const item: ScoredItem = {
+    id: row.id,
+    source: row.source,
+    title: row.title,
+    publishedAt: isoOf(row.published_ms),
+    fetchedAt: isoOf(row.fetched_ms),
+    modelVersion: row.model_version,
+    label: row.label,
+    probs: {
+      negative: Number(row.p_negative),
+      neutral: Number(row.p_neutral),
+      positive: Number(row.p_positive),
+    },
+    score: Number(row.score),
+    topics,
+    scoredAt: isoOf(row.scored_ms),
+  };
+  if (Number(row.has_url) === 1) item.url = row.url;
+  if (Number(row.has_summary) === 1) item.summary = row.summary;
+  if (Number(row.has_lang) === 1) item.lang = row.lang;
+  return item;
+}
