@@ -1,0 +1,151 @@
+// Runs the Bus contract on the memory adapter, plus what only it promises: bounded memory under backpressure.
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../core/logger.ts';
+import { runBusContract, sleep, waitUntil } from '../contract.ts';
+import { MemoryBus } from './memory-bus.ts';
+
+runBusContract(
+  'memory',
+  async () =>
+    new MemoryBus(
+      { partitions: 4, capacity: 1_000, backoff: { baseMs: 20, maxMs: 200 } },
+      silentLogger,
+    ),
+);
+
+describe('memory bus backpressure', () => {
+  it('keeps a stalled group bounded, blocks the publisher, then delivers everything once resumed', async () => {
+    const capacity = 50;
+    const bus = new MemoryBus({ partitions: 3, capacity }, silentLogger);
+    await bus.connect();
+    await bus.ensureTopics([{ name: 'bp', partitions: 3 }]);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const received: string[] = [];
+    const sub = await bus.subscribe(
+      { topic: 'bp', group: 'slow', maxBatchSize: 10, lingerMs: 0 },
+      async (batch) => {
+        await gate;
+        received.push(...batch.map((m) => m.value.toString()));
+      },
+    );
+
+    const total = 500;
+    let published = 0;
+    const publishing = (async () => {
+      for (let i = 0; i < total; i += 20) {
+        const chunk = Array.from({ length: Math.min(20, total - i) }, (_, j) => ({
+          key: `k${(i + j) % 7}`,
+          value: String(i + j),
+        }));
+        await bus.publish('bp', chunk);
+        published += chunk.length;
+      }
+    })();
+
+    await waitUntil(() => (bus.stats('bp')?.retained ?? 0) >= capacity, 5_000, 'the topic to fill');
+    const publishedWhenFull = published;
+    await sleep(300);
+    // Stalled: nothing more got in, the publisher is still waiting, memory stayed at the bound.
+    expect(published).toBe(publishedWhenFull);
+    expect(published).toBeLessThan(total);
+    expect(bus.stats('bp')?.retained).toBe(capacity);
+    expect(bus.stats('bp')?.peakRetained).toBeLessThanOrEqual(capacity);
+    expect(received).toHaveLength(0);
+
+    release();
+    await publishing;
+    await waitUntil(() => received.length >= total, 10_000, 'every message after resuming');
+    expect(received.map(Number).sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
+    expect(bus.stats('bp')?.peakRetained).toBeLessThanOrEqual(capacity);
+    await waitUntil(() => bus.stats('bp')?.retained === 0, 2_000, 'the log to be trimmed');
+    await sub.close();
+    await bus.close();
+  });
+
+  it('follows the slowest of several groups', async () => {
+    const bus = new MemoryBus({ partitions: 2, capacity: 30 }, silentLogger);
+    await bus.connect();
+    let fastCount = 0;
+    let slowCount = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await bus.subscribe({ topic: 't', group: 'fast', maxBatchSize: 5, lingerMs: 0 }, async (b) => {
+      fastCount += b.length;
+    });
+    await bus.subscribe({ topic: 't', group: 'slow', maxBatchSize: 5, lingerMs: 0 }, async (b) => {
+      await gate;
+      slowCount += b.length;
+    });
+    const done = bus.publish(
+      't',
+      Array.from({ length: 100 }, (_, i) => ({ key: String(i), value: String(i) })),
+    );
+    await waitUntil(() => fastCount >= 30, 5_000, 'the fast group to catch up with the bound');
+    await sleep(200);
+    expect(fastCount).toBe(30);
+    expect(bus.stats('t')?.retained).toBe(30);
+    release();
+    await done;
+    await waitUntil(() => fastCount === 100 && slowCount === 100, 5_000, 'both groups');
+    expect(bus.stats('t')?.peakRetained).toBeLessThanOrEqual(30);
+    await bus.close();
+  });
+
+  it('keeps only the newest messages of a topic nobody consumes, without blocking', async () => {
+    const bus = new MemoryBus({ partitions: 1, capacity: 10 }, silentLogger);
+    await bus.connect();
+    await bus.publish(
+      'dlq',
+      Array.from({ length: 25 }, (_, i) => ({ value: String(i) })),
+    );
+    expect(bus.stats('dlq')).toMatchObject({ retained: 10, published: 25, overwritten: 15 });
+    const got: string[] = [];
+    await bus.subscribe(
+      { topic: 'dlq', group: 'late', maxBatchSize: 100, lingerMs: 0 },
+      async (b) => {
+        got.push(...b.map((m) => m.value.toString()));
+      },
+    );
+    await waitUntil(() => got.length >= 10, 2_000, 'the retained messages');
+    expect(got).toEqual(Array.from({ length: 10 }, (_, i) => String(15 + i)));
+    await bus.close();
+  });
+
+  it('fails a publisher waiting on a full topic when the bus closes, and refuses work after', async () => {
+    const bus = new MemoryBus({ partitions: 1, capacity: 5 }, silentLogger);
+    await bus.connect();
+    await bus.subscribe({ topic: 't', group: 'stuck', maxBatchSize: 1, lingerMs: 0 }, async () => {
+      throw new Error('never succeeds');
+    });
+    const publishing = bus.publish(
+      't',
+      Array.from({ length: 10 }, (_, i) => ({ value: String(i) })),
+    );
+    await waitUntil(() => bus.stats('t')?.retained === 5, 2_000, 'the topic to fill');
+    await bus.close();
+    await expect(publishing).rejects.toThrow(/closed/);
+    await expect(bus.publish('t', [{ value: 'x' }])).rejects.toThrow(/closed/);
+    expect((await bus.healthcheck()).ok).toBe(false);
+  });
+
+  it('holds a partial batch for lingerMs so bursts are handed over together', async () => {
+    const bus = new MemoryBus({ partitions: 1, capacity: 100 }, silentLogger);
+    await bus.connect();
+    const sizes: number[] = [];
+    await bus.subscribe({ topic: 't', group: 'g', maxBatchSize: 50, lingerMs: 300 }, async (b) => {
+      sizes.push(b.length);
+    });
+    for (let i = 0; i < 5; i++) {
+      await bus.publish('t', [{ value: String(i) }]);
+      await sleep(20);
+    }
+    await waitUntil(() => sizes.reduce((a, b) => a + b, 0) >= 5, 3_000, 'five messages');
+    expect(sizes).toEqual([5]);
+    await bus.close();
+  });
+});
