@@ -21,51 +21,64 @@ interface NativeKernelBackend {
   isUsingGpuDevice?: boolean;
 }
 
-/** Both packages register under one name and load their own libtensorflow, so only one may ever load. */
-let loaded: { kind: NativeBackendKind; result: NativeBackendResult } | undefined;
+/** What the one native import of this process left behind: both packages register under one name and each loads its own libtensorflow, so a second import must never happen. */
+let imported: { pkg: string; gpu: boolean; detail: string } | undefined;
+/** Set when a package imported (its libtensorflow is in the process) but its backend would not start. */
+let brokenImport: string | undefined;
 
 /**
  * Imports the native package so that it registers the 'tensorflow' backend into the project's
  * tfjs-core, initialises it, and leaves the active backend as it was (when one was set): picking
  * the backend is the caller's job (`tf.setBackend('tensorflow')`). Never throws.
+ *
+ * 'tensorflow-gpu' succeeds only when libtensorflow sees a CUDA GPU. If the GPU package loaded but
+ * saw none, a later 'tensorflow' request succeeds on that same (CPU-capable) library.
  */
 export async function loadNativeBackend(kind: NativeBackendKind): Promise<NativeBackendResult> {
-  if (loaded !== undefined) {
-    if (loaded.kind === kind) return loaded.result;
-    return { ok: false, reason: `${loaded.kind} native backend already loaded in this process` };
+  if (brokenImport !== undefined) return { ok: false, reason: brokenImport };
+  if (imported === undefined) {
+    const failure = await importAndCheck(kind);
+    if (failure !== undefined) return { ok: false, reason: failure };
   }
-  const result = await importAndCheck(kind);
-  // A failed import can be retried after provisioning; a successful one is final for the process.
-  if (result.ok) loaded = { kind, result };
-  return result;
+  if (imported === undefined) return { ok: false, reason: 'native backend state lost' };
+  if (kind === 'tensorflow-gpu' && !imported.gpu) {
+    return imported.pkg === PACKAGE_OF['tensorflow-gpu']
+      ? { ok: false, reason: `${imported.pkg} loaded but libtensorflow sees no CUDA GPU` }
+      : { ok: false, reason: `${imported.pkg} (CPU) is already loaded in this process` };
+  }
+  return { ok: true, detail: imported.detail };
 }
 
-async function importAndCheck(kind: NativeBackendKind): Promise<NativeBackendResult> {
+/** Returns why the import failed, or undefined after recording what loaded. */
+async function importAndCheck(kind: NativeBackendKind): Promise<string | undefined> {
   const tf: typeof Tf = await import('@tensorflow/tfjs');
   const previous = activeBackendName(tf);
   const pkg = PACKAGE_OF[kind];
+  // libtensorflow logs oneDNN/CPU-feature notices at INFO on load; keep warnings and errors.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   try {
     // A string variable keeps TypeScript from resolving a package that is usually absent.
     const specifier: string = pkg;
     await import(specifier);
   } catch (error) {
-    return { ok: false, reason: reasonFor(pkg, error) };
+    return reasonFor(pkg, error);
   }
   try {
     // The package switches the active backend as a side effect; let that settle, then undo it.
     await tf.ready();
     const backend = tf.findBackend(NATIVE_BACKEND_NAME) as NativeKernelBackend | null;
     if (backend === null) {
-      return { ok: false, reason: `${pkg} loaded but did not register '${NATIVE_BACKEND_NAME}'` };
+      brokenImport = `${pkg} loaded but did not register '${NATIVE_BACKEND_NAME}'`;
+      return brokenImport;
     }
     if (previous !== null && previous !== NATIVE_BACKEND_NAME) await tf.setBackend(previous);
-    if (kind === 'tensorflow-gpu' && backend.isUsingGpuDevice !== true) {
-      return { ok: false, reason: `${pkg} loaded but libtensorflow sees no CUDA GPU` };
-    }
-    const device = backend.isUsingGpuDevice === true ? 'GPU' : 'CPU';
-    return { ok: true, detail: `${pkg} ${tf.version_core} on ${device} (libtensorflow 2.9.1)` };
+    const gpu = backend.isUsingGpuDevice === true;
+    const detail = `${pkg} ${tf.version_core} on ${gpu ? 'GPU' : 'CPU'} (libtensorflow 2.9.1)`;
+    imported = { pkg, gpu, detail };
+    return undefined;
   } catch (error) {
-    return { ok: false, reason: `${pkg} failed to initialise: ${firstLine(error)}` };
+    brokenImport = `${pkg} failed to initialise: ${firstLine(error)}`;
+    return brokenImport;
   }
 }
 
