@@ -28,3 +28,5 @@ export const storeConfigSchema = z
   .default({ type: 'embedded', path: 'data/chdb' });
 
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type EmbeddedStoreConfig = z.infer<typeof embeddedStoreSchema>;
+export type ClickhouseStoreConfig = z.infer<typeof clickhouseStoreSchema>;

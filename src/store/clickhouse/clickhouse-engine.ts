@@ -1,0 +1,178 @@
+/** The server SQL engine: @clickhouse/client over HTTP, with the database created on connect and driver errors translated. */
+import {
+  type ClickHouseClient,
+  ClickHouseError,
+  ClickHouseLogLevel,
+  createClient,
+} from '@clickhouse/client';
+import type { ClickhouseStoreConfig } from '../../config/store.ts';
+import { ServiceError } from '../../core/errors.ts';
+import type { SqlParams } from '../../core/store.ts';
+import type { SqlEngine } from '../sql-engine.ts';
+import { inlineParams, ParamError } from './inline-params.ts';
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
+
+/** Server error codes that describe load or a transient state, not a bad query. */
+const TRANSIENT_SERVER_CODES = new Set([
+  '159', // TIMEOUT_EXCEEDED
+  '202', // TOO_MANY_SIMULTANEOUS_QUERIES
+  '203', // NO_FREE_CONNECTION
+  '209', // SOCKET_TIMEOUT
+  '210', // NETWORK_ERROR
+  '241', // MEMORY_LIMIT_EXCEEDED
+  '252', // TOO_MANY_PARTS
+  '425', // SYSTEM_ERROR
+]);
+
+function isRetriableDriverError(error: unknown): boolean {
+  if (error instanceof ClickHouseError) return TRANSIENT_SERVER_CODES.has(error.code);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  const message = error instanceof Error ? error.message : String(error);
+  return /timeout|socket hang up|ECONNREFUSED|ECONNRESET/i.test(message);
+}
+
+/** Old servers answer an unknown `param_*` URL setting with "Unknown setting param_…". */
+function lacksQueryParameters(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Unknown setting param_/i.test(message);
+}
+
+export class ClickhouseEngine implements SqlEngine {
+  readonly type = 'clickhouse';
+  readonly location: string;
+  private client: ClickHouseClient | undefined;
+  /** Servers without query parameters (18.16) get values bound client-side by inline-params.ts. */
+  private serverParams = true;
+  private version = '';
+
+  constructor(private readonly config: ClickhouseStoreConfig) {
+    this.location = `${config.url} database ${config.database}`;
+  }
+
+  private make(database?: string): ClickHouseClient {
+    return createClient({
+      url: this.config.url,
+      username: this.config.username,
+      password: this.config.password,
+      request_timeout: this.config.requestTimeoutMs,
+      log: { level: ClickHouseLogLevel.OFF },
+      ...(database ? { database } : {}),
+    });
+  }
+
+  async open(): Promise<void> {
+    if (this.client) return;
+    const bootstrap = this.make();
+    try {
+      // The database name is a validated plain identifier (config/store.ts), so it can be quoted as one.
+      await this.call(
+        bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS \`${this.config.database}\`` }),
+        'create database',
+      );
+    } finally {
+      await bootstrap.close();
+    }
+    this.client = this.make(this.config.database);
+    const [row] = await this.select<{ v: string }>('SELECT version() AS v');
+    this.version = row?.v ?? '';
+    this.serverParams = await this.probeQueryParameters();
+  }
+
+  /** The server's version and how parameters are bound, for health and logs. */
+  describe(): string {
+    return `ClickHouse ${this.version} (${this.serverParams ? 'server-side' : 'client-side'} parameters)`;
+  }
+
+  private async probeQueryParameters(): Promise<boolean> {
+    try {
+      await this.live().query({
+        query: 'SELECT {probe:UInt8} AS p',
+        query_params: { probe: 1 },
+        format: 'JSON',
+      });
+      return true;
+    } catch (error) {
+      if (lacksQueryParameters(error)) return false;
+      throw this.translate(error, 'probe query parameters');
+    }
+  }
+
+  private live(): ClickHouseClient {
+    if (!this.client) {
+      throw new ServiceError('clickhouse', `store at ${this.location} is not connected`, {
+        retriable: false,
+      });
+    }
+    return this.client;
+  }
+
+  private translate(error: unknown, what: string): ServiceError {
+    if (error instanceof ServiceError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    return new ServiceError('clickhouse', `${what} at ${this.config.url}: ${message.trim()}`, {
+      retriable: isRetriableDriverError(error),
+      cause: error,
+    });
+  }
+
+  private async call<T>(work: Promise<T>, what: string): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw this.translate(error, what);
+    }
+  }
+
+  /** Server-side binding where the server has it; otherwise typed literals (see inline-params.ts). */
+  private bind(sql: string, params?: SqlParams): { query: string; query_params?: SqlParams } {
+    if (!params) return { query: sql };
+    if (this.serverParams) return { query: sql, query_params: params };
+    try {
+      return { query: inlineParams(sql, params) };
+    } catch (error) {
+      if (error instanceof ParamError) {
+        throw new ServiceError('clickhouse', error.message, { retriable: false, cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async exec(sql: string, params?: SqlParams): Promise<void> {
+    await this.call(this.live().command(this.bind(sql, params)), 'command');
+  }
+
+  async select<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    const result = await this.call(
+      this.live().query({ ...this.bind(sql, params), format: 'JSON' }),
+      'query',
+    );
+    const body = await this.call(result.json<T>(), 'read result');
+    return body.data;
+  }
+
+  async insert(table: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.call(
+      this.live().insert({ table, values: rows as object[], format: 'JSONEachRow' }),
+      `insert into ${table}`,
+    );
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.close();
+  }
+}

@@ -1,0 +1,531 @@
+/** The Store port implemented once over a SqlEngine: both adapters share these queries, so they share answers. */
+import type { Alert, AlertTransition } from '../core/alert.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Health } from '../core/lifecycle.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ScoredItem, TopicKind } from '../core/news.ts';
+import type { TopicWindowCounts, TopicWindowQuery } from '../core/rollup.ts';
+import type {
+  AlertTransitionsQuery,
+  LatestItemsQuery,
+  MigrationReport,
+  ModelVersionInfo,
+  ScanItemsQuery,
+  SeriesBucket,
+  SqlParams,
+  SqlValue,
+  Store,
+  StoreStats,
+  TopicMove,
+  TopicSeriesQuery,
+  TopicWindowStats,
+  TopMovers,
+  TopMoversQuery,
+  WriteResult,
+} from '../core/store.ts';
+import {
+  alertStateRow,
+  fromTransitionRow,
+  parseAlertBody,
+  type RawTransitionRow,
+  transitionRow,
+} from './alert-rows.ts';
+import { fromRow, ITEM_COLUMNS, type RawItemRow, toRow } from './item-rows.ts';
+import { applyMigrations } from './migrations.ts';
+import type { SqlEngine } from './sql-engine.ts';
+
+const MINUTE_MS = 60_000;
+/** Dense series longer than this are refused: the caller asked for a far too fine bucket. */
+const MAX_BUCKETS = 20_000;
+const MAX_LIMIT = 100_000;
+/** How long a read trusts its idea of the current model version before asking again. */
+const MODEL_VERSION_TTL_MS = 5_000;
+
+type Num = number | string;
+
+interface RollupRow {
+  kind: TopicKind;
+  key: string;
+  n: Num;
+  neg: Num;
+  pos: Num;
+  ssum: Num;
+}
+
+/** Seconds for "minute start ≥ ms" and "minute start < ms" bounds (a minute counts when its start does). */
+function boundS(ms: number): number {
+  return Math.min(Math.max(0, Math.ceil(ms / 1000)), 0xffff_ffff);
+}
+
+function checkLimit(limit: number, what: string): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new UsageError(`${what}: limit must be an integer in 1..${MAX_LIMIT} (got ${limit})`);
+  }
+  return limit;
+}
+
+function windowStats(n: number, neg: number, pos: number, ssum: number): TopicWindowStats {
+  return {
+    count: n,
+    negatives: neg,
+    positives: pos,
+    negativeShare: n > 0 ? neg / n : null,
+    positiveShare: n > 0 ? pos / n : null,
+    meanScore: n > 0 ? ssum / n : null,
+  };
+}
+
+export interface SqlStoreOptions {
+  logger: Logger;
+  /** Overridable for tests of the "one process per data dir" path and similar; defaults to Date.now. */
+  now?: () => number;
+}
+
+export class SqlStore implements Store {
+  readonly type: string;
+  private connected = false;
+  private closed = false;
+  private currentVersion: { value: string | null; checkedAt: number } | undefined;
+  private lastStateVersion = 0;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly engine: SqlEngine,
+    options: SqlStoreOptions,
+  ) {
+    this.type = engine.type;
+    this.logger = options.logger;
+    this.now = options.now ?? Date.now;
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.engine.open();
+    const report = await applyMigrations(this.engine);
+    if (report.applied.length > 0) {
+      this.logger.info(
+        { store: this.type, location: this.engine.location, applied: report.applied },
+        'store schema migrated',
+      );
+    }
+    this.connected = true;
+    this.closed = false;
+  }
+
+  migrate(): Promise<MigrationReport> {
+    return applyMigrations(this.engine);
+  }
+
+  async healthcheck(): Promise<Health> {
+    try {
+      const rows = await this.engine.select<{ n: Num }>(
+        'SELECT count() AS n FROM schema_migrations',
+      );
+      return {
+        ok: true,
+        detail: `${this.type} store at ${this.engine.location}: ${Number(rows[0]?.n ?? 0)} migrations`,
+      };
+    } catch (error) {
+      return {
+        ok: false,
+        detail: `${this.type} store at ${this.engine.location}: ${(error as Error).message}`,
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connected = false;
+    await this.engine.close();
+  }
+
+  async writeScored(items: readonly ScoredItem[]): Promise<WriteResult> {
+    if (items.length === 0) return { inserted: 0, duplicates: 0 };
+    // Within the batch: the first copy of each (id, modelVersion) wins.
+    const fresh = new Map<string, ScoredItem>();
+    const ids = new Set<string>();
+    for (const item of items) {
+      const key = `${item.modelVersion}\u0000${item.id}`;
+      if (!fresh.has(key)) fresh.set(key, item);
+      ids.add(item.id);
+    }
+    // Across batches and restarts: one query for the ids of this batch already stored.
+    const stored = await this.engine.select<{ id: string; model_version: string }>(
+      `SELECT DISTINCT id, model_version FROM scored_items
+       WHERE id IN (SELECT arrayJoin({ids:Array(String)}))`,
+      { ids: [...ids] },
+    );
+    for (const row of stored) fresh.delete(`${row.model_version}\u0000${row.id}`);
+    const rows = [];
+    let latest: ScoredItem | undefined;
+    for (const item of fresh.values()) {
+      rows.push(toRow(item));
+      if (!latest || item.scoredAt > latest.scoredAt) latest = item;
+    }
+    if (rows.length > 0) await this.engine.insert('scored_items', rows);
+    if (latest) this.noteWrittenVersion(latest.modelVersion);
+    return { inserted: rows.length, duplicates: items.length - rows.length };
+  }
+
+  private noteWrittenVersion(version: string): void {
+    this.currentVersion = { value: version, checkedAt: this.now() };
+  }
+
+  async currentModelVersion(): Promise<string | null> {
+    const cached = this.currentVersion;
+    if (cached && this.now() - cached.checkedAt < MODEL_VERSION_TTL_MS) return cached.value;
+    const rows = await this.engine.select<{ v: string; n: Num }>(
+      'SELECT argMax(model_version, scored_ms) AS v, count() AS n FROM scored_items',
+    );
+    const row = rows[0];
+    const value = row && Number(row.n) > 0 ? row.v : null;
+    this.currentVersion = { value, checkedAt: this.now() };
+    return value;
+  }
+
+  private async versionOr(requested: string | undefined): Promise<string | null> {
+    return requested ?? (await this.currentModelVersion());
+  }
+
+  async topicCounts(query: TopicWindowQuery): Promise<TopicWindowCounts[]> {
+    const version = await this.versionOr(query.modelVersion);
+    if (version === null) return [];
+    const params: Record<string, SqlValue> = {
+      mv: version,
+      from: boundS(query.fromMs),
+      to: boundS(query.toMs),
+    };
+    // Filters are added as fixed SQL fragments only when given: 18.16 cannot type an empty array literal.
+    let filters = '';
+    if (query.kinds && query.kinds.length > 0) {
+      filters += ' AND has({kinds:Array(String)}, kind)';
+      params.kinds = query.kinds;
+    }
+    if (query.keys && query.keys.length > 0) {
+      filters += ' AND has({keys:Array(String)}, key)';
+      params.keys = query.keys;
+    }
+    const rows = await this.engine.select<RollupRow>(
+      `SELECT kind, key, sum(items) AS n, sum(negatives) AS neg, sum(positives) AS pos,
+              sum(score_sum) AS ssum
+       FROM topic_minute
+       WHERE model_version = {mv:String}
+         AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})${filters}
+       GROUP BY kind, key
+       ORDER BY kind, key`,
+      params,
+    );
+    return rows.map((r) => ({
+      kind: r.kind,
+      key: r.key,
+      count: Number(r.n),
+      negatives: Number(r.neg),
+      positives: Number(r.pos),
+      scoreSum: Number(r.ssum),
+    }));
+  }
+
+  async topicSeries(query: TopicSeriesQuery): Promise<SeriesBucket[]> {
+    const { bucketMs } = query;
+    if (!Number.isSafeInteger(bucketMs) || bucketMs <= 0 || bucketMs % MINUTE_MS !== 0) {
+      throw new UsageError(
+        `topicSeries: bucketMs must be a whole number of minutes (got ${bucketMs})`,
+      );
+    }
+    const startMs = Math.floor(Math.max(0, query.fromMs) / bucketMs) * bucketMs;
+    const buckets = Math.ceil((query.toMs - startMs) / bucketMs);
+    if (buckets > MAX_BUCKETS) {
+      throw new UsageError(`topicSeries: ${buckets} buckets asked for; at most ${MAX_BUCKETS}`);
+    }
+    if (buckets <= 0) return [];
+    const version = await this.versionOr(query.modelVersion);
+    const found = new Map<number, RollupRow>();
+    if (version !== null) {
+      const rows = await this.engine.select<RollupRow & { t: Num }>(
+        `SELECT intDiv(toUInt32(minute), {b:UInt32}) * {b:UInt32} AS t,
+                sum(items) AS n, sum(negatives) AS neg, sum(positives) AS pos, sum(score_sum) AS ssum
+         FROM topic_minute
+         WHERE model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
+           AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})
+         GROUP BY t
+         ORDER BY t`,
+        {
+          b: bucketMs / 1000,
+          mv: version,
+          kind: query.kind,
+          key: query.key,
+          from: boundS(startMs),
+          to: boundS(query.toMs),
+        },
+      );
+      for (const row of rows) found.set(Number(row.t) * 1000, row);
+    }
+    const series: SeriesBucket[] = [];
+    for (let i = 0; i < buckets; i++) {
+      const t = startMs + i * bucketMs;
+      const row = found.get(t);
+      const n = Number(row?.n ?? 0);
+      const neg = Number(row?.neg ?? 0);
+      series.push({
+        t,
+        count: n,
+        negatives: neg,
+        positives: Number(row?.pos ?? 0),
+        negativeShare: n > 0 ? neg / n : null,
+        meanScore: n > 0 ? Number(row?.ssum ?? 0) / n : null,
+      });
+    }
+    return series;
+  }
+
+  async topMovers(query: TopMoversQuery): Promise<TopMovers> {
+    const limit = checkLimit(query.limit, 'topMovers');
+    if (!(query.windowMs > 0)) throw new UsageError('topMovers: windowMs must be positive');
+    const toMs = query.nowMs;
+    const fromMs = toMs - query.windowMs;
+    const version = await this.versionOr(query.modelVersion);
+    const result: TopMovers = { fromMs, toMs, modelVersion: version, negative: [], positive: [] };
+    if (version === null) return result;
+    const params: Record<string, SqlValue> = {
+      mv: version,
+      prev: boundS(fromMs - query.windowMs),
+      mid: boundS(fromMs),
+      to: boundS(toMs),
+      min: Math.max(0, Math.floor(query.minCount)),
+    };
+    let filters = '';
+    if (query.kinds && query.kinds.length > 0) {
+      filters = ' AND has({kinds:Array(String)}, kind)';
+      params.kinds = query.kinds;
+    }
+    const rows = await this.engine.select<
+      RollupRow & { pn: Num; pneg: Num; ppos: Num; pssum: Num }
+    >(
+      `SELECT kind, key,
+              sumIf(items, minute >= toDateTime({mid:UInt32})) AS n,
+              sumIf(negatives, minute >= toDateTime({mid:UInt32})) AS neg,
+              sumIf(positives, minute >= toDateTime({mid:UInt32})) AS pos,
+              sumIf(score_sum, minute >= toDateTime({mid:UInt32})) AS ssum,
+              sumIf(items, minute < toDateTime({mid:UInt32})) AS pn,
+              sumIf(negatives, minute < toDateTime({mid:UInt32})) AS pneg,
+              sumIf(positives, minute < toDateTime({mid:UInt32})) AS ppos,
+              sumIf(score_sum, minute < toDateTime({mid:UInt32})) AS pssum
+       FROM topic_minute
+       WHERE model_version = {mv:String}
+         AND minute >= toDateTime({prev:UInt32}) AND minute < toDateTime({to:UInt32})${filters}
+       GROUP BY kind, key
+       HAVING n >= {min:UInt32} AND n > 0`,
+      params,
+    );
+    const moves: TopicMove[] = rows.map((r) => {
+      const current = windowStats(Number(r.n), Number(r.neg), Number(r.pos), Number(r.ssum));
+      const previous = windowStats(Number(r.pn), Number(r.pneg), Number(r.ppos), Number(r.pssum));
+      return {
+        kind: r.kind,
+        key: r.key,
+        ...current,
+        previous,
+        negativeShareChange:
+          current.negativeShare !== null && previous.negativeShare !== null
+            ? current.negativeShare - previous.negativeShare
+            : null,
+        meanScoreChange:
+          current.meanScore !== null && previous.meanScore !== null
+            ? current.meanScore - previous.meanScore
+            : null,
+      };
+    });
+    const byTopic = (a: TopicMove, b: TopicMove) =>
+      a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key);
+    result.negative = moves
+      .filter((m) => (m.meanScore ?? 0) < 0)
+      .sort((a, b) => (a.meanScore ?? 0) - (b.meanScore ?? 0) || b.count - a.count || byTopic(a, b))
+      .slice(0, limit);
+    result.positive = moves
+      .filter((m) => (m.meanScore ?? 0) > 0)
+      .sort((a, b) => (b.meanScore ?? 0) - (a.meanScore ?? 0) || b.count - a.count || byTopic(a, b))
+      .slice(0, limit);
+    return result;
+  }
+
+  async latestItems(query: LatestItemsQuery): Promise<ScoredItem[]> {
+    const limit = checkLimit(query.limit, 'latestItems');
+    const version = await this.versionOr(query.modelVersion);
+    if (version === null) return [];
+    const params: Record<string, SqlValue> = { mv: version };
+    let filters = '';
+    if (query.beforeMs !== undefined) {
+      filters += ' AND published_ms < {before:UInt64}';
+      params.before = Math.max(0, Math.ceil(query.beforeMs));
+    }
+    if (query.topic) {
+      filters += ` AND id IN (
+        SELECT item_id FROM item_topics
+        WHERE kind = {kind:String} AND key = {key:String} AND model_version = {mv:String})`;
+      params.kind = query.topic.kind;
+      params.key = query.topic.key;
+    }
+    const rows = await this.engine.select<RawItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM scored_items
+       WHERE model_version = {mv:String}${filters}
+       ORDER BY published_ms DESC, id ASC
+       LIMIT 1 BY id
+       LIMIT ${limit}`,
+      params,
+    );
+    return rows.map(fromRow);
+  }
+
+  async scanItems(query: ScanItemsQuery): Promise<ScoredItem[]> {
+    const limit = checkLimit(query.limit, 'scanItems');
+    const version = await this.versionOr(query.modelVersion);
+    if (version === null) return [];
+    const params: Record<string, SqlValue> = {
+      mv: version,
+      from: Math.max(0, Math.ceil(query.fromMs)),
+      to: Math.max(0, Math.ceil(query.toMs)),
+    };
+    let filters = '';
+    if (query.after) {
+      filters = ` AND (published_ms > {afterMs:UInt64}
+        OR (published_ms = {afterMs:UInt64} AND id > {afterId:String}))`;
+      params.afterMs = Math.max(0, Math.floor(query.after.publishedMs));
+      params.afterId = query.after.id;
+    }
+    const rows = await this.engine.select<RawItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM scored_items
+       WHERE model_version = {mv:String}
+         AND published_ms >= {from:UInt64} AND published_ms < {to:UInt64}${filters}
+       ORDER BY published_ms ASC, id ASC
+       LIMIT 1 BY id
+       LIMIT ${limit}`,
+      params,
+    );
+    return rows.map(fromRow);
+  }
+
+  async modelVersions(): Promise<ModelVersionInfo[]> {
+    const rows = await this.engine.select<{ v: string; n: Num; first: Num; last: Num }>(
+      `SELECT model_version AS v, uniqExact(id) AS n, min(scored_ms) AS first, max(scored_ms) AS last
+       FROM scored_items
+       GROUP BY model_version
+       ORDER BY last DESC, v ASC`,
+    );
+    return rows.map((r) => ({
+      modelVersion: r.v,
+      items: Number(r.n),
+      firstScoredAt: new Date(Number(r.first)).toISOString(),
+      lastScoredAt: new Date(Number(r.last)).toISOString(),
+    }));
+  }
+
+  async itemCount(modelVersion?: string): Promise<number> {
+    const rows =
+      modelVersion === undefined
+        ? await this.engine.select<{ n: Num }>('SELECT uniqExact(id) AS n FROM scored_items')
+        : await this.engine.select<{ n: Num }>(
+            'SELECT uniqExact(id) AS n FROM scored_items WHERE model_version = {mv:String}',
+            { mv: modelVersion },
+          );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const version = await this.currentModelVersion();
+    const [items] = await this.engine.select<{ n: Num; versions: Num; first: Num; last: Num }>(
+      `SELECT uniqExact(id) AS n, uniqExact(model_version) AS versions,
+              min(published_ms) AS first, max(published_ms) AS last
+       FROM scored_items`,
+    );
+    const [topics] = await this.engine.select<{ n: Num }>(
+      'SELECT uniqExact(kind, key) AS n FROM topic_minute WHERE model_version = {mv:String}',
+      { mv: version ?? '' },
+    );
+    const count = Number(items?.n ?? 0);
+    return {
+      items: count,
+      modelVersion: version,
+      modelVersions: Number(items?.versions ?? 0),
+      topics: Number(topics?.n ?? 0),
+      firstPublishedAt: count > 0 ? new Date(Number(items?.first)).toISOString() : null,
+      lastPublishedAt: count > 0 ? new Date(Number(items?.last)).toISOString() : null,
+    };
+  }
+
+  async loadAlertStates(): Promise<Alert[]> {
+    const rows = await this.engine.select<{ fingerprint: string; body: string }>(
+      `SELECT fingerprint, argMax(body, version) AS body
+       FROM alert_state
+       GROUP BY fingerprint
+       ORDER BY fingerprint`,
+    );
+    const alerts: Alert[] = [];
+    for (const row of rows) {
+      const alert = parseAlertBody(row.body);
+      if (!alert) {
+        this.logger.warn({ fingerprint: row.fingerprint }, 'stored alert state does not decode');
+        continue;
+      }
+      if (alert.state !== 'inactive') alerts.push(alert);
+    }
+    return alerts;
+  }
+
+  async saveAlertStates(alerts: readonly Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    const nowMs = this.now();
+    // Versions only grow within a process, and across processes follow the wall clock (µs).
+    const rows = alerts.map((alert) => {
+      this.lastStateVersion = Math.max(nowMs * 1000, this.lastStateVersion + 1);
+      return alertStateRow(alert, this.lastStateVersion, nowMs);
+    });
+    await this.engine.insert('alert_state', rows);
+  }
+
+  async appendAlertTransitions(transitions: readonly AlertTransition[]): Promise<void> {
+    if (transitions.length === 0) return;
+    await this.engine.insert('alerts', transitions.map(transitionRow));
+  }
+
+  async alertTransitions(query: AlertTransitionsQuery): Promise<AlertTransition[]> {
+    const limit = checkLimit(query.limit, 'alertTransitions');
+    const params: Record<string, SqlValue> = {
+      fromS: Math.max(0, Math.floor(query.fromMs / 1000)),
+      toS: boundS(query.toMs),
+      from: Math.max(0, Math.ceil(query.fromMs)),
+      to: Math.max(0, Math.ceil(query.toMs)),
+    };
+    let filters = '';
+    if (query.topic) {
+      filters += ' AND topic_kind = {kind:String} AND topic_key = {key:String}';
+      params.kind = query.topic.kind;
+      params.key = query.topic.key;
+    }
+    if (query.rule !== undefined) {
+      filters += ' AND rule = {rule:String}';
+      params.rule = query.rule;
+    }
+    const rows = await this.engine.select<RawTransitionRow>(
+      `SELECT at_ms, rule, fingerprint, topic_kind, topic_key, from_state, to_state, severity,
+              value, has_value, labels, annotations
+       FROM alerts
+       WHERE at >= toDateTime({fromS:UInt32}) AND at <= toDateTime({toS:UInt32})
+         AND at_ms >= {from:UInt64} AND at_ms < {to:UInt64}${filters}
+       ORDER BY at_ms DESC, fingerprint ASC
+       LIMIT ${limit}`,
+      params,
+    );
+    const transitions: AlertTransition[] = [];
+    for (const row of rows) {
+      const t = fromTransitionRow(row);
+      if (t) transitions.push(t);
+    }
+    return transitions;
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.engine.select<T>(sql, params);
+  }
+}
