@@ -1,0 +1,95 @@
+/**
+ * The Bus contract on a real Kafka broker, plus a broker restart mid-stream.
+ * Needs Java 17 and Maven: beforeAll runs `deploy/kafka/kafka.sh start` (fetches the broker on first use,
+ * a no-op when it already runs) and leaves the broker running for later suites; `kafka.sh stop` ends it.
+ * BELLWETHER_KAFKA_BROKERS points the suite at another broker instead (then the restart test is skipped).
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBusContract, sleep, waitUntil } from '../../src/bus/contract.ts';
+import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts';
+import { isRetriable } from '../../src/core/errors.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+
+const run = promisify(execFile);
+const script = resolve(import.meta.dirname, '../../deploy/kafka/kafka.sh');
+const external = process.env.BELLWETHER_KAFKA_BROKERS;
+const brokers = (external ?? '127.0.0.1:9092').split(',');
+
+async function kafka(command: 'start' | 'stop'): Promise<void> {
+  await run('bash', [script, command], { timeout: 240_000 });
+}
+
+const makeBus = async (): Promise<KafkaBus> =>
+  new KafkaBus(
+    {
+      brokers,
+      clientId: 'bellwether-bus-test',
+      partitions: 4,
+      replicationFactor: 1,
+      compression: 'gzip',
+      sessionTimeoutMs: 10_000,
+      ssl: false,
+      backoff: { baseMs: 50, maxMs: 500 },
+    },
+    silentLogger,
+  );
+
+beforeAll(async () => {
+  if (!external) await kafka('start');
+});
+
+runBusContract('kafka', makeBus, { waitMs: 30_000 });
+
+describe.skipIf(external !== undefined)('kafka bus across a broker restart', () => {
+  it('reconnects producer and consumer and handles every message at least once', async () => {
+    const bus = await makeBus();
+    await bus.connect();
+    const topic = `bw-restart-${randomUUID().slice(0, 8)}`;
+    await bus.ensureTopics([{ name: topic, partitions: 3 }]);
+    const handled = new Set<string>();
+    let deliveries = 0;
+    await bus.subscribe(
+      { topic, group: `${topic}-g`, maxBatchSize: 50, lingerMs: 50 },
+      async (batch) => {
+        deliveries += batch.length;
+        for (const m of batch) handled.add(m.value.toString());
+      },
+    );
+
+    const total = 300;
+    let published = 0;
+    const publisher = (async () => {
+      const deadline = Date.now() + 120_000;
+      while (published < total && Date.now() < deadline) {
+        const chunk = Array.from({ length: 10 }, (_, i) => ({
+          key: `k${(published + i) % 11}`,
+          value: String(published + i),
+        }));
+        try {
+          await bus.publish(topic, chunk);
+          published += chunk.length;
+          await sleep(25);
+        } catch (error) {
+          // While the broker is down publishes fail as retriable; the caller retries (at least once).
+          expect(isRetriable(error)).toBe(true);
+          await sleep(500);
+        }
+      }
+    })();
+
+    await waitUntil(() => published >= 100, 30_000, 'the first 100 messages to be published');
+    await kafka('stop');
+    await sleep(1_000);
+    await kafka('start');
+    await publisher;
+    expect(published).toBe(total);
+    await waitUntil(() => handled.size >= total, 90_000, `all ${total} messages handled`);
+    expect([...handled].map(Number).sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
+    expect(deliveries).toBeGreaterThanOrEqual(total);
+    await bus.close();
+  });
+});
