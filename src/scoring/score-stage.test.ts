@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LexiconScorer } from '../../test/support/lexicon-scorer.ts';
+import { newsItem } from '../../test/support/news.ts';
+import { waitFor } from '../../test/support/wait.ts';
+import { DEAD_LETTER_HEADERS } from '../bus/dead-letter.ts';
+import { MemoryBus } from '../bus/memory/memory-bus.ts';
+import type { BusMessage } from '../core/bus.ts';
+import { ManualClock } from '../core/clock.ts';
+import { decodeScoredItem, encodeItem } from '../core/codec.ts';
+import { silentLogger } from '../core/logger.ts';
+import { ScoreStage, type TopicExtractor } from './score-stage.ts';
+
+const topics: TopicExtractor = {
+  match: (item) => [
+    ...(item.title.includes('Acme')
+      ? [{ kind: 'ticker' as const, key: 'ACME', relevance: 1 }]
+      : []),
+    { kind: 'source' as const, key: item.source, relevance: 1 },
+  ],
+};
+
+function setup(scorer = new LexiconScorer()) {
+  const bus = new MemoryBus(
+    { partitions: 2, capacity: 1_000, topics: ['raw', 'scored', 'dlq'] },
+    silentLogger,
+  );
+  const stage = new ScoreStage({
+    bus,
+    scorer,
+    topics,
+    inputTopic: 'raw',
+    outputTopic: 'scored',
+    dlqTopic: 'dlq',
+    group: 'scorer',
+    maxBatchSize: 64,
+    lingerMs: 5,
+    clock: new ManualClock(Date.UTC(2026, 2, 2, 16)),
+    logger: silentLogger,
+  });
+  const scored: BusMessage[] = [];
+  const dead: BusMessage[] = [];
+  const collect = async () => {
+    await bus.subscribe(
+      { topic: 'scored', group: 'probe', maxBatchSize: 100, lingerMs: 1 },
+      async (batch) => {
+        scored.push(...batch);
+      },
+    );
+    await bus.subscribe(
+      { topic: 'dlq', group: 'probe', maxBatchSize: 100, lingerMs: 1 },
+      async (batch) => {
+        dead.push(...batch);
+      },
+    );
+  };
+  return { bus, stage, scorer, scored, dead, collect };
+}
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+describe('ScoreStage', () => {
+  it('scores valid items with topics, and sends undecodable, invalid and poison items to the DLQ with reasons', async () => {
+    const { bus, stage, scored, dead, collect } = setup();
+    cleanup = async () => {
+      await stage.stop();
+      await bus.close();
+    };
+    await bus.connect();
+    await collect();
+    await stage.start();
+    const valid = [
+      newsItem(1, { title: 'Acme misses estimates as sales plunge' }),
+      newsItem(2, { title: 'Acme beats estimates and raises guidance' }),
+      newsItem(3, { title: 'Board meeting scheduled for Tuesday' }),
+    ];
+    await bus.publish('raw', [
+      ...valid.map((item) => ({ key: item.id, value: encodeItem(item) })),
+      { key: 'junk', value: Buffer.from('{not json') },
+      { key: 'no-title', value: JSON.stringify({ ...newsItem(4), title: undefined }) },
+      { key: 'poison', value: encodeItem(newsItem(5, { title: 'Acme POISON headline' })) },
+    ]);
+    await waitFor(() => scored.length === 3 && dead.length === 3, 5_000, 'scored and dead letters');
+
+    const byId = new Map(
+      scored.map((message) => [
+        decodeScoredItem(message.value).id,
+        decodeScoredItem(message.value),
+      ]),
+    );
+    expect(byId.get('test-1')?.label).toBe('negative');
+    expect(byId.get('test-2')?.label).toBe('positive');
+    expect(byId.get('test-3')?.label).toBe('neutral');
+    const first = byId.get('test-1');
+    expect(first?.score).toBeCloseTo(0.05 - 0.8, 5);
+    expect(first?.topics).toContainEqual({ kind: 'ticker', key: 'ACME', relevance: 1 });
+    expect(first?.modelVersion).toBe('lexicon-1');
+    expect(scored.find((m) => decodeScoredItem(m.value).id === 'test-1')?.key).toBe('ticker:ACME');
+
+    const reasons = dead.map((message) => message.headers[DEAD_LETTER_HEADERS.error] ?? '');
+    expect(reasons.some((reason) => /not JSON/.test(reason))).toBe(true);
+    expect(reasons.some((reason) => /title/.test(reason))).toBe(true);
+    expect(reasons.some((reason) => /scoring failed/.test(reason))).toBe(true);
+    expect(dead.map((m) => m.key).sort()).toEqual(['junk', 'no-title', 'poison']);
+    expect(stage.counters.snapshot()).toMatchObject({ received: 6, emitted: 3, deadLettered: 3 });
+  });
+
+  it('leaves the batch uncommitted while the model is down and scores it once it is back', async () => {
+    const scorer = new LexiconScorer();
+    scorer.down = true;
+    const { bus, stage, scored, collect } = setup(scorer);
+    cleanup = async () => {
+      await stage.stop();
+      await bus.close();
+    };
+    await bus.connect();
+    await collect();
+    await stage.start();
+    const items = [1, 2, 3, 4].map((n) => newsItem(n));
+    await bus.publish(
+      'raw',
+      items.map((item) => ({ key: item.id, value: encodeItem(item) })),
+    );
+    await waitFor(() => scorer.calls >= 6, 5_000, 'failed attempts');
+    expect(scored).toHaveLength(0);
+    expect(stage.counters.received).toBe(0);
+    scorer.down = false;
+    await waitFor(() => scored.length === 4, 10_000, 'scored after recovery');
+    const ids = scored.map((message) => decodeScoredItem(message.value).id).sort();
+    expect(ids).toEqual(['test-1', 'test-2', 'test-3', 'test-4']);
+  });
+});
