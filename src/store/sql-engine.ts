@@ -7,6 +7,8 @@ export interface SqlEngine {
   /** Where the data lives, for logs and health (a directory or a URL and database). */
   readonly location: string;
   open(): Promise<void>;
+  /** Engine version and how parameters are bound, for health and logs (valid after open). */
+  describe(): string;
   /** Statements with no result (DDL, commands). */
   exec(sql: string, params?: SqlParams): Promise<void>;
   /** A read query; rows as the engine's JSON output (64-bit integers may arrive as strings). */

@@ -103,12 +103,16 @@ export class SqlStore implements Store {
     if (this.connected) return;
     await this.engine.open();
     const report = await applyMigrations(this.engine);
-    if (report.applied.length > 0) {
-      this.logger.info(
-        { store: this.type, location: this.engine.location, applied: report.applied },
-        'store schema migrated',
-      );
-    }
+    this.logger.info(
+      {
+        store: this.type,
+        location: this.engine.location,
+        engine: this.engine.describe(),
+        schemaVersion: report.version,
+        applied: report.applied,
+      },
+      'store connected',
+    );
     this.connected = true;
     this.closed = false;
   }
@@ -124,7 +128,7 @@ export class SqlStore implements Store {
       );
       return {
         ok: true,
-        detail: `${this.type} store at ${this.engine.location}: ${Number(rows[0]?.n ?? 0)} migrations`,
+        detail: `${this.type} store at ${this.engine.location}, ${this.engine.describe()}: ${Number(rows[0]?.n ?? 0)} migrations`,
       };
     } catch (error) {
       return {

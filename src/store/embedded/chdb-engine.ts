@@ -29,6 +29,7 @@ export class ChdbEngine implements SqlEngine {
   readonly type = 'embedded';
   readonly location: string;
   private session: Session | undefined;
+  private engineVersion = '';
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(path: string) {
@@ -38,12 +39,13 @@ export class ChdbEngine implements SqlEngine {
   async open(): Promise<void> {
     if (this.session?.open) return;
     mkdirSync(this.location, { recursive: true });
-    const { Session } = await import('chdb');
+    const chdb = await import('chdb');
     try {
-      this.session = new Session(this.location);
+      this.session = new chdb.Session(this.location);
     } catch (error) {
       throw this.openError(error);
     }
+    this.engineVersion = chdb.version().libchdb.replace(/"/g, '');
   }
 
   private openError(error: unknown): ServiceError {
@@ -69,6 +71,10 @@ export class ChdbEngine implements SqlEngine {
       retriable: false,
       cause: error,
     });
+  }
+
+  describe(): string {
+    return `chdb ${this.engineVersion} (server-side parameters)`;
   }
 
   private live(): Session {
