@@ -26,11 +26,38 @@ export const ingestConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** How the RSS/Atom poller behaves for every feed. */
+    poll: z
+      .object({
+        /** First retry delay after a failed poll; doubles per consecutive failure up to `backoffMaxSec`. */
+        backoffInitialSec: z.int().min(1).max(3_600).default(30),
+        backoffMaxSec: z.int().min(1).max(86_400).default(1_800),
+        /** Item ids remembered per feed to drop items seen in earlier polls. */
+        seenIdsPerFeed: z.int().min(100).max(1_000_000).default(10_000),
+        /** A larger feed body is refused (the poll fails and backs off). */
+        maxBodyBytes: z
+          .int()
+          .min(1_024)
+          .max(256 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
+        userAgent: z.string().min(1).default('bellwether/0.1 (+feed poller)'),
+      })
+      .strict()
+      .prefault({}),
     http: z
       .object({
         enabled: z.boolean().default(false),
+        /** Loopback by default: the push endpoint has no authentication of its own. */
         host: z.string().default('127.0.0.1'),
         port: z.int().min(0).max(65_535).default(8788),
+        /** Larger request bodies get 413. */
+        maxBodyBytes: z
+          .int()
+          .min(1_024)
+          .max(64 * 1024 * 1024)
+          .default(4 * 1024 * 1024),
+        /** Most items in one request (an array); more get 413. */
+        maxItems: z.int().min(1).max(100_000).default(5_000),
       })
       .strict()
       .prefault({}),
@@ -40,3 +67,5 @@ export const ingestConfigSchema = z
 
 export type FeedConfig = z.infer<typeof feedConfigSchema>;
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;
+export type PollConfig = IngestConfig['poll'];
+export type HttpPushConfig = IngestConfig['http'];

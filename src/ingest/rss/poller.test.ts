@@ -1,0 +1,297 @@
+// The RSS/Atom poller against a real local HTTP server: conditional requests, charsets, dedup across polls,
+// failure isolation with backoff, no overlapping polls, timeouts, and the node-cron driven schedule.
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import iconv from 'iconv-lite';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../../bus/memory/memory-bus.ts';
+import { type FeedConfig, ingestConfigSchema } from '../../config/ingest.ts';
+import { ManualClock } from '../../core/clock.ts';
+import { decodeNewsItem } from '../../core/codec.ts';
+import { type Logger, silentLogger } from '../../core/logger.ts';
+import type { NewsItem } from '../../core/news.ts';
+import { FeedPoller } from './feed-poller.ts';
+import { PollScheduler } from './poll-scheduler.ts';
+
+interface Route {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Answers 304 when the request carries this ETag. */
+  etag?: string;
+  delayMs?: number;
+}
+
+let server: Server;
+let base: string;
+const routes = new Map<string, Route>();
+const requests: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
+
+beforeEach(async () => {
+  routes.clear();
+  requests.length = 0;
+  server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    requests.push({ path, headers: req.headers });
+    const route = routes.get(path);
+    const answer = () => {
+      if (!route) {
+        res.writeHead(404).end();
+        return;
+      }
+      if (route.etag && req.headers['if-none-match'] === route.etag) {
+        res.writeHead(304).end();
+        return;
+      }
+      res.writeHead(route.status ?? 200, {
+        'content-type': 'application/rss+xml; charset=utf-8',
+        ...(route.etag ? { etag: route.etag } : {}),
+        ...route.headers,
+      });
+      res.end(route.body ?? '');
+    };
+    if (route?.delayMs) setTimeout(answer, route.delayMs);
+    else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const rss = (...titles: string[]) =>
+  `<rss version="2.0"><channel><title>t</title>${titles
+    .map(
+      (t, i) =>
+        `<item><guid>${t}</guid><title>${t} ${i}</title><pubDate>Mon, 01 Jan 2024 10:0${i}:00 GMT</pubDate></item>`,
+    )
+    .join('')}</channel></rss>`;
+
+const pollConfig = ingestConfigSchema.parse({}).poll;
+
+function feed(name: string, overrides: Partial<FeedConfig> = {}): FeedConfig {
+  return {
+    name,
+    url: `${base}/${name}`,
+    intervalSec: 60,
+    jitterPct: 0,
+    timeoutMs: 2_000,
+    ...overrides,
+  };
+}
+
+async function withBus<T>(fn: (bus: MemoryBus, received: NewsItem[]) => Promise<T>): Promise<T> {
+  const bus = new MemoryBus({ partitions: 1, capacity: 1_000 }, silentLogger);
+  await bus.connect();
+  const received: NewsItem[] = [];
+  const sub = await bus.subscribe(
+    { topic: 'news.raw', group: 't', maxBatchSize: 100, lingerMs: 0 },
+    async (batch) => {
+      received.push(...batch.map((m) => decodeNewsItem(m.value)));
+    },
+  );
+  try {
+    return await fn(bus, received);
+  } finally {
+    await sub.close();
+    await bus.close();
+  }
+}
+
+async function until(check: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => lines.push(JSON.parse(line).msg) },
+  );
+  return { logger, lines };
+}
+
+describe('FeedPoller', () => {
+  it('sends the validators of the last response and does nothing on 304', async () => {
+    routes.set('/wire', {
+      body: rss('a', 'b'),
+      etag: '"v1"',
+      headers: { 'last-modified': 'Mon, 01 Jan 2024 11:00:00 GMT' },
+    });
+    await withBus(async (bus, received) => {
+      const poller = new FeedPoller(feed('wire'), {
+        bus,
+        topic: 'news.raw',
+        poll: pollConfig,
+        clock: new ManualClock(0),
+      });
+      expect(await poller.poll()).toMatchObject({ status: 'ok', published: 2 });
+      expect(requests[0]?.headers['if-none-match']).toBeUndefined();
+      expect(await poller.poll()).toEqual({ status: 'not-modified' });
+      expect(requests[1]?.headers['if-none-match']).toBe('"v1"');
+      expect(requests[1]?.headers['if-modified-since']).toBe('Mon, 01 Jan 2024 11:00:00 GMT');
+      await until(() => received.length === 2, 'two items');
+      expect(received.map((i) => i.source)).toEqual(['wire', 'wire']);
+    });
+  });
+
+  it('publishes only items not seen in earlier polls', async () => {
+    routes.set('/wire', { body: rss('a', 'b') });
+    await withBus(async (bus, received) => {
+      const poller = new FeedPoller(feed('wire'), {
+        bus,
+        topic: 'news.raw',
+        poll: pollConfig,
+        clock: new ManualClock(0),
+      });
+      await poller.poll();
+      routes.set('/wire', { body: rss('c', 'a', 'b', 'c') });
+      expect(await poller.poll()).toMatchObject({ status: 'ok', published: 1, seen: 3 });
+      await until(() => received.length === 3, 'three items');
+      expect(received.map((i) => i.id)).toEqual(['g:a', 'g:b', 'g:c']);
+    });
+  });
+
+  it('decodes the charset named in the Content-Type header', async () => {
+    const body = Buffer.concat([
+      Buffer.from('<rss version="2.0"><channel><item><guid>x</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><title>'),
+      iconv.encode('Société Générale chute de 5 %', 'windows-1252'),
+      Buffer.from('</title></item></channel></rss>'),
+    ]);
+    routes.set('/fr', { body, headers: { 'content-type': 'text/xml; charset=ISO-8859-1' } });
+    await withBus(async (bus, received) => {
+      const poller = new FeedPoller(feed('fr'), {
+        bus,
+        topic: 'news.raw',
+        poll: pollConfig,
+        clock: new ManualClock(0),
+      });
+      expect(await poller.poll()).toMatchObject({ status: 'ok', published: 1, problems: [] });
+      await until(() => received.length === 1, 'the item');
+      expect(received[0]?.title).toBe('Société Générale chute de 5 %');
+    });
+  });
+
+  it('gives up on a feed that does not answer within its timeout', async () => {
+    routes.set('/slow', { body: rss('a'), delayMs: 2_000 });
+    await withBus(async (bus) => {
+      const poller = new FeedPoller(feed('slow', { timeoutMs: 150 }), {
+        bus,
+        topic: 'news.raw',
+        poll: pollConfig,
+        clock: new ManualClock(0),
+      });
+      await expect(poller.poll()).rejects.toThrow(/timed out after 150 ms/);
+    });
+  });
+});
+
+describe('PollScheduler', () => {
+  it('isolates a failing feed, backs it off exponentially with a cap, and logs when it retries', async () => {
+    routes.set('/good', { body: rss('g1') });
+    routes.set('/bad', { status: 503, body: 'down' });
+    const clock = new ManualClock(1_000_000);
+    const { logger, lines } = capturingLogger();
+    await withBus(async (bus, received) => {
+      const deps = {
+        bus,
+        topic: 'news.raw',
+        poll: { ...pollConfig, backoffInitialSec: 30, backoffMaxSec: 100 },
+        clock,
+      };
+      const scheduler = new PollScheduler(
+        [new FeedPoller(feed('bad'), deps), new FeedPoller(feed('good'), deps)],
+        {
+          poll: deps.poll,
+          clock,
+          logger,
+          random: () => 0,
+        },
+      );
+      await Promise.all(scheduler.tick());
+      await until(() => received.length === 1, 'the good feed item');
+      const [bad, good] = scheduler.status();
+      expect(good).toMatchObject({
+        consecutiveFailures: 0,
+        published: 1,
+        nextDueAt: clock.now() + 60_000,
+      });
+      expect(bad).toMatchObject({
+        consecutiveFailures: 1,
+        lastError: 'HTTP 503',
+        nextDueAt: clock.now() + 30_000,
+      });
+      expect(lines).toContain('feed bad: HTTP 503, retrying in 30s');
+
+      const delays: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        clock.set(scheduler.status()[0]?.nextDueAt ?? 0);
+        await Promise.all(scheduler.tick());
+        delays.push((scheduler.status()[0]?.nextDueAt ?? 0) - clock.now());
+      }
+      expect(delays).toEqual([60_000, 100_000, 100_000]);
+      expect(lines).toContain('feed bad: HTTP 503, retrying in 1m40s');
+
+      routes.set('/bad', { body: rss('b1') });
+      clock.set(scheduler.status()[0]?.nextDueAt ?? 0);
+      await Promise.all(scheduler.tick());
+      expect(scheduler.status()[0]).toMatchObject({ consecutiveFailures: 0, lastError: undefined });
+      expect(lines).toContain('feed bad: recovered after 4 failed poll(s)');
+      await until(() => received.length === 2, 'the recovered feed item');
+      await scheduler.stop();
+    });
+  });
+
+  it('honours Retry-After and never runs the same feed twice at once', async () => {
+    routes.set('/busy', { status: 429, headers: { 'retry-after': '90' } });
+    routes.set('/slow', { body: rss('s'), delayMs: 300 });
+    const clock = new ManualClock(0);
+    await withBus(async (bus) => {
+      const deps = { bus, topic: 'news.raw', poll: pollConfig, clock };
+      const scheduler = new PollScheduler(
+        [new FeedPoller(feed('busy'), deps), new FeedPoller(feed('slow'), deps)],
+        {
+          poll: pollConfig,
+          clock,
+          logger: silentLogger,
+          random: () => 0,
+        },
+      );
+      const first = scheduler.tick();
+      expect(first).toHaveLength(2);
+      // The slow feed is still in flight: a tick, even long past its due time, must not start it again.
+      clock.advance(3_600_000);
+      const second = scheduler.tick();
+      await Promise.all([...first, ...second]);
+      expect(requests.filter((r) => r.path === '/slow')).toHaveLength(1);
+      const busy = scheduler.status()[0];
+      expect((busy?.nextDueAt ?? 0) - 3_600_000).toBe(90_000);
+      await scheduler.stop();
+    });
+  });
+
+  it('polls on its own once started (node-cron tick) and stops cleanly', async () => {
+    routes.set('/wire', { body: rss('a', 'b', 'c') });
+    await withBus(async (bus, received) => {
+      const clock = { now: () => Date.now() };
+      const deps = { bus, topic: 'news.raw', poll: pollConfig, clock };
+      const scheduler = new PollScheduler([new FeedPoller(feed('wire'), deps)], {
+        poll: pollConfig,
+        clock,
+        logger: silentLogger,
+      });
+      scheduler.start();
+      await until(() => received.length === 3, 'the first poll');
+      await scheduler.stop();
+      expect(scheduler.status()[0]).toMatchObject({ polls: 1, published: 3, running: false });
+    });
+  });
+});
