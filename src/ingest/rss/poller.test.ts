@@ -162,7 +162,9 @@ describe('FeedPoller', () => {
 
   it('decodes the charset named in the Content-Type header', async () => {
     const body = Buffer.concat([
-      Buffer.from('<rss version="2.0"><channel><item><guid>x</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><title>'),
+      Buffer.from(
+        '<rss version="2.0"><channel><item><guid>x</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate><title>',
+      ),
       iconv.encode('Société Générale chute de 5 %', 'windows-1252'),
       Buffer.from('</title></item></channel></rss>'),
     ]);
