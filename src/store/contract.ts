@@ -161,6 +161,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     const run = randomUUID().slice(0, 8);
     const version = (label: string) => `contract-${run}-${label}`;
     const itemId = (label: string) => `${run}:${label}`;
+    // Alert transitions are queried by time only; a time base of its own keeps runs on a shared server apart.
+    const TA = Date.UTC(2024, 0, 1) + Math.floor(Math.random() * 400_000) * 10 * MINUTE;
     let store: Store;
 
     async function restart(): Promise<Store> {
@@ -621,12 +623,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       const rule = `contract-${run}-transitions`;
       const other = `contract-${run}-other`;
       await store.appendAlertTransitions([
-        transition(rule, 'AAA', T0 + 1_001, 'inactive', 'pending', 0.4),
-        transition(rule, 'AAA', T0 + 2 * MINUTE + 7, 'pending', 'firing', 0.62),
-        transition(rule, 'BBB', T0 + 3 * MINUTE, 'inactive', 'pending'),
-        transition(other, 'AAA', T0 + 4 * MINUTE, 'firing', 'resolved', 0.1),
+        transition(rule, 'AAA', TA + 1_001, 'inactive', 'pending', 0.4),
+        transition(rule, 'AAA', TA + 2 * MINUTE + 7, 'pending', 'firing', 0.62),
+        transition(rule, 'BBB', TA + 3 * MINUTE, 'inactive', 'pending'),
+        transition(other, 'AAA', TA + 4 * MINUTE, 'firing', 'resolved', 0.1),
       ]);
-      const all = await store.alertTransitions({ fromMs: T0, toMs: T0 + 5 * MINUTE, limit: 100 });
+      const all = await store.alertTransitions({ fromMs: TA, toMs: TA + 5 * MINUTE, limit: 100 });
       const mineAll = all.filter((x) => x.rule === rule || x.rule === other);
       expect(mineAll.map((x) => [x.rule === rule ? 'r' : 'o', x.labels.topic_key, x.to])).toEqual([
         ['o', 'AAA', 'resolved'],
@@ -635,21 +637,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         ['r', 'AAA', 'pending'],
       ]);
       expect(mineAll[2]).toEqual(
-        transition(rule, 'AAA', T0 + 2 * MINUTE + 7, 'pending', 'firing', 0.62),
+        transition(rule, 'AAA', TA + 2 * MINUTE + 7, 'pending', 'firing', 0.62),
       );
       expect(mineAll[1]?.value).toBeUndefined();
 
       const aaa = await store.alertTransitions({
-        fromMs: T0 + 1_001,
-        toMs: T0 + 2 * MINUTE + 7,
+        fromMs: TA + 1_001,
+        toMs: TA + 2 * MINUTE + 7,
         topic: { kind: 'ticker', key: 'AAA' },
         rule,
         limit: 10,
       });
-      expect(aaa.map((x) => x.at)).toEqual([new Date(T0 + 1_001).toISOString()]);
+      expect(aaa.map((x) => x.at)).toEqual([new Date(TA + 1_001).toISOString()]);
       const limited = await store.alertTransitions({
-        fromMs: T0,
-        toMs: T0 + 5 * MINUTE,
+        fromMs: TA,
+        toMs: TA + 5 * MINUTE,
         rule,
         limit: 2,
       });
@@ -662,7 +664,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         makeItem(
           {
             id: itemId(`h-${i}-${key}`),
-            atMs: T0 + i * 1_000,
+            atMs: TA + i * 1_000,
             label: 'negative',
             score: -0.5,
             topics: [t('keyword', key)],
@@ -675,8 +677,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
       for (const key of HOSTILE_KEYS) {
         const counts = await store.topicCounts({
-          fromMs: T0,
-          toMs: T0 + MINUTE,
+          fromMs: TA,
+          toMs: TA + MINUTE,
           keys: [key],
           modelVersion: mv,
         });
@@ -686,8 +688,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const series = await store.topicSeries({
           kind: 'keyword',
           key,
-          fromMs: T0,
-          toMs: T0 + MINUTE,
+          fromMs: TA,
+          toMs: TA + MINUTE,
           bucketMs: MINUTE,
           modelVersion: mv,
         });
@@ -701,11 +703,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       }
       const rule = `contract-${run}-hostile`;
       const hostile = HOSTILE_KEYS[2] ?? '';
-      await store.appendAlertTransitions([transition(rule, hostile, T0, 'inactive', 'firing')]);
+      await store.appendAlertTransitions([transition(rule, hostile, TA, 'inactive', 'firing')]);
       const found = await store.alertTransitions({
-        fromMs: T0,
-        toMs: T0 + 1,
+        fromMs: TA,
+        toMs: TA + 1,
         topic: { kind: 'ticker', key: hostile },
+        rule,
         limit: 5,
       });
       expect(found.map((x) => x.labels.topic_key)).toEqual([hostile]);
