@@ -1,0 +1,68 @@
+/** The JSON shapes the built-in dashboard's API returns (times as ISO strings, shares in [0, 1], scores in [-1, 1]). */
+import type { AlertTransition } from '../core/alert.ts';
+import type { SentimentLabel, TopicMention } from '../core/news.ts';
+import type { SeriesBucket, TopicMove, TopicRef } from '../core/store.ts';
+
+export interface SeriesPoint extends Omit<SeriesBucket, 't'> {
+  /** Bucket start, ISO. */
+  t: string;
+}
+
+export interface TopicSeriesResponse {
+  topic: TopicRef;
+  from: string;
+  to: string;
+  bucketMs: number;
+  points: SeriesPoint[];
+}
+
+export interface MoversResponse {
+  windowMs: number;
+  from: string;
+  to: string;
+  modelVersion: string | null;
+  /** Most negative mean score first. */
+  negative: TopicMove[];
+  /** Most positive mean score first. */
+  positive: TopicMove[];
+}
+
+export interface HeadlineRow {
+  id: string;
+  title: string;
+  url: string | null;
+  source: string;
+  publishedAt: string;
+  label: SentimentLabel;
+  score: number;
+  topics: TopicMention[];
+}
+
+export interface TopicListResponse {
+  windowMs: number;
+  topics: Array<TopicRef & { count: number; negatives: number; meanScore: number | null }>;
+}
+
+export interface Summary {
+  windowMs: number;
+  /** Topic mentions in the window, over all topics of kind `source` (one per item). */
+  items: number;
+  negatives: number;
+  positives: number;
+  /** Alert instances whose latest transition is to `firing`. */
+  firing: number;
+  storedItems: number;
+  modelVersion: string | null;
+}
+
+/** One server-sent `snapshot` event. */
+export interface Snapshot {
+  at: string;
+  summary: Summary;
+  movers: MoversResponse;
+  items: HeadlineRow[];
+  alerts: AlertTransition[];
+  /** Transitions this connection had not been sent before (all of `alerts` on the first event). */
+  newAlerts: AlertTransition[];
+  series: TopicSeriesResponse[];
+}

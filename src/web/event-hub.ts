@@ -1,0 +1,141 @@
+/** Server-sent events for the live page: one timer, a snapshot per tick shared by every connection, plus each connection's own topic series and unseen alerts. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AlertTransition } from '../core/alert.ts';
+import type { Clock } from '../core/clock.ts';
+import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { TopicRef } from '../core/store.ts';
+import { type Api, parseOrThrow } from './api.ts';
+import { eventsQuerySchema, searchParamsObject } from './api-params.ts';
+import type { HeadlineRow, MoversResponse, Snapshot, Summary } from './dashboard-types.ts';
+
+interface Connection {
+  res: ServerResponse;
+  topics: TopicRef[];
+  windowMs: number;
+  bucketMs: number | undefined;
+  /** Identities of the transitions in the feed last sent. */
+  seenAlerts: Set<string>;
+}
+
+interface SharedSnapshot {
+  summary: Summary;
+  movers: MoversResponse;
+  items: HeadlineRow[];
+  alerts: AlertTransition[];
+}
+
+export interface EventHubOptions {
+  api: Api;
+  clock: Clock;
+  logger: Logger;
+  intervalMs: number;
+}
+
+const transitionId = (t: AlertTransition): string => `${t.at}|${t.fingerprint}|${t.to}`;
+const SUMMARY_WINDOW_MS = 3_600_000;
+
+export class EventHub {
+  private readonly connections = new Set<Connection>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private closed = false;
+
+  constructor(private readonly options: EventHubOptions) {}
+
+  /** Takes over the response: headers, a first snapshot at once, then one per tick. */
+  attach(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
+    const q = parseOrThrow(eventsQuerySchema, searchParamsObject(params, ['topic']));
+    const connection: Connection = {
+      res,
+      topics: q.topic,
+      windowMs: q.window,
+      bucketMs: q.bucket,
+      seenAlerts: new Set(),
+    };
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      // Tells a buffering reverse proxy to pass events through as they come.
+      'x-accel-buffering': 'no',
+    });
+    res.write(`retry: 2000\n\n`);
+    this.connections.add(connection);
+    req.on('close', () => this.connections.delete(connection));
+    this.ensureTimer();
+    void this.shared()
+      .then((shared) => this.send(connection, shared))
+      .catch((error: unknown) => this.reportError(error));
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const c of this.connections) c.res.end();
+    this.connections.clear();
+  }
+
+  private ensureTimer(): void {
+    if (this.timer !== undefined || this.closed) return;
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Skips a tick while the previous one is still querying, so a slow store never piles up work. */
+  private async tick(): Promise<void> {
+    if (this.ticking) return;
+    if (this.connections.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    this.ticking = true;
+    try {
+      const shared = await this.shared();
+      await Promise.all([...this.connections].map((c) => this.send(c, shared)));
+    } catch (error) {
+      this.reportError(error);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async shared(): Promise<SharedSnapshot> {
+    const { api } = this.options;
+    const [summary, movers, items, alerts] = await Promise.all([
+      api.summary(SUMMARY_WINDOW_MS),
+      api.movers(SUMMARY_WINDOW_MS, 8),
+      api.items(undefined, 25),
+      api.alerts(30),
+    ]);
+    return { summary, movers, items, alerts };
+  }
+
+  private async send(c: Connection, shared: SharedSnapshot): Promise<void> {
+    if (!this.connections.has(c)) return;
+    const nowMs = this.options.clock.now();
+    const series = await Promise.all(
+      c.topics.map((t) => this.options.api.series(t, nowMs - c.windowMs, nowMs, c.bucketMs)),
+    );
+    const newAlerts = shared.alerts.filter((a) => !c.seenAlerts.has(transitionId(a)));
+    // Only the current feed is remembered, so the set stays as small as the feed.
+    c.seenAlerts = new Set(shared.alerts.map(transitionId));
+    const snapshot: Snapshot = {
+      at: new Date(nowMs).toISOString(),
+      ...shared,
+      newAlerts,
+      series,
+    };
+    if (this.connections.has(c))
+      c.res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+  }
+
+  private reportError(error: unknown): void {
+    this.options.logger.warn({ err: describeError(error) }, 'dashboard snapshot failed');
+    for (const c of this.connections) {
+      c.res.write(`event: problem\ndata: ${JSON.stringify({ message: 'store query failed' })}\n\n`);
+    }
+  }
+}

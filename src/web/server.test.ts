@@ -1,0 +1,299 @@
+// The dashboard server over a real embedded store and real HTTP: JSON API answers, validation, static files, extra routes and the live event stream.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertTransition } from '../core/alert.ts';
+import { ManualClock } from '../core/clock.ts';
+import { silentLogger } from '../core/logger.ts';
+import type { ScoredItem } from '../core/news.ts';
+import type { Store, TopicMove } from '../core/store.ts';
+import { createEmbeddedStore } from '../store/embedded/embedded-store.ts';
+import type { HeadlineRow, Snapshot, Summary, TopicSeriesResponse } from './dashboard-types.ts';
+import { startWebServer, type WebServer } from './server.ts';
+import { syntheticShockTransitions, syntheticStream } from './synthetic-items.ts';
+
+const HOUR = 3_600_000;
+const MIN = 60_000;
+const END = Date.UTC(2026, 4, 5, 15, 0, 0);
+const SHOCK = { ticker: 'XOM', fromMs: END - 60 * MIN, toMs: END };
+
+const dir = mkdtempSync(join(tmpdir(), 'bellwether-web-'));
+const clock = new ManualClock(END);
+let store: Store;
+let server: WebServer;
+let items: ScoredItem[];
+
+const mentions = (item: ScoredItem, kind: string, key: string): boolean =>
+  item.topics.some((t) => t.kind === kind && t.key === key);
+
+/** Every field any endpoint returns; each test reads the ones its endpoint has. */
+interface ApiBody extends TopicSeriesResponse {
+  error: { status: number; message: string };
+  negative: TopicMove[];
+  alerts: AlertTransition[];
+  items: HeadlineRow[];
+  topics: Array<{ kind: string; key: string; count: number }>;
+}
+
+async function get(path: string): Promise<{ status: number; body: ApiBody; type: string | null }> {
+  const res = await fetch(`${server.url}${path}`);
+  return {
+    status: res.status,
+    body: (await res.json()) as ApiBody,
+    type: res.headers.get('content-type'),
+  };
+}
+
+async function getText(
+  path: string,
+): Promise<{ status: number; body: string; type: string | null }> {
+  const res = await fetch(`${server.url}${path}`);
+  return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
+}
+
+beforeAll(async () => {
+  store = createEmbeddedStore({ type: 'embedded', path: dir }, { logger: silentLogger });
+  await store.connect();
+  items = syntheticStream({ startMs: END - 8 * HOUR, endMs: END, gapMs: 30_000, shock: SHOCK });
+  await store.writeScored(items);
+  await store.appendAlertTransitions(
+    syntheticShockTransitions('XOM', SHOCK.fromMs + 15 * MIN, SHOCK.fromMs + 25 * MIN),
+  );
+  server = await startWebServer({
+    store,
+    port: 0,
+    logger: silentLogger,
+    clock,
+    snapshotIntervalMs: 100,
+    extraRoutes: {
+      '/metrics': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('bellwether_up 1\n');
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('JSON API', () => {
+  it('binds to loopback by default', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('returns a topic series with the counts that were written', async () => {
+    const from = END - 2 * HOUR;
+    const { status, body } = await get(
+      `/api/v1/topics/ticker/XOM/series?from=${from}&to=${new Date(END).toISOString()}&bucket=15m`,
+    );
+    expect(status).toBe(200);
+    expect(body.bucketMs).toBe(15 * MIN);
+    expect(body.points).toHaveLength(8);
+    const expected = items.filter(
+      (i) => mentions(i, 'ticker', 'XOM') && Date.parse(i.publishedAt) >= from,
+    );
+    const total = body.points.reduce((n, p) => n + p.count, 0);
+    expect(total).toBe(expected.length);
+    const shock = body.points.filter((p) => Date.parse(p.t) >= SHOCK.fromMs);
+    const calm = body.points.filter((p) => Date.parse(p.t) < SHOCK.fromMs);
+    const share = (ps: Array<{ count: number; negatives: number }>) =>
+      ps.reduce((n, p) => n + p.negatives, 0) / ps.reduce((n, p) => n + p.count, 0);
+    expect(share(shock)).toBeGreaterThan(share(calm) + 0.3);
+  });
+
+  it('defaults the series window to the 6 hours before the clock', async () => {
+    const { body } = await get('/api/v1/topics/sector/Energy/series');
+    expect(body.to).toBe(new Date(END).toISOString());
+    expect(body.from).toBe(new Date(END - 6 * HOUR).toISOString());
+    expect(body.points.length).toBeGreaterThan(10);
+  });
+
+  it('lists movers with the shocked ticker most negative among tickers', async () => {
+    const { status, body } = await get('/api/v1/movers?window=1h&limit=5');
+    expect(status).toBe(200);
+    expect(body.negative.length).toBeLessThanOrEqual(5);
+    const firstTicker = body.negative.find((m) => m.kind === 'ticker');
+    expect(firstTicker).toMatchObject({ key: 'XOM' });
+    expect(firstTicker?.meanScoreChange).toBeLessThan(0);
+    expect(body.negative.every((m) => m.kind !== 'source')).toBe(true);
+  });
+
+  it('returns alert transitions newest first', async () => {
+    const { body } = await get('/api/v1/alerts?limit=10');
+    expect(body.alerts.map((a) => a.to)).toEqual(['firing', 'pending']);
+  });
+
+  it('returns the latest items for a topic, newest first', async () => {
+    const { body } = await get('/api/v1/items?kind=ticker&key=XOM&limit=5');
+    expect(body.items).toHaveLength(5);
+    const newest = items
+      .filter((i) => mentions(i, 'ticker', 'XOM'))
+      .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
+      .slice(0, 5)
+      .map((i) => i.id);
+    expect(body.items.map((i) => i.id)).toEqual(newest);
+    expect(body.items[0]).toMatchObject({ label: expect.any(String), score: expect.any(Number) });
+  });
+
+  it('lists topics by volume and summarises the last hour', async () => {
+    const topics = await get('/api/v1/topics?window=2h&limit=3');
+    expect(topics.body.topics).toHaveLength(3);
+    const counts = topics.body.topics.map((t) => t.count);
+    expect([...counts].sort((a, b) => b - a)).toEqual(counts);
+    const summary = { body: (await get('/api/v1/summary?window=1h')).body as unknown as Summary };
+    const lastHour = items.filter((i) => Date.parse(i.publishedAt) >= END - HOUR);
+    expect(summary.body.items).toBe(lastHour.length);
+    expect(summary.body.negatives).toBe(lastHour.filter((i) => i.label === 'negative').length);
+    expect(summary.body.firing).toBe(1);
+    expect(summary.body.storedItems).toBe(items.length);
+  });
+
+  it('treats hostile topic keys as data', async () => {
+    const key = encodeURIComponent("XOM' OR '1'='1");
+    const { status, body } = await get(`/api/v1/topics/ticker/${key}/series?bucket=1h`);
+    expect(status).toBe(200);
+    expect(body.topic.key).toBe("XOM' OR '1'='1");
+    expect(body.points.every((p) => p.count === 0)).toBe(true);
+  });
+
+  it.each([
+    ['/api/v1/topics/planet/XOM/series', /kind|expected one of/i],
+    ['/api/v1/topics/ticker/XOM/series?bucket=5x', /bucket: expected a duration/],
+    ['/api/v1/topics/ticker/XOM/series?from=2026-05-05T10:00:00', /from: expected epoch/],
+    [`/api/v1/topics/ticker/XOM/series?from=${END}&to=${END - HOUR}`, /from must be before to/],
+    ['/api/v1/movers?window=1h&limit=0', /limit/],
+    ['/api/v1/movers?windw=1h', /unknown parameter\(s\): windw/],
+    ['/api/v1/items?kind=ticker', /kind and key go together/],
+    ['/api/v1/alerts?limit=abc', /limit/],
+    ['/api/v1/events?topic=nonsense', /topic/],
+  ])('answers 400 with a clear message for %s', async (path, message) => {
+    const { status, body } = await get(path);
+    expect(status).toBe(400);
+    expect(body.error.status).toBe(400);
+    expect(body.error.message).toMatch(message);
+  });
+
+  it('answers 404 JSON for unknown routes and 405 for other methods', async () => {
+    for (const path of ['/api/v1/nothing', '/nowhere', '/static/%2e%2e/package.json']) {
+      const { status, body } = await get(path);
+      expect(status).toBe(404);
+      expect(body.error.message).toMatch(/no (API )?route/);
+    }
+    const res = await fetch(`${server.url}/api/v1/alerts`, { method: 'POST' });
+    expect(res.status).toBe(405);
+  });
+});
+
+describe('page and mounted routes', () => {
+  it('serves the page, its script and uPlot from node_modules', async () => {
+    const page = await getText('/');
+    expect(page.type).toMatch(/text\/html/);
+    expect(page.body).toContain('/static/app.js');
+    // Everything loads from this server: no CDN.
+    expect(page.body).not.toMatch(/(src|href)="https?:/);
+    const uplot = await getText('/vendor/uplot.js');
+    expect(uplot.status).toBe(200);
+    expect(uplot.body).toContain('uPlot');
+    expect((await getText('/vendor/uplot.css')).status).toBe(200);
+    expect((await getText('/static/style.css')).type).toMatch(/text\/css/);
+  });
+
+  it('serves extra routes mounted by the pipeline', async () => {
+    const { status, body } = await getText('/metrics');
+    expect(status).toBe(200);
+    expect(body).toBe('bellwether_up 1\n');
+  });
+});
+
+/** Reads server-sent events from a fetch body until `done` accepts one (bounded by a deadline). */
+async function readEvents(
+  path: string,
+  done: (snapshot: Snapshot, index: number) => boolean,
+  onEvent?: (snapshot: Snapshot, index: number) => Promise<void>,
+  timeoutMs = 10_000,
+): Promise<Snapshot[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const res = await fetch(`${server.url}${path}`, { signal: controller.signal });
+  expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+  if (reader === undefined) throw new Error('no body');
+  const seen: Snapshot[] = [];
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += value;
+      let end = buffer.indexOf('\n\n');
+      while (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        end = buffer.indexOf('\n\n');
+        if (!block.startsWith('event: snapshot')) continue;
+        const data = block.split('\n').find((l) => l.startsWith('data: '));
+        const snapshot = JSON.parse(data?.slice(6) ?? 'null') as Snapshot;
+        seen.push(snapshot);
+        if (done(snapshot, seen.length - 1)) return seen;
+        await onEvent?.(snapshot, seen.length - 1);
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return seen;
+}
+
+describe('event stream', () => {
+  it('sends snapshots that follow new items and alert transitions live', async () => {
+    const later = END + 10 * MIN;
+    const fresh = syntheticStream({
+      startMs: END + MIN,
+      endMs: later,
+      gapMs: 20_000,
+      shock: { ticker: 'XOM', fromMs: END, toMs: later },
+      seed: 99,
+    });
+    const resolved = syntheticShockTransitions('XOM', 0, 0, later - MIN).slice(2);
+    let wrote = false;
+    const snapshots = await readEvents(
+      '/api/v1/events?topic=ticker:XOM&topic=sector:Energy&window=2h&bucket=10m',
+      (s) => wrote && s.newAlerts.some((a) => a.to === 'resolved'),
+      async (s, i) => {
+        if (i === 0) {
+          expect(s.series.map((x) => `${x.topic.kind}:${x.topic.key}`)).toEqual([
+            'ticker:XOM',
+            'sector:Energy',
+          ]);
+          expect(s.newAlerts).toHaveLength(2);
+          expect(s.items.length).toBeGreaterThan(0);
+          // The replay moves on: new items, a resolved alert, and the stream clock advances.
+          await store.writeScored(fresh);
+          await store.appendAlertTransitions(resolved);
+          clock.set(later);
+          wrote = true;
+        }
+      },
+    );
+    const first = snapshots[0];
+    const last = snapshots.at(-1);
+    expect(first?.at).toBe(new Date(END).toISOString());
+    expect(last?.at).toBe(new Date(later).toISOString());
+    expect(last?.newAlerts.map((a) => a.to)).toEqual(['resolved']);
+    expect(last?.summary.firing).toBe(0);
+    const newest = [...fresh].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
+    expect(last?.items[0]?.id).toBe(newest[0]?.id);
+    // The chart's window moved with the clock and counts the new items.
+    expect(last?.series[0]?.to).toBe(new Date(later).toISOString());
+    const xomInWindow = [...items, ...fresh].filter(
+      (i) => mentions(i, 'ticker', 'XOM') && Date.parse(i.publishedAt) >= later - 2 * HOUR,
+    );
+    expect(last?.series[0]?.points.reduce((n, p) => n + p.count, 0)).toBe(xomInWindow.length);
+  });
+});
