@@ -291,6 +291,58 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(await snapshot()).toEqual(complete);
     });
 
+    it('counts each item once under concurrent overlapping writes', async () => {
+      const mv = version('concurrent');
+      const items = Array.from({ length: 30 }, (_, i) =>
+        makeItem(
+          {
+            id: itemId(`c-${i}`),
+            atMs: T0 + i * 1_000,
+            label: 'negative',
+            score: -0.5,
+            topics: [t('ticker', 'CONC')],
+          },
+          mv,
+        ),
+      );
+      const results = await Promise.all([
+        store.writeScored(items.slice(0, 20)),
+        store.writeScored(items.slice(10, 30)),
+        store.writeScored(items),
+      ]);
+      expect(results.reduce((n, r) => n + r.inserted, 0)).toBe(30);
+      expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(40);
+      const counts = await store.topicCounts({ fromMs: T0, toMs: T0 + MINUTE, modelVersion: mv });
+      expect(counts.map((c) => [c.key, c.count, c.negatives])).toEqual([['CONC', 30, 30]]);
+    });
+
+    it('takes a batch of thousands of items with long ids in one call, and again as duplicates', async () => {
+      const mv = version('large');
+      const pad = 'x'.repeat(300);
+      const items = Array.from({ length: 3_000 }, (_, i) =>
+        makeItem(
+          {
+            id: itemId(`large-${i}-https://news.example/${pad}/${i}?q='"\\`),
+            atMs: T0 + (i % 600) * 1_000,
+            label: i % 4 === 0 ? 'negative' : 'neutral',
+            score: i % 4 === 0 ? -0.5 : 0,
+            topics: [t('ticker', `L${i % 7}`), t('source', 'contract-wire')],
+          },
+          mv,
+        ),
+      );
+      expect(await store.writeScored(items)).toEqual({ inserted: 3_000, duplicates: 0 });
+      expect(await store.writeScored(items)).toEqual({ inserted: 0, duplicates: 3_000 });
+      const counts = await store.topicCounts({
+        fromMs: T0,
+        toMs: T0 + 10 * MINUTE,
+        kinds: ['source'],
+        modelVersion: mv,
+      });
+      expect(counts.map((c) => [c.count, c.negatives])).toEqual([[3_000, 750]]);
+      expect(await store.itemCount(mv)).toBe(3_000);
+    });
+
     it('rolls up per minute exactly as a hand-computed aggregate', async () => {
       const mv = version('rollup');
       const specs: Spec[] = [

@@ -87,6 +87,7 @@ export class SqlStore implements Store {
   private closed = false;
   private currentVersion: { value: string | null; checkedAt: number } | undefined;
   private lastStateVersion = 0;
+  private writeChain: Promise<void> = Promise.resolve();
   private readonly logger: Logger;
   private readonly now: () => number;
 
@@ -142,10 +143,24 @@ export class SqlStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.connected = false;
+    await this.writeChain;
     await this.engine.close();
   }
 
-  async writeScored(items: readonly ScoredItem[]): Promise<WriteResult> {
+  /**
+   * Writes are serialized: two overlapping batches checked for stored ids at the same time would
+   * both insert their shared items. (Writers in different processes are not coordinated; see README.)
+   */
+  writeScored(items: readonly ScoredItem[]): Promise<WriteResult> {
+    const next = this.writeChain.then(() => this.writeScoredNow(items));
+    this.writeChain = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async writeScoredNow(items: readonly ScoredItem[]): Promise<WriteResult> {
     if (items.length === 0) return { inserted: 0, duplicates: 0 };
     // Within the batch: the first copy of each (id, modelVersion) wins.
     const fresh = new Map<string, ScoredItem>();

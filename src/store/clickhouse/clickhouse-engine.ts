@@ -35,6 +35,29 @@ const TRANSIENT_SERVER_CODES = new Set([
   '425', // SYSTEM_ERROR
 ]);
 
+/** Query parameters travel in the URL; past this size they go inline in the body instead. */
+const MAX_URL_PARAMS_BYTES = 128 * 1024;
+/** The server's default max_query_size (256 KiB): a longer query has to raise it. */
+const DEFAULT_MAX_QUERY_SIZE = 256 * 1024;
+
+interface BoundQuery {
+  query: string;
+  query_params?: SqlParams;
+  clickhouse_settings?: { max_query_size: string };
+}
+
+function approximateSize(params: SqlParams): number {
+  let size = 0;
+  for (const value of Object.values(params)) {
+    if (Array.isArray(value)) {
+      for (const v of value as readonly (string | number)[]) size += String(v).length + 3;
+    } else {
+      size += String(value).length;
+    }
+  }
+  return size;
+}
+
 function isRetriableDriverError(error: unknown): boolean {
   if (error instanceof ClickHouseError) return TRANSIENT_SERVER_CODES.has(error.code);
   const code = (error as { code?: unknown } | null)?.code;
@@ -135,12 +158,20 @@ export class ClickhouseEngine implements SqlEngine {
     }
   }
 
-  /** Server-side binding where the server has it; otherwise typed literals (see inline-params.ts). */
-  private bind(sql: string, params?: SqlParams): { query: string; query_params?: SqlParams } {
+  /**
+   * Server-side binding where the server has it and the values fit in a URL; otherwise typed literals
+   * (see inline-params.ts) in the request body, with max_query_size raised so a batch's ids fit.
+   */
+  private bind(sql: string, params?: SqlParams): BoundQuery {
     if (!params) return { query: sql };
-    if (this.serverParams) return { query: sql, query_params: params };
+    if (this.serverParams && approximateSize(params) < MAX_URL_PARAMS_BYTES) {
+      return { query: sql, query_params: params };
+    }
     try {
-      return { query: inlineParams(sql, params) };
+      const query = inlineParams(sql, params);
+      return query.length < DEFAULT_MAX_QUERY_SIZE
+        ? { query }
+        : { query, clickhouse_settings: { max_query_size: String(query.length + 1024) } };
     } catch (error) {
       if (error instanceof ParamError) {
         throw new ServiceError('clickhouse', error.message, { retriable: false, cause: error });
