@@ -21,6 +21,10 @@ export const alertSchema = z.object({
   /** Last evaluation time (ISO). */
   evaluatedAt: z.iso.datetime({ offset: true }),
   value: z.number().optional(),
+  /** While recovering: when the condition stopped holding (keepFiringFor counts from here, ISO). */
+  keepFiringSince: z.iso.datetime({ offset: true }).optional(),
+  /** Consecutive evaluations that found no data for the topic (stale instances resolve). */
+  missedEvaluations: z.number().int().min(0).optional(),
 });
 export type Alert = z.infer<typeof alertSchema>;
 
