@@ -95,6 +95,15 @@ export interface LatestItemsQuery {
   modelVersion?: string | undefined;
 }
 
+export interface TopicHeadlinesQuery extends TopicRef {
+  fromMs: number;
+  toMs: number;
+  limit: number;
+  /** 'negative': lowest score first (alert annotations); 'positive': highest first; 'newest'. */
+  order: 'negative' | 'positive' | 'newest';
+  modelVersion?: string | undefined;
+}
+
 export interface ScanItemsQuery {
   fromMs: number;
   toMs: number;
@@ -148,6 +157,8 @@ export interface Store extends Lifecycle, AlertStateStore {
   topMovers(query: TopMoversQuery): Promise<TopMovers>;
   /** Newest first. */
   latestItems(query: LatestItemsQuery): Promise<ScoredItem[]>;
+  /** Items about one topic published in [fromMs, toMs), in the order asked for. */
+  topicHeadlines(query: TopicHeadlinesQuery): Promise<ScoredItem[]>;
   /** Stored items in publishedAt order, a page at a time (backfill re-scoring reads these). */
   scanItems(query: ScanItemsQuery): Promise<ScoredItem[]>;
   modelVersions(): Promise<ModelVersionInfo[]>;

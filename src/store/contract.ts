@@ -568,7 +568,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         id: itemId(`l-${i}`),
         atMs: T0 + i * MINUTE,
         label: i % 2 === 0 ? 'negative' : 'positive',
-        score: i % 2 === 0 ? -0.5 : 0.5,
+        score: i % 2 === 0 ? (i === 2 ? -0.9 : -0.5) : i === 1 ? 0.9 : 0.5,
         topics: i % 2 === 0 ? [t('company', 'Even Corp')] : [t('company', 'Odd Inc')],
       }));
       await store.writeScored(specs.map((s) => makeItem(s, mv)));
@@ -594,6 +594,27 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await expect(store.latestItems({ limit: 0, modelVersion: mv })).rejects.toBeInstanceOf(
         UsageError,
       );
+
+      const worst = await store.topicHeadlines({
+        kind: 'company',
+        key: 'Even Corp',
+        fromMs: T0 + MINUTE,
+        toMs: T0 + 5 * MINUTE,
+        limit: 5,
+        order: 'negative',
+        modelVersion: mv,
+      });
+      expect(worst.map((i) => i.id)).toEqual([itemId('l-2'), itemId('l-4')]);
+      const best = await store.topicHeadlines({
+        kind: 'company',
+        key: 'Odd Inc',
+        fromMs: T0,
+        toMs: T0 + 6 * MINUTE,
+        limit: 2,
+        order: 'positive',
+        modelVersion: mv,
+      });
+      expect(best.map((i) => i.id)).toEqual([itemId('l-1'), itemId('l-5')]);
     });
 
     it('keeps two model versions of the same items apart', async () => {

@@ -16,6 +16,7 @@ import type {
   SqlValue,
   Store,
   StoreStats,
+  TopicHeadlinesQuery,
   TopicMove,
   TopicSeriesQuery,
   TopicWindowStats,
@@ -42,6 +43,13 @@ const MAX_LIMIT = 100_000;
 const MODEL_VERSION_TTL_MS = 5_000;
 
 type Num = number | string;
+
+/** Fixed ORDER BY clauses, chosen by name: no caller text reaches the SQL. */
+const HEADLINE_ORDER: Readonly<Record<TopicHeadlinesQuery['order'], string>> = {
+  negative: 'score ASC, published_ms DESC, id ASC',
+  positive: 'score DESC, published_ms DESC, id ASC',
+  newest: 'published_ms DESC, id ASC',
+};
 
 interface RollupRow {
   kind: TopicKind;
@@ -393,6 +401,35 @@ export class SqlStore implements Store {
        LIMIT 1 BY id
        LIMIT ${limit}`,
       params,
+    );
+    return rows.map(fromRow);
+  }
+
+  async topicHeadlines(query: TopicHeadlinesQuery): Promise<ScoredItem[]> {
+    const limit = checkLimit(query.limit, 'topicHeadlines');
+    const version = await this.versionOr(query.modelVersion);
+    if (version === null) return [];
+    const order = HEADLINE_ORDER[query.order];
+    const rows = await this.engine.select<RawItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM scored_items
+       WHERE model_version = {mv:String}
+         AND published_ms >= {from:UInt64} AND published_ms < {to:UInt64}
+         AND id IN (
+           SELECT item_id FROM item_topics
+           WHERE kind = {kind:String} AND key = {key:String} AND model_version = {mv:String}
+             AND published_at >= toDateTime({fromS:UInt32}) AND published_at <= toDateTime({toS:UInt32}))
+       ORDER BY ${order}
+       LIMIT 1 BY id
+       LIMIT ${limit}`,
+      {
+        mv: version,
+        kind: query.kind,
+        key: query.key,
+        from: Math.max(0, Math.ceil(query.fromMs)),
+        to: Math.max(0, Math.ceil(query.toMs)),
+        fromS: Math.max(0, Math.floor(query.fromMs / 1000)),
+        toS: boundS(query.toMs),
+      },
     );
     return rows.map(fromRow);
   }
