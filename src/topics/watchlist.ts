@@ -1,0 +1,90 @@
+/** The watchlist file (JSON or YAML): companies with their tickers, names, aliases, sector and product keywords. */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatIssues } from '../config/load.ts';
+import { ConfigError } from '../core/errors.ts';
+
+/** Upper-case symbol with an optional share-class suffix (`BRK.B`). */
+const tickerSchema = z
+  .string()
+  .regex(/^[A-Z]{1,5}(?:\.[A-Z]{1,2})?$/, 'expected an upper-case ticker such as AAPL or BRK.B');
+
+const phrase = z.string().trim().min(1).max(120);
+
+export const watchlistCompanySchema = z
+  .object({
+    ticker: tickerSchema,
+    /** Common short name; also the `company` topic key. */
+    name: phrase,
+    legalName: phrase.optional(),
+    aliases: z.array(phrase).default([]),
+    /** Other share classes that roll up into `ticker` (GOOG → GOOGL). */
+    altTickers: z.array(tickerSchema).default([]),
+    exchange: z.enum(['NYSE', 'NASDAQ']).optional(),
+    sector: phrase,
+    /** Products and brands that imply the company, matched at lower relevance than its names. */
+    keywords: z.array(phrase).default([]),
+    /** Whether the ticker may match as a bare upper-case word; default: two letters or more and not a common word. */
+    bareTicker: z.boolean().optional(),
+    /** Phrases that contain a name but mean another company (GE Vernova is not GE). */
+    exclude: z.array(phrase).default([]),
+  })
+  .strict();
+
+export const watchlistSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    companies: z.array(watchlistCompanySchema).min(1),
+  })
+  .strict()
+  .superRefine((list, ctx) => {
+    const seen = new Map<string, number>();
+    list.companies.forEach((company, index) => {
+      for (const ticker of [company.ticker, ...company.altTickers]) {
+        const first = seen.get(ticker);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['companies', index, 'ticker'],
+            message: `ticker ${ticker} already used by companies.${first}`,
+          });
+        } else {
+          seen.set(ticker, index);
+        }
+      }
+    });
+  });
+
+export type WatchlistCompany = z.infer<typeof watchlistCompanySchema>;
+export type Watchlist = z.infer<typeof watchlistSchema>;
+
+/** Validates an already-parsed document, naming every problem with its path. */
+export function parseWatchlist(raw: unknown, source = 'watchlist'): Watchlist {
+  const result = watchlistSchema.safeParse(raw);
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
+  return result.data;
+}
+
+/** Reads a `.json`, `.yaml` or `.yml` watchlist file. */
+export function loadWatchlist(path: string): Watchlist {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
+    throw new ConfigError(path, [`cannot read watchlist: ${reason}`]);
+  }
+  const isJson = extname(path).toLowerCase() === '.json';
+  let raw: unknown;
+  try {
+    raw = isJson ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(path, [
+      `not valid ${isJson ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+    ]);
+  }
+  return parseWatchlist(raw, path);
+}
