@@ -1,0 +1,331 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertState } from '../core/alert.ts';
+import { ManualClock } from '../core/clock.ts';
+import type { TopicWindowCounts, TopicWindowQuery } from '../core/rollup.ts';
+import type { AlertDataSource } from './data-source.ts';
+import { AlertEngine } from './engine.ts';
+import { MemoryAlertStateStore } from './memory-state-store.ts';
+import { parseRules } from './rules-file.ts';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-03-02T12:00:00Z');
+
+/** What the current window shows for topic ticker:ACME: A = a spike, I = calm items, M = no items. */
+type Obs = 'A' | 'I' | 'M';
+
+/** A data source whose current window is scripted per step; baselines are always empty (the prior applies). */
+class ScriptedSource implements AlertDataSource {
+  obs: Obs = 'M';
+  constructor(private readonly clock: ManualClock) {}
+  async topicCounts(q: TopicWindowQuery): Promise<TopicWindowCounts[]> {
+    if (q.toMs !== this.clock.now() || this.obs === 'M') return [];
+    const negatives = this.obs === 'A' ? 10 : 0;
+    return [
+      { kind: 'ticker', key: 'ACME', count: 10, negatives, positives: 0, scoreSum: -negatives / 2 },
+    ];
+  }
+}
+
+function rules(timing: string, settings = 'staleAfterEvaluations: 3, resolvedRetention: 5m') {
+  return parseRules(
+    [
+      `settings: { ${settings} }`,
+      'rules:',
+      '  - name: Spike',
+      '    select: { kinds: [ticker] }',
+      '    detector: { type: negative-share-spike, window: 10m, baseline: 1h, minCount: 3, margin: 0.1, prior: { share: 0.1, weight: 10 } }',
+      `    ${timing}`,
+      '    severity: critical',
+      '    labels: { team: desk }',
+    ].join('\n'),
+  );
+}
+
+interface Step {
+  at: number;
+  obs: Obs;
+  state: AlertState | 'absent';
+}
+
+interface Case {
+  name: string;
+  timing: string;
+  steps: Step[];
+  transitions: string[];
+}
+
+const CASES: Case[] = [
+  {
+    name: 'for: 0 fires at once and resolves at once',
+    timing: 'for: 0s',
+    steps: [
+      { at: 0, obs: 'I', state: 'absent' },
+      { at: 1, obs: 'A', state: 'firing' },
+      { at: 2, obs: 'A', state: 'firing' },
+      { at: 3, obs: 'I', state: 'resolved' },
+    ],
+    transitions: ['inactive→firing@1', 'firing→resolved@3'],
+  },
+  {
+    name: 'for holds the instance pending until the condition held that long',
+    timing: 'for: 2m',
+    steps: [
+      { at: 0, obs: 'A', state: 'pending' },
+      { at: 1, obs: 'A', state: 'pending' },
+      { at: 2, obs: 'A', state: 'firing' },
+      { at: 3, obs: 'I', state: 'resolved' },
+    ],
+    transitions: ['inactive→pending@0', 'pending→firing@2', 'firing→resolved@3'],
+  },
+  {
+    name: 'a pending instance that clears goes back to inactive without firing',
+    timing: 'for: 5m',
+    steps: [
+      { at: 0, obs: 'A', state: 'pending' },
+      { at: 1, obs: 'I', state: 'absent' },
+      { at: 2, obs: 'A', state: 'pending' },
+    ],
+    transitions: ['inactive→pending@0', 'pending→inactive@1', 'inactive→pending@2'],
+  },
+  {
+    name: 'keepFiringFor holds a cleared alert as recovering, and a relapse fires again',
+    timing: 'keepFiringFor: 3m',
+    steps: [
+      { at: 0, obs: 'A', state: 'firing' },
+      { at: 1, obs: 'I', state: 'recovering' },
+      { at: 2, obs: 'A', state: 'firing' },
+      { at: 3, obs: 'I', state: 'recovering' },
+      { at: 5, obs: 'I', state: 'recovering' },
+      { at: 6, obs: 'I', state: 'resolved' },
+    ],
+    transitions: [
+      'inactive→firing@0',
+      'firing→recovering@1',
+      'recovering→firing@2',
+      'firing→recovering@3',
+      'recovering→resolved@6',
+    ],
+  },
+  {
+    name: 'flapping input with for never reaches firing',
+    timing: 'for: 2m',
+    steps: [
+      { at: 0, obs: 'A', state: 'pending' },
+      { at: 1, obs: 'I', state: 'absent' },
+      { at: 2, obs: 'A', state: 'pending' },
+      { at: 3, obs: 'I', state: 'absent' },
+      { at: 4, obs: 'A', state: 'pending' },
+      { at: 5, obs: 'I', state: 'absent' },
+    ],
+    transitions: [
+      'inactive→pending@0',
+      'pending→inactive@1',
+      'inactive→pending@2',
+      'pending→inactive@3',
+      'inactive→pending@4',
+      'pending→inactive@5',
+    ],
+  },
+  {
+    name: 'flapping input with keepFiringFor stays one firing episode',
+    timing: 'keepFiringFor: 2m',
+    steps: [
+      { at: 0, obs: 'A', state: 'firing' },
+      { at: 1, obs: 'I', state: 'recovering' },
+      { at: 2, obs: 'A', state: 'firing' },
+      { at: 3, obs: 'I', state: 'recovering' },
+      { at: 4, obs: 'A', state: 'firing' },
+    ],
+    transitions: [
+      'inactive→firing@0',
+      'firing→recovering@1',
+      'recovering→firing@2',
+      'firing→recovering@3',
+      'recovering→firing@4',
+    ],
+  },
+  {
+    name: 'a topic without data resolves after staleAfterEvaluations',
+    timing: 'keepFiringFor: 1h',
+    steps: [
+      { at: 0, obs: 'A', state: 'firing' },
+      { at: 1, obs: 'M', state: 'firing' },
+      { at: 2, obs: 'M', state: 'firing' },
+      { at: 3, obs: 'M', state: 'resolved' },
+    ],
+    transitions: ['inactive→firing@0', 'firing→resolved@3'],
+  },
+  {
+    name: 'missing data interrupts the stale count when data returns',
+    timing: 'for: 0s',
+    steps: [
+      { at: 0, obs: 'A', state: 'firing' },
+      { at: 1, obs: 'M', state: 'firing' },
+      { at: 2, obs: 'M', state: 'firing' },
+      { at: 3, obs: 'A', state: 'firing' },
+      { at: 4, obs: 'M', state: 'firing' },
+      { at: 5, obs: 'M', state: 'firing' },
+      { at: 6, obs: 'M', state: 'resolved' },
+    ],
+    transitions: ['inactive→firing@0', 'firing→resolved@6'],
+  },
+  {
+    name: 'a resolved instance is forgotten after the retention, and a new episode starts fresh',
+    timing: 'for: 0s',
+    steps: [
+      { at: 0, obs: 'A', state: 'firing' },
+      { at: 1, obs: 'I', state: 'resolved' },
+      { at: 5, obs: 'I', state: 'resolved' },
+      { at: 6, obs: 'I', state: 'absent' },
+      { at: 7, obs: 'A', state: 'firing' },
+    ],
+    transitions: ['inactive→firing@0', 'firing→resolved@1', 'inactive→firing@7'],
+  },
+];
+
+describe('alert engine state transitions', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const clock = new ManualClock(T0);
+      const source = new ScriptedSource(clock);
+      const store = new MemoryAlertStateStore();
+      const engine = new AlertEngine({
+        rules: rules(c.timing),
+        dataSource: source,
+        stateStore: store,
+        clock,
+      });
+      for (const step of c.steps) {
+        clock.set(T0 + step.at * MIN);
+        source.obs = step.obs;
+        await engine.evaluateOnce(clock.now());
+        const alerts = engine.snapshot();
+        const state = alerts[0]?.state ?? 'absent';
+        expect(`${state}@${step.at}`).toBe(`${step.state}@${step.at}`);
+        // The store holds exactly what the engine remembers.
+        expect((await store.loadAlertStates()).map((a) => a.state)).toEqual(
+          alerts.map((a) => a.state),
+        );
+      }
+      const recorded = store.transitions.map(
+        (t) => `${t.from}→${t.to}@${(Date.parse(t.at) - T0) / MIN}`,
+      );
+      expect(recorded).toEqual(c.transitions);
+    });
+  }
+
+  it('identifies instances by rule and labels; values go to annotations', async () => {
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    const store = new MemoryAlertStateStore();
+    const engine = new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    });
+    source.obs = 'A';
+    await engine.evaluateOnce(T0);
+    const [alert] = engine.snapshot();
+    expect(alert?.labels).toEqual({ team: 'desk', topic_kind: 'ticker', topic_key: 'ACME' });
+    expect(alert?.severity).toBe('critical');
+    expect(alert?.annotations.share).toBe('1');
+    expect(alert?.annotations.count).toBe('10');
+    expect(alert?.annotations.summary).toContain('ACME');
+    expect(alert?.annotations.summary).toContain('100.0%');
+    expect(alert?.value).toBeGreaterThan(0);
+    expect(store.transitions[0]?.fingerprint).toBe(
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}',
+    );
+  });
+});
+
+describe('restart recovery', () => {
+  it('a new engine over the same state store neither re-fires nor forgets', async () => {
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    const store = new MemoryAlertStateStore();
+    const first = new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    });
+    source.obs = 'A';
+    await first.evaluateOnce(T0);
+    expect(first.snapshot()[0]?.state).toBe('firing');
+
+    const second = new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    });
+    clock.set(T0 + MIN);
+    const outcome = await second.evaluateOnce(clock.now());
+    expect(outcome.transitions).toEqual([]);
+    expect(second.snapshot()[0]?.state).toBe('firing');
+    expect(second.snapshot()[0]?.firedAt).toBe(new Date(T0).toISOString());
+
+    clock.set(T0 + 2 * MIN);
+    source.obs = 'I';
+    const resolved = await second.evaluateOnce(clock.now());
+    expect(resolved.transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['firing→resolved']);
+  });
+
+  it('a pending instance keeps counting its `for` across a restart', async () => {
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    const store = new MemoryAlertStateStore();
+    source.obs = 'A';
+    await new AlertEngine({
+      rules: rules('for: 3m'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    }).evaluateOnce(T0);
+    const second = new AlertEngine({
+      rules: rules('for: 3m'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    });
+    clock.set(T0 + 3 * MIN);
+    await second.evaluateOnce(clock.now());
+    expect(second.snapshot()[0]?.state).toBe('firing');
+  });
+
+  it('resolves instances of a rule that left the rules file', async () => {
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    const store = new MemoryAlertStateStore();
+    source.obs = 'A';
+    await new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    }).evaluateOnce(T0);
+    const empty = parseRules('rules: []');
+    const second = new AlertEngine({ rules: empty, dataSource: source, stateStore: store, clock });
+    const outcome = await second.evaluateOnce(T0 + MIN);
+    expect(outcome.transitions.map((t) => `${t.rule}:${t.from}→${t.to}`)).toEqual([
+      'Spike:firing→resolved',
+    ]);
+  });
+
+  it('serialises overlapping evaluations', async () => {
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    source.obs = 'A';
+    const store = new MemoryAlertStateStore();
+    const engine = new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    });
+    await Promise.all([engine.evaluateOnce(T0), engine.evaluateOnce(T0), engine.evaluateOnce(T0)]);
+    expect(store.transitions).toHaveLength(1);
+  });
+});
