@@ -1,6 +1,8 @@
 // The live dashboard's client: subscribes to /api/v1/events and redraws charts and tables in place; untrusted text only ever goes through textContent.
 (() => {
   const SERIES_WINDOW = '6h';
+  // Coarse enough that a quiet topic still has several items per bucket.
+  const SERIES_BUCKET = '10m';
   const state = {
     topics: readTopicsFromHash(),
     charts: new Map(),
@@ -22,7 +24,7 @@
   }
   function fmtShare(v) {
     if (v === null || v === undefined || Number.isNaN(v)) return '–';
-    return `${(v * 100).toFixed(v < 0.1 ? 1 : 0)} %`;
+    return `${(v * 100).toFixed(v > 0 && v < 0.1 ? 1 : 0)} %`;
   }
   function fmtCount(v) {
     return v === null || v === undefined ? '–' : intFormat.format(v);
@@ -160,15 +162,27 @@
         width: chartWidth(byId('charts')),
         height: 190,
         legend: { show: false },
+        // Times on the axis in UTC, like every other time on the page.
+        tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
         cursor: { drag: { x: false, y: false } },
         scales: {
           x: { time: true },
           score: { range: [-1, 1] },
           share: { range: [0, 1] },
-          count: { range: (_u, _min, max) => [0, Math.max(1, max) * 3] },
+          // Volume bars stay in the lower part of the plot, under the lines.
+          count: { range: (_u, _min, max) => [0, Math.max(1, max) * 2.5] },
         },
         axes: [
-          { font: axisFont, stroke: '#6b7485', grid: { stroke: '#eef0f3' } },
+          {
+            font: axisFont,
+            stroke: '#6b7485',
+            grid: { stroke: '#eef0f3' },
+            values: [
+              [86400, '{MM}-{DD}', null, null, null, null, null, null, 1],
+              [60, '{HH}:{mm}', null, null, '\n{MM}-{DD}', null, null, null, 1],
+              [1, '{HH}:{mm}:{ss}', null, null, null, null, null, null, 1],
+            ],
+          },
           {
             scale: 'score',
             font: axisFont,
@@ -302,6 +316,12 @@
     fill('movers-positive', movers.positive);
   }
 
+  // The source has its own column, and a company name repeats its ticker when both are there.
+  function headlineTopics(topics) {
+    const hasTicker = topics.some((t) => t.kind === 'ticker');
+    return topics.filter((t) => t.kind !== 'source' && !(hasTicker && t.kind === 'company'));
+  }
+
   const seenItems = new Set();
   function renderItems(items) {
     const first = seenItems.size === 0;
@@ -324,7 +344,7 @@
           title: item.label,
         }),
         el('td', {}, title),
-        el('td', {}, ...item.topics.filter((t) => t.kind !== 'source').map(topicChip)),
+        el('td', {}, ...headlineTopics(item.topics).map(topicChip)),
         el('td', { class: 'neutral', text: item.source }),
       );
       return row;
@@ -409,7 +429,7 @@
   function connect() {
     syncCharts();
     if (state.source) state.source.close();
-    const params = new URLSearchParams({ window: SERIES_WINDOW });
+    const params = new URLSearchParams({ window: SERIES_WINDOW, bucket: SERIES_BUCKET });
     for (const t of state.topics) params.append('topic', topicId(t));
     const source = new EventSource(`/api/v1/events?${params}`);
     source.addEventListener('snapshot', onSnapshot);

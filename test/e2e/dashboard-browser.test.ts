@@ -1,0 +1,140 @@
+// The built-in dashboard in a real browser (Debian's chromium via playwright-core) while a simulated replay writes items and an alert fires: the page must update in place.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { Store } from '../../src/core/store.ts';
+import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
+import { startWebServer, type WebServer } from '../../src/web/server.ts';
+import { syntheticShockTransitions, syntheticStream } from '../../src/web/synthetic-items.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
+const HOUR = 3_600_000;
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 5, 1, 14, 0, 0);
+const STEPS = 6;
+const STEP_MS = 5 * MIN;
+
+// A machine without the browser skips, unless told the browser is required (CI sets this).
+const required = process.env.BELLWETHER_REQUIRE_BROWSER === '1';
+const available = existsSync(CHROMIUM);
+if (required && !available) throw new Error(`${CHROMIUM} is required (apt-get install chromium)`);
+
+describe.skipIf(!available)('built-in dashboard in chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bellwether-browser-'));
+  const clock = new ManualClock(T0);
+  let store: Store;
+  let server: WebServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    store = createEmbeddedStore({ type: 'embedded', path: dir }, { logger: silentLogger });
+    await store.connect();
+    // Calm history before the replay starts.
+    await store.writeScored(syntheticStream({ startMs: T0 - 6 * HOUR, endMs: T0, gapMs: 45_000 }));
+    server = await startWebServer({
+      store,
+      port: 0,
+      logger: silentLogger,
+      clock,
+      snapshotIntervalMs: 250,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('updates chart, tables and alerts live while a replay runs', async () => {
+    const failedRequests: string[] = [];
+    page.on('requestfailed', (r) => failedRequests.push(r.url()));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    await page.goto(`${server.url}/#t=ticker:XOM,sector:Energy`);
+    await page.waitForSelector('#status[data-state="live"]');
+    await page.waitForSelector('.chart[data-topic="ticker:XOM"] canvas');
+    await page.waitForSelector('#items tbody tr');
+    // A marker on window: it survives only if the page never reloads.
+    await page.evaluate(() => Object.assign(window, { bellwetherMarker: 42 }));
+    const pointsBefore = Number(
+      await page.getAttribute('.chart[data-topic="ticker:XOM"]', 'data-points'),
+    );
+    expect(pointsBefore).toBeGreaterThan(0);
+    expect(await page.locator('#alerts li').count()).toBe(0);
+
+    // Replay: batches of shocked news, the clock following the stream, an alert on the way.
+    let newestId = '';
+    for (let step = 1; step <= STEPS; step++) {
+      const from = T0 + (step - 1) * STEP_MS;
+      const batch = syntheticStream({
+        startMs: from,
+        endMs: from + STEP_MS,
+        gapMs: 12_000,
+        shock: { ticker: 'XOM', fromMs: T0, toMs: T0 + STEPS * STEP_MS },
+        seed: step,
+      });
+      await store.writeScored(batch);
+      newestId = batch.at(-1)?.id ?? '';
+      clock.set(from + STEP_MS);
+      if (step === 3) {
+        await store.appendAlertTransitions(
+          syntheticShockTransitions('XOM', from + MIN, from + 3 * MIN),
+        );
+      }
+      await page.waitForSelector(`#items tbody tr[data-id="${newestId}"]`);
+    }
+
+    await page.waitForSelector('#alerts li[data-state="firing"]');
+    const firing = page.locator('#alerts li[data-state="firing"]');
+    expect(await firing.textContent()).toContain('XOM');
+    expect(await page.textContent('#kpi-firing')).toBe('1');
+    expect(await page.getAttribute('#items tbody tr:first-child', 'data-id')).toBe(newestId);
+    await page.waitForFunction(
+      (before) =>
+        Number(
+          document.querySelector('.chart[data-topic="ticker:XOM"]')?.getAttribute('data-points'),
+        ) > before,
+      pointsBefore,
+    );
+    const negativeMovers = await page
+      .locator('#movers-negative tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-topic')));
+    expect(negativeMovers).toContain('ticker:XOM');
+    expect(await page.textContent('#status-text')).toContain(
+      new Date(T0 + STEPS * STEP_MS).toISOString().slice(11, 16),
+    );
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { bellwetherMarker?: number }).bellwetherMarker,
+      ),
+    ).toBe(42);
+    expect(pageErrors).toEqual([]);
+    expect(failedRequests.filter((u) => !u.includes('/api/v1/events'))).toEqual([]);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  });
+});
