@@ -1,15 +1,24 @@
 // Runs the Store contract on a real ClickHouse server (Debian's 18.16), started by deploy/clickhouse/clickhouse.sh when not up.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/logger.ts';
+import type { ScoredItem } from '../../src/core/news.ts';
 import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { runStoreContract } from '../../src/store/contract.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../deploy/clickhouse/clickhouse.sh', import.meta.url));
 const URL_ = process.env.BELLWETHER_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DATABASE = process.env.BELLWETHER_CLICKHOUSE_TEST_DATABASE ?? 'bellwether_contract';
+const SERVER_DIR =
+  process.env.BELLWETHER_CLICKHOUSE_DIR ??
+  join(process.env.TMPDIR ?? tmpdir(), 'bellwether-clickhouse');
+/** Only a server this script started (it has our pid file) may be stopped and restarted by a test. */
+const ownServer = () => existsSync(join(SERVER_DIR, 'clickhouse.pid'));
 
 async function pingOk(): Promise<boolean> {
   try {
@@ -50,6 +59,40 @@ describe('clickhouse store: server specifics', () => {
     expect(version).not.toBeNull();
     const major = Number(version?.[1]);
     expect(detail).toContain(major < 19 ? 'client-side parameters' : 'server-side parameters');
+  });
+
+  it('fails writes retriably while the server is down and writes once it is back', async (ctx) => {
+    if (!ownServer()) ctx.skip();
+    const store = createClickhouseStore(config(), { logger: silentLogger });
+    await store.connect();
+    const item: ScoredItem = {
+      id: `outage-${Date.now()}`,
+      source: 'integration',
+      title: 'Server outage probe',
+      publishedAt: new Date().toISOString(),
+      fetchedAt: new Date().toISOString(),
+      modelVersion: 'integration-outage',
+      label: 'negative',
+      probs: { negative: 0.9, neutral: 0.05, positive: 0.05 },
+      score: -0.85,
+      topics: [{ kind: 'ticker', key: 'OUT' }],
+      scoredAt: new Date().toISOString(),
+    };
+    try {
+      execFileSync(SCRIPT, ['stop'], { stdio: 'inherit', timeout: 60_000 });
+      const error = await store.writeScored([item]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ServiceError);
+      expect((error as ServiceError).retriable).toBe(true);
+      expect((await store.healthcheck()).ok).toBe(false);
+    } finally {
+      execFileSync(SCRIPT, ['start'], { stdio: 'inherit', timeout: 120_000 });
+    }
+    expect(await store.writeScored([item])).toEqual({ inserted: 1, duplicates: 0 });
+    expect(await store.writeScored([item])).toEqual({ inserted: 0, duplicates: 1 });
+    await store.close();
   });
 
   it('reports an unreachable server as a retriable ServiceError', async () => {
