@@ -70,7 +70,7 @@ started=$SECONDS
 
 # ---- preconditions ---------------------------------------------------------------------------
 [[ $(uname -s) == Linux && $(uname -m) == x86_64 ]] || die "only Linux x86_64 is supported (the wheel's platform)"
-for tool in node python3 gcc g++ make readelf nm; do
+for tool in node npm python3 gcc g++ make readelf nm ldd flock; do
   command -v "$tool" >/dev/null || die "'$tool' is required (Debian: build-essential binutils python3)"
 done
 python3 -m pip --version >/dev/null 2>&1 || die "python3 -m pip is required to fetch the TensorFlow wheel"
@@ -96,6 +96,9 @@ abi="node-abi$(node -p process.versions.modules)-napi$(node -p process.versions.
 tf_dir="$cache/libtensorflow-$TF_VERSION-$variant"
 stage="$cache/stage/$variant-tfjs-node-$TFJS_NODE_VERSION-tf$TF_VERSION-$abi"
 mkdir -p "$cache"
+# One provisioning at a time per cache: a second run waits instead of racing on the same folders.
+exec 9>"$cache/.lock"
+flock 9
 say "variant $variant, package $package@$TFJS_NODE_VERSION, cache $cache"
 
 # Every step ends by writing a stamp, so an interrupted run redoes only the unfinished step.
@@ -184,7 +187,7 @@ build_python_stub() {
 
 # The binding must find every TF_*/TFE_* function it calls exported by the wheel's libraries.
 check_symbols() {
-  local dir="$1" src="$cache/npm/package-$TFJS_NODE_VERSION"
+  local dir="$1" src="$cache/npm/${package#@tensorflow/}-$TFJS_NODE_VERSION"
   unpack_tfjs_node_sources "$src"
   local used inline exported missing
   used="$(grep -ohE '\bTFE?_[A-Za-z0-9_]+ *\(' "$src"/binding/*.cc "$src"/binding/*.h | tr -d ' (' | sort -u)"
@@ -217,10 +220,12 @@ unpack_tfjs_node_sources() {
   local src="$1"
   [[ -f $src/package.json ]] && return 0
   mkdir -p "$cache/npm"
-  (cd "$cache/npm" && npm pack --silent "@tensorflow/tfjs-node@$TFJS_NODE_VERSION" >/dev/null) ||
-    die "npm could not fetch @tensorflow/tfjs-node@$TFJS_NODE_VERSION"
+  local tarball
+  tarball="$(cd "$cache/npm" && npm pack --silent "$package@$TFJS_NODE_VERSION")" ||
+    die "npm could not fetch $package@$TFJS_NODE_VERSION"
+  rm -rf "$src.tmp"
   mkdir -p "$src.tmp"
-  tar -xzf "$cache/npm/tensorflow-tfjs-node-$TFJS_NODE_VERSION.tgz" -C "$src.tmp" --strip-components=1
+  tar -xzf "$cache/npm/$tarball" -C "$src.tmp" --strip-components=1
   mv "$src.tmp" "$src"
 }
 
