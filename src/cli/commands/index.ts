@@ -3,4 +3,6 @@ import type { Command } from 'commander';
 
 export type CommandModule = { register(program: Command): void };
 
-export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [];
+export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
+  () => import('./dashboard.ts'),
+];
