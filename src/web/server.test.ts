@@ -297,3 +297,26 @@ describe('event stream', () => {
     expect(last?.series[0]?.points.reduce((n, p) => n + p.count, 0)).toBe(xomInWindow.length);
   });
 });
+
+describe('shutdown', () => {
+  it('close() ends open event streams at once', async () => {
+    const other = await startWebServer({ store, port: 0, logger: silentLogger, clock });
+    const res = await fetch(`${other.url}/api/v1/events`);
+    const reader = res.body?.getReader();
+    expect((await reader?.read())?.done).toBe(false);
+    const started = Date.now();
+    await other.close();
+    // Drain: the stream must end (done, or an abort error), not hang.
+    const ended = await (async () => {
+      try {
+        for (let i = 0; i < 100; i++) if ((await reader?.read())?.done) return true;
+        return false;
+      } catch {
+        return true;
+      }
+    })();
+    expect(ended).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(fetch(`${other.url}/api/v1/alerts`)).rejects.toThrow();
+  });
+});

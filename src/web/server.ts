@@ -97,7 +97,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeIdleConnections();
+          // Event streams and keep-alive sockets would otherwise hold close() for their timeouts.
+          server.closeAllConnections();
         });
       })();
       return closing;
