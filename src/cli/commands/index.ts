@@ -4,5 +4,11 @@ import type { Command } from 'commander';
 export type CommandModule = { register(program: Command): void };
 
 export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
+  () => import('./run.ts'),
+  () => import('./replay.ts'),
+  () => import('./ingest.ts'),
+  () => import('./train.ts'),
+  () => import('./eval.ts'),
+  () => import('./score-text.ts'),
   () => import('./dashboard.ts'),
 ];

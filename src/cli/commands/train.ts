@@ -1,0 +1,148 @@
+/** `bellwether train`: learns the tokenizer and the hybrid model from labelled files, writes weights and a model card. */
+import { type Command, Option } from 'commander';
+import { BACKENDS } from '../../config/model.ts';
+import { UsageError } from '../../core/errors.ts';
+import { createContext } from '../context.ts';
+
+interface TrainFlags {
+  data: string[];
+  out: string;
+  backend: (typeof BACKENDS)[number];
+  epochs: string;
+  batchSize: string;
+  lr: string;
+  dim: string;
+  blocks: string;
+  heads: string;
+  ff: string;
+  lstm: string;
+  fusion: 'gate' | 'concat';
+  hidden: string;
+  dropout: string;
+  maxLen: string;
+  vocab: string;
+  patience: string;
+  smoothing: string;
+  classWeightPower: string;
+  seed: string;
+  valFraction: string;
+  maxMinutes?: string;
+  labelSynonyms?: boolean;
+  entityMajority?: boolean;
+}
+
+function num(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
+  return n;
+}
+
+function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'train the sentiment model (tokenizer + hybrid Transformer/BiLSTM) and write it with a model card',
+    )
+    .requiredOption('--data <files...>', 'labelled CSV (text,label) and/or JSONL files')
+    .requiredOption('--out <dir>', 'output model directory, e.g. models/default')
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
+    .option('--epochs <n>', 'maximum epochs', '12')
+    .option('--batch-size <n>', 'texts per step', '32')
+    .option('--lr <x>', 'peak learning rate (Adam)', '0.002')
+    .option('--dim <n>', 'model width', '64')
+    .option('--blocks <n>', 'Transformer encoder blocks', '1')
+    .option('--heads <n>', 'attention heads', '4')
+    .option('--ff <n>', 'feed-forward width', '128')
+    .option('--lstm <n>', 'LSTM units per direction (0 = no LSTM branch)', '32')
+    .addOption(
+      new Option('--fusion <mode>', 'how the branches join')
+        .choices(['gate', 'concat'])
+        .default('gate'),
+    )
+    .option('--hidden <n>', 'dense layer before the softmax', '64')
+    .option('--dropout <x>', 'dropout rate', '0.2')
+    .option('--max-len <n>', 'max subword tokens per text', '48')
+    .option('--vocab <n>', 'subword vocabulary size', '6000')
+    .option('--patience <n>', 'early stopping patience (epochs)', '3')
+    .option('--smoothing <x>', 'label smoothing', '0.05')
+    .option('--class-weight-power <x>', 'class weights ∝ (1/freq)^p (0 = off, 1 = balanced)', '0.5')
+    .option('--seed <n>', 'random seed (split, shuffles, init)', '42')
+    .option('--val-fraction <x>', 'stratified validation share', '0.15')
+    .option('--max-minutes <n>', 'stop after this long, keeping the best epoch')
+    .option(
+      '--label-synonyms',
+      'accept bearish/bullish and numeric twitter labels (0=bearish,1=bullish,2=neutral)',
+    )
+    .option(
+      '--entity-majority',
+      "JSONL: label headlines with disagreeing entities by the entities' strict majority",
+    )
+    .action(async (flags: TrainFlags, command: Command) => {
+      const { logger } = createContext(command);
+      const { runTraining } = await import('../../model/train-run.ts');
+      await runTraining(
+        {
+          data: flags.data,
+          out: flags.out,
+          backend: flags.backend,
+          seed: num(flags.seed, '--seed'),
+          valFraction: num(flags.valFraction, '--val-fraction'),
+          labelOptions: {
+            synonyms: flags.labelSynonyms === true,
+            entityMajority: flags.entityMajority === true,
+          },
+          train: {
+            architecture: {
+              maxLen: num(flags.maxLen, '--max-len'),
+              dim: num(flags.dim, '--dim'),
+              blocks: num(flags.blocks, '--blocks'),
+              heads: num(flags.heads, '--heads'),
+              ffDim: num(flags.ff, '--ff'),
+              lstmUnits: num(flags.lstm, '--lstm'),
+              fusion: flags.fusion,
+              hidden: num(flags.hidden, '--hidden'),
+              dropout: num(flags.dropout, '--dropout'),
+            },
+            vocabSize: num(flags.vocab, '--vocab'),
+            epochs: num(flags.epochs, '--epochs'),
+            batchSize: num(flags.batchSize, '--batch-size'),
+            learningRate: num(flags.lr, '--lr'),
+            patience: num(flags.patience, '--patience'),
+            labelSmoothing: num(flags.smoothing, '--smoothing'),
+            classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
+            seed: num(flags.seed, '--seed'),
+            ...(flags.maxMinutes
+              ? { maxSeconds: num(flags.maxMinutes, '--max-minutes') * 60 }
+              : {}),
+          },
+          command: `bellwether ${process.argv.slice(2).join(' ')}`,
+        },
+        logger,
+        (p) => {
+          const head = `epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)}`;
+          const val =
+            p.valAccuracy === undefined
+              ? ''
+              : ` val acc ${p.valAccuracy.toFixed(4)} val macro-F1 ${(p.valMacroF1 ?? 0).toFixed(4)}`;
+          const line = `${head}${val} ${p.textsPerSec.toFixed(0)} texts/s ETA ${formatEta(p.etaSec)}`;
+          if (process.stderr.isTTY) {
+            const width = 20;
+            const filled = Math.round((p.step / p.steps) * width);
+            process.stderr.write(
+              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line}\x1b[K`,
+            );
+            if (p.valAccuracy !== undefined) process.stderr.write('\n');
+          } else if (p.valAccuracy !== undefined || p.step % 50 === 0) {
+            process.stderr.write(`${line}\n`);
+          }
+        },
+      );
+    });
+}

@@ -1,0 +1,109 @@
+/** Picks the TensorFlow.js backend (native GPU → native CPU → wasm → JS cpu), logging what it got and why it skipped the rest. */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as Tf from '@tensorflow/tfjs';
+import type { BackendChoice } from '../config/model.ts';
+import type { Logger } from '../core/logger.ts';
+import { patchWasmKernels } from './wasm-kernels.ts';
+
+export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
+
+export const AUTO_ORDER: readonly ConcreteBackend[] = [
+  'tensorflow-gpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+];
+
+export interface BackendSelection {
+  tf: typeof Tf;
+  backend: ConcreteBackend;
+  skipped: Array<{ backend: ConcreteBackend; reason: string }>;
+}
+
+type TryResult = { ok: true } | { ok: false; reason: string };
+
+let tfModule: typeof Tf | undefined;
+
+/** Imports tfjs once, quietly: its "hi there" banner about tfjs-node goes to stdout otherwise. */
+export async function loadTf(): Promise<typeof Tf> {
+  if (tfModule) return tfModule;
+  const tf = await import('@tensorflow/tfjs');
+  tf.env().set('IS_NODE', true);
+  tf.env().set('PROD', true);
+  tfModule = tf;
+  return tf;
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (text.split('\n')[0] ?? text).trim();
+}
+
+async function tryNative(tf: typeof Tf, kind: 'tensorflow' | 'tensorflow-gpu'): Promise<TryResult> {
+  let mod: { loadNativeBackend?: (k: typeof kind) => Promise<TryResult> };
+  try {
+    const specifier: string = './native-backend.ts';
+    mod = await import(specifier);
+  } catch (error) {
+    return { ok: false, reason: `native loader unavailable: ${firstLine(error)}` };
+  }
+  if (typeof mod.loadNativeBackend !== 'function') {
+    return { ok: false, reason: 'native loader exports no loadNativeBackend' };
+  }
+  const result = await mod.loadNativeBackend(kind);
+  if (!result.ok) return result;
+  if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: 'setBackend refused' };
+  return { ok: true };
+}
+
+async function tryWasm(tf: typeof Tf): Promise<TryResult> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // The binaries ship inside the package; point at them so nothing is ever fetched.
+    const require = createRequire(import.meta.url);
+    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    wasm.setWasmPaths(`${dist}${path.sep}`);
+    patchWasmKernels(tf);
+    if (!(await tf.setBackend('wasm')))
+      return { ok: false, reason: 'wasm backend failed to start' };
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: firstLine(error) };
+  }
+}
+
+async function tryBackend(tf: typeof Tf, backend: ConcreteBackend): Promise<TryResult> {
+  switch (backend) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return tryNative(tf, backend);
+    case 'wasm':
+      return tryWasm(tf);
+    case 'cpu':
+      return (await tf.setBackend('cpu')) ? { ok: true } : { ok: false, reason: 'cpu refused' };
+  }
+}
+
+/** Activates the requested backend, or the first that works for `auto`. Throws when an explicit choice fails. */
+export async function selectBackend(
+  choice: BackendChoice,
+  logger: Logger,
+): Promise<BackendSelection> {
+  const tf = await loadTf();
+  const order = choice === 'auto' ? AUTO_ORDER : [choice];
+  const skipped: BackendSelection['skipped'] = [];
+  for (const backend of order) {
+    const result = await tryBackend(tf, backend);
+    if (result.ok) {
+      await tf.ready();
+      for (const s of skipped)
+        logger.info({ backend: s.backend }, `skipped ${s.backend}: ${s.reason}`);
+      logger.info({ backend, choice }, `tfjs backend: ${backend}`);
+      return { tf, backend, skipped };
+    }
+    skipped.push({ backend, reason: result.reason });
+  }
+  const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
+  throw new Error(`no usable tfjs backend (${reasons})`);
+}

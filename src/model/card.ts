@@ -1,0 +1,114 @@
+/** Writes the model card (card.md) that ships beside the weights: data, licenses, split, metrics, config, cost. */
+import type { ArchitectureConfig } from './architecture.ts';
+import { LABELS } from './architecture.ts';
+import type { EvalMetrics } from './metrics.ts';
+
+export interface CardInput {
+  name: string;
+  version: string;
+  architecture: ArchitectureConfig;
+  parameters: number;
+  sizeBytes: number;
+  training: Record<string, unknown>;
+  dataFiles: string[];
+  split: {
+    seed: number;
+    fraction: number;
+    train: Record<string, number>;
+    validation: Record<string, number>;
+  };
+  validation: EvalMetrics;
+  baselines?: Record<string, { accuracy: number; macroF1: number }>;
+  history: Array<{ epoch: number; loss: number; valAccuracy: number; valMacroF1: number }>;
+  bestEpoch: number;
+  seconds: number;
+  backend: string;
+  command: string;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+const SOURCES = `| data | what | license |
+|---|---|---|
+| Twitter Financial News Sentiment (train split) | finance news tweets, 3 classes | MIT |
+| SEntFiN v1.1 (Sinha et al., "SEntFiN 1.0: Entity-aware sentiment analysis for financial news", JASIST 2022) | financial news headlines with per-entity sentiment; headlines whose entities agree | MIT |
+
+Neither dataset's text is shipped with the model: only weights and the learned tokenizer vocabulary.`;
+
+export function renderCard(input: CardInput): string {
+  const v = input.validation;
+  const classRows = LABELS.map((l) => {
+    const c = v.perClass[l];
+    return `| ${l} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.f1.toFixed(3)} | ${c.support} |`;
+  }).join('\n');
+  const confusion = v.confusion.map((row, i) => `| ${LABELS[i]} | ${row.join(' | ')} |`).join('\n');
+  const splitRows = Object.keys({ ...input.split.train, ...input.split.validation })
+    .sort()
+    .map((k) => `| ${k} | ${input.split.train[k] ?? 0} | ${input.split.validation[k] ?? 0} |`)
+    .join('\n');
+  const history = input.history
+    .map(
+      (h) =>
+        `| ${h.epoch} | ${h.loss.toFixed(4)} | ${h.valAccuracy.toFixed(4)} | ${h.valMacroF1.toFixed(4)} |`,
+    )
+    .join('\n');
+  const baselines = input.baselines
+    ? Object.entries(input.baselines)
+        .map(([k, b]) => `| ${k} | ${b.accuracy.toFixed(3)} | ${b.macroF1.toFixed(3)} |`)
+        .join('\n')
+    : '';
+  return `# Model card: ${input.name}
+
+Version \`${input.version}\`. A hybrid Transformer + BiLSTM sentence classifier for financial news
+sentiment (negative / neutral / positive), in TensorFlow.js, trained by \`bellwether train\`.
+
+## Intended use
+Scoring headlines and short finance posts in the bellwether pipeline. Not for long documents
+(texts are cut at ${input.architecture.maxLen} subword tokens), not for non-English text, and not
+as investment advice: it reads tone, not truth.
+
+## Data
+${SOURCES}
+
+Split: stratified by source × label, ${pct(input.split.fraction)} held out for validation, seed ${input.split.seed}.
+
+| source/label | train | validation |
+|---|---|---|
+${splitRows}
+
+## Validation metrics (the held-out split above; early stopping read it, nothing else was tuned on it)
+Accuracy **${v.accuracy.toFixed(4)}**, macro-F1 **${v.macroF1.toFixed(4)}** (n = ${v.n}).
+
+| class | precision | recall | F1 | support |
+|---|---|---|---|---|
+${classRows}
+
+Confusion (rows: true, columns: predicted ${LABELS.join(' / ')}):
+
+| true | ${LABELS.join(' | ')} |
+|---|---|---|---|
+${confusion}
+${baselines ? `\nBaselines on the same split:\n\n| baseline | accuracy | macro-F1 |\n|---|---|---|\n${baselines}\n` : ''}
+## Training
+Best epoch ${input.bestEpoch} of ${input.history.length}; ${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend.
+
+| epoch | train loss | val accuracy | val macro-F1 |
+|---|---|---|---|
+${history}
+
+Command: \`${input.command}\`
+
+## Configuration
+Parameters: ${input.parameters.toLocaleString('en-US')}; weights file ${(input.sizeBytes / 1e6).toFixed(2)} MB.
+
+\`\`\`json
+${JSON.stringify({ architecture: input.architecture, training: input.training, data: input.dataFiles }, null, 2)}
+\`\`\`
+
+## Limits
+Trained on two sources (US finance tweets, Indian and global headlines); other registers (earnings
+call language, crypto slang, sarcasm) will be weaker. Cashtags, numbers, percentages, amounts and
+links are reduced to markers by the tokenizer, so the model judges wording, not which company or
+how large a number is. Neutral is the majority class; class weights counter that in training.
+`;
+}

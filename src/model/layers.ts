@@ -1,0 +1,520 @@
+/**
+ * The model's custom layers (embeddings, self-attention encoder block, fused-gate BiLSTM, masked pooling,
+ * fusion, dropout), written against tfjs core ops so their gradients avoid tfjs's slow paths, and
+ * registered for serialization so a saved model loads back bit-identical.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Shape = Array<number | null>;
+
+/** Dropout is on only inside the training loop; a process-wide switch keeps graph replays simple. */
+let trainingMode = false;
+let dropoutSeed = 1;
+/** Turns dropout on or off; `seed` restarts the dropout noise sequence so training runs repeat. */
+export function setTrainingMode(on: boolean, seed?: number): void {
+  trainingMode = on;
+  if (seed !== undefined) dropoutSeed = seed;
+}
+
+const NEG_INF = -1e9;
+
+function first(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  const x = Array.isArray(inputs) ? inputs[0] : inputs;
+  if (!x) throw new Error('layer called without inputs');
+  return x;
+}
+
+function second(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  if (!Array.isArray(inputs) || !inputs[1]) throw new Error('layer needs [x, ids] inputs');
+  return inputs[1];
+}
+
+function shapeList(s: Shape | Shape[]): Shape[] {
+  return Array.isArray(s[0]) ? (s as Shape[]) : [s as Shape];
+}
+
+/** 1 for real tokens, 0 for padding, as float32 [B, T]. */
+export function paddingMask(ids: tf.Tensor): tf.Tensor2D {
+  return tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
+}
+
+function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
+  return trainingMode && rate > 0 ? tf.dropout(x, rate, undefined, dropoutSeed++) : x;
+}
+
+/**
+ * Embedding lookup whose gradient is a scatter-add computed directly, instead of tfjs's
+ * unsortedSegmentSum (missing on wasm, a loop over the whole vocabulary on cpu).
+ */
+const embeddingLookup = tf.customGrad(((
+  table: tf.Tensor,
+  ids: tf.Tensor,
+  save: tf.GradSaveFunc,
+) => {
+  save([ids]);
+  const value = tf.gather(table, ids);
+  const [vocab, dim] = table.shape as [number, number];
+  const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+    const idsSaved = saved[0];
+    if (!idsSaved) throw new Error('embedding gradient lost its ids');
+    const idx = idsSaved.dataSync();
+    const g = dy.dataSync();
+    const out = new Float32Array(vocab * dim);
+    for (let n = 0; n < idx.length; n++) {
+      const row = (idx[n] ?? 0) * dim;
+      const src = n * dim;
+      for (let d = 0; d < dim; d++) out[row + d] = (out[row + d] ?? 0) + (g[src + d] ?? 0);
+    }
+    return [tf.tensor2d(out, [vocab, dim]), tf.zerosLike(idsSaved)];
+  };
+  return { value, gradFunc };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (
+  table: tf.Tensor,
+  ids: tf.Tensor,
+) => tf.Tensor;
+
+function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gamma), beta);
+}
+
+/** x [..., in] · w [in, out] + b, through a 2-D matmul (the fast path on every backend). */
+function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const inDim = x.shape[x.shape.length - 1] ?? 0;
+  const outDim = w.shape[1] ?? 0;
+  const lead = x.shape.slice(0, -1);
+  const y = tf.add(tf.matMul(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D), b);
+  return lead.length === 1 ? y : tf.reshape(y, [...lead, outDim]);
+}
+
+export interface TokenPositionEmbeddingConfig {
+  vocabSize: number;
+  maxLen: number;
+  dim: number;
+  dropout?: number;
+  name?: string;
+}
+
+export class TokenPositionEmbedding extends tf.layers.Layer {
+  static className = 'BwTokenPositionEmbedding';
+  private readonly cfg: TokenPositionEmbeddingConfig;
+  private tok?: tf.LayerVariable;
+  private pos?: tf.LayerVariable;
+
+  constructor(config: TokenPositionEmbeddingConfig) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+  }
+
+  override build(): void {
+    const init = tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: 11 });
+    this.tok = this.addWeight('tok', [this.cfg.vocabSize, this.cfg.dim], 'float32', init);
+    this.pos = this.addWeight(
+      'pos',
+      [this.cfg.maxLen, this.cfg.dim],
+      'float32',
+      tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: 12 }),
+    );
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeList(inputShape)[0] ?? [null, null];
+    return [s[0] ?? null, s[1] ?? null, this.cfg.dim];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      if (!this.tok || !this.pos) throw new Error('embedding not built');
+      const ids = tf.cast(first(inputs), 'int32');
+      const t = ids.shape[1] ?? 0;
+      const tokens = embeddingLookup(this.tok.read(), ids);
+      const positions = tf.slice(this.pos.read(), [0, 0], [t, this.cfg.dim]);
+      return maybeDropout(tf.add(tokens, positions), this.cfg.dropout ?? 0);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
+export interface EncoderBlockConfig {
+  dim: number;
+  heads: number;
+  ffDim: number;
+  dropout?: number;
+  name?: string;
+}
+
+/**
+ * One pre-norm Transformer encoder block: masked multi-head self-attention and a ReLU feed-forward,
+ * each with a residual. Inputs [x [B,T,D], ids [B,T]]; padding keys get −1e9 before the softmax.
+ */
+export class EncoderBlock extends tf.layers.Layer {
+  static className = 'BwEncoderBlock';
+  private readonly cfg: EncoderBlockConfig;
+  private w: Record<string, tf.LayerVariable> = {};
+
+  constructor(config: EncoderBlockConfig) {
+    super(config.name ? { name: config.name } : {});
+    if (config.dim % config.heads !== 0) throw new Error('dim must be divisible by heads');
+    this.cfg = config;
+  }
+
+  override build(): void {
+    const { dim, ffDim } = this.cfg;
+    const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const zeros = tf.initializers.zeros();
+    const ones = tf.initializers.ones();
+    this.w = {
+      ln1g: this.addWeight('ln1_gamma', [dim], 'float32', ones),
+      ln1b: this.addWeight('ln1_beta', [dim], 'float32', zeros),
+      wqkv: this.addWeight('wqkv', [dim, 3 * dim], 'float32', glorot(21)),
+      bqkv: this.addWeight('bqkv', [3 * dim], 'float32', zeros),
+      wo: this.addWeight('wo', [dim, dim], 'float32', glorot(22)),
+      bo: this.addWeight('bo', [dim], 'float32', zeros),
+      ln2g: this.addWeight('ln2_gamma', [dim], 'float32', ones),
+      ln2b: this.addWeight('ln2_beta', [dim], 'float32', zeros),
+      w1: this.addWeight('w1', [dim, ffDim], 'float32', glorot(23)),
+      b1: this.addWeight('b1', [ffDim], 'float32', zeros),
+      w2: this.addWeight('w2', [ffDim, dim], 'float32', glorot(24)),
+      b2: this.addWeight('b2', [dim], 'float32', zeros),
+    };
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return shapeList(inputShape)[0] ?? [null, null, this.cfg.dim];
+  }
+
+  private v(name: string): tf.Tensor {
+    const w = this.w[name];
+    if (!w) throw new Error(`encoder weight ${name} missing`);
+    return w.read();
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = first(inputs);
+      const ids = second(inputs);
+      const [b, t] = x.shape as [number, number, number];
+      const { dim, heads } = this.cfg;
+      const dh = dim / heads;
+      const drop = this.cfg.dropout ?? 0;
+      const bias = tf.reshape(tf.mul(tf.sub(1, paddingMask(ids)), NEG_INF), [b, 1, 1, t]);
+
+      const h = layerNorm(x, this.v('ln1g'), this.v('ln1b'));
+      const qkv = dense(h, this.v('wqkv'), this.v('bqkv'));
+      // Column slices of one fused projection; each head split is a single rank-4 transpose.
+      const part = (i: number) =>
+        tf.reshape(tf.slice(qkv, [0, 0, i * dim], [b, t, dim]), [b, t, heads, dh]);
+      const q = tf.transpose(tf.mul(part(0), 1 / Math.sqrt(dh)), [0, 2, 1, 3]);
+      const kT = tf.transpose(part(1), [0, 2, 3, 1]);
+      const v = tf.transpose(part(2), [0, 2, 1, 3]);
+      const scores = tf.add(tf.matMul(q, kT), bias);
+      const attn = maybeDropout(tf.softmax(scores, -1), drop);
+      const ctx = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
+      const x1 = tf.add(x, maybeDropout(dense(ctx, this.v('wo'), this.v('bo')), drop));
+
+      const h2 = layerNorm(x1, this.v('ln2g'), this.v('ln2b'));
+      const ff = dense(tf.relu(dense(h2, this.v('w1'), this.v('b1'))), this.v('w2'), this.v('b2'));
+      return tf.add(x1, maybeDropout(ff, drop));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
+export interface NormPoolConfig {
+  dim: number;
+  name?: string;
+}
+
+/** Final layer norm, then the mean over real (non-padding) positions: [x, ids] → [B, D]. */
+export class NormMeanPool extends tf.layers.Layer {
+  static className = 'BwNormMeanPool';
+  private readonly cfg: NormPoolConfig;
+  private g?: tf.LayerVariable;
+  private b?: tf.LayerVariable;
+
+  constructor(config: NormPoolConfig) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+  }
+
+  override build(): void {
+    this.g = this.addWeight('gamma', [this.cfg.dim], 'float32', tf.initializers.ones());
+    this.b = this.addWeight('beta', [this.cfg.dim], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeList(inputShape)[0] ?? [null];
+    return [s[0] ?? null, this.cfg.dim];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      if (!this.g || !this.b) throw new Error('pool not built');
+      const x = layerNorm(first(inputs), this.g.read(), this.b.read());
+      const mask = tf.expandDims(paddingMask(second(inputs)), -1);
+      const sum = tf.sum(tf.mul(x, mask), 1);
+      return tf.div(sum, tf.maximum(tf.sum(mask, 1), 1));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
+export interface BiLstmConfig {
+  inputDim: number;
+  units: number;
+  name?: string;
+}
+
+/**
+ * Bidirectional LSTM with fused gates and both directions in one step: the backward direction reads
+ * the time-reversed sequence, and block-masked weights keep the directions independent, so each
+ * step is a single [B,2U]·[2U,8U] matmul plus a handful of elementwise ops on [B,2U] (a third of the
+ * ops of tfjs's LSTM, which matters because per-op overhead dominates at these sizes). Column
+ * layout of the gate block: [i, f, o, g], each [fwd U | bwd U]. Sigmoid gates (Keras's convention,
+ * not tfjs's hardSigmoid). Padding steps keep the state, so each direction ends on (or starts from)
+ * the text's real tokens. Output: the final [h_fwd; h_bwd] as [B, 2U].
+ */
+export class BiLstm extends tf.layers.Layer {
+  static className = 'BwBiLstm';
+  private readonly cfg: BiLstmConfig;
+  private w: Record<string, tf.LayerVariable> = {};
+
+  constructor(config: BiLstmConfig) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+  }
+
+  /** 1 where row and column belong to the same direction (rows: `rowsPerDir` each; columns: U-wide groups). */
+  private blockMask(rowsPerDir: number): tf.Tensor2D {
+    const u = this.cfg.units;
+    const values = new Float32Array(2 * rowsPerDir * 8 * u);
+    for (let r = 0; r < 2 * rowsPerDir; r++) {
+      const dir = r < rowsPerDir ? 0 : 1;
+      for (let c = 0; c < 8 * u; c++) if (Math.floor(c / u) % 2 === dir) values[r * 8 * u + c] = 1;
+    }
+    return tf.tensor2d(values, [2 * rowsPerDir, 8 * u]);
+  }
+
+  override build(): void {
+    const { inputDim, units } = this.cfg;
+    // Forget-gate bias starts at 1 so early gradients flow through time.
+    const bias = new Float32Array(8 * units);
+    for (let j = 2 * units; j < 4 * units; j++) bias[j] = 1;
+    const biasInit = {
+      apply: () => tf.tensor1d(bias),
+      getClassName: () => 'BwForgetBias',
+    } as unknown as ReturnType<typeof tf.initializers.zeros>;
+    this.w = {
+      wx: this.addWeight(
+        'wx',
+        [2 * inputDim, 8 * units],
+        'float32',
+        tf.initializers.glorotUniform({ seed: 31 }),
+      ),
+      b: this.addWeight('b', [8 * units], 'float32', biasInit),
+      wh: this.addWeight(
+        'wh',
+        [2 * units, 8 * units],
+        'float32',
+        tf.initializers.glorotUniform({ seed: 32 }),
+      ),
+    };
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeList(inputShape)[0] ?? [null];
+    return [s[0] ?? null, 2 * this.cfg.units];
+  }
+
+  private v(name: string): tf.Tensor {
+    const w = this.w[name];
+    if (!w) throw new Error(`lstm weight ${name} missing`);
+    return w.read();
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = first(inputs);
+      const [b, t, d] = x.shape as [number, number, number];
+      const u = this.cfg.units;
+      const wx = tf.mul(this.v('wx'), this.blockMask(d));
+      const wh = tf.mul(this.v('wh'), this.blockMask(u));
+      // Time-major [T,B,2D] of [x_t ; x_{T-1-t}], projected once for every step.
+      const xt = tf.transpose(x, [1, 0, 2]);
+      const both = tf.concat([xt, tf.reverse(xt, 0)], 2);
+      const xw = tf.reshape(dense(both, wx, this.v('b')), [t, b, 8 * u]);
+      // Per-step keep mask [T,B,2U]: fwd columns follow step t, bwd columns step T−1−t.
+      const maskT = tf.transpose(paddingMask(second(inputs)), [1, 0]);
+      const pair = tf.stack([maskT, tf.reverse(maskT, 0)], 2);
+      const spread = tf.concat(
+        [
+          tf.concat([tf.ones([1, u]), tf.zeros([1, u])], 1),
+          tf.concat([tf.zeros([1, u]), tf.ones([1, u])], 1),
+        ],
+        0,
+      );
+      const keep = tf.reshape(tf.matMul(tf.reshape(pair, [t * b, 2]), spread), [t, b, 2 * u]);
+      let h: tf.Tensor = tf.zeros([b, 2 * u]);
+      let c: tf.Tensor = tf.zeros([b, 2 * u]);
+      for (let s = 0; s < t; s++) {
+        const z = tf.add(
+          tf.reshape(tf.slice(xw, [s, 0, 0], [1, b, 8 * u]), [b, 8 * u]),
+          tf.matMul(h, wh),
+        );
+        // One sigmoid over all gates; the cell input uses tanh(x) = 2σ(2x) − 1 with the factor 2
+        // learned into its weights, because wasm's tanh is ~10× slower than its sigmoid.
+        const sig = tf.sigmoid(z);
+        const i = tf.slice(sig, [0, 0], [b, 2 * u]);
+        const f = tf.slice(sig, [0, 2 * u], [b, 2 * u]);
+        const o = tf.slice(sig, [0, 4 * u], [b, 2 * u]);
+        const g = tf.sub(tf.mul(tf.slice(sig, [0, 6 * u], [b, 2 * u]), 2), 1);
+        const m = tf.reshape(tf.slice(keep, [s, 0, 0], [1, b, 2 * u]), [b, 2 * u]);
+        const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
+        const hNew = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(cNew, 2)), 2), 1));
+        c = tf.add(c, tf.mul(m, tf.sub(cNew, c)));
+        h = tf.add(h, tf.mul(m, tf.sub(hNew, h)));
+      }
+      return h;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
+export type FusionMode = 'gate' | 'concat';
+
+export interface FusionConfig {
+  mode: FusionMode;
+  attnDim: number;
+  lstmDim: number;
+  name?: string;
+}
+
+/**
+ * Joins the attention summary [B, A] and the LSTM summary [B, L]. `gate`: project L to A and mix
+ * per feature with g = σ(W[a; l] + b), out = g·a + (1−g)·l′; `concat`: [a; l].
+ */
+export class Fusion extends tf.layers.Layer {
+  static className = 'BwFusion';
+  private readonly cfg: FusionConfig;
+  private w: Record<string, tf.LayerVariable> = {};
+
+  constructor(config: FusionConfig) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+  }
+
+  override build(): void {
+    if (this.cfg.mode === 'gate') {
+      const { attnDim, lstmDim } = this.cfg;
+      this.w = {
+        wp: this.addWeight(
+          'wp',
+          [lstmDim, attnDim],
+          'float32',
+          tf.initializers.glorotUniform({ seed: 41 }),
+        ),
+        bp: this.addWeight('bp', [attnDim], 'float32', tf.initializers.zeros()),
+        wg: this.addWeight(
+          'wg',
+          [attnDim + lstmDim, attnDim],
+          'float32',
+          tf.initializers.glorotUniform({ seed: 42 }),
+        ),
+        bg: this.addWeight('bg', [attnDim], 'float32', tf.initializers.zeros()),
+      };
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeList(inputShape)[0] ?? [null];
+    const width = this.cfg.mode === 'gate' ? this.cfg.attnDim : this.cfg.attnDim + this.cfg.lstmDim;
+    return [s[0] ?? null, width];
+  }
+
+  private v(name: string): tf.Tensor {
+    const w = this.w[name];
+    if (!w) throw new Error(`fusion weight ${name} missing`);
+    return w.read();
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const a = first(inputs);
+      const l = second(inputs);
+      const both = tf.concat([a, l], 1);
+      if (this.cfg.mode === 'concat') return both;
+      const lp = dense(l, this.v('wp'), this.v('bp'));
+      const g = tf.sigmoid(dense(both, this.v('wg'), this.v('bg')));
+      return tf.add(tf.mul(g, a), tf.mul(tf.sub(1, g), lp));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
+export interface TrainDropoutConfig {
+  rate: number;
+  name?: string;
+}
+
+/** Dropout that follows the training switch above rather than the layers API's call arguments. */
+export class TrainDropout extends tf.layers.Layer {
+  static className = 'BwDropout';
+  private readonly cfg: TrainDropoutConfig;
+
+  constructor(config: TrainDropoutConfig) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return shapeList(inputShape)[0] ?? [null];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => maybeDropout(first(inputs), this.cfg.rate));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
+let registered = false;
+
+/** Registers every custom layer with the deserializer; call before loading a saved model. */
+export function registerLayers(): void {
+  if (registered) return;
+  registered = true;
+  for (const cls of [
+    TokenPositionEmbedding,
+    EncoderBlock,
+    NormMeanPool,
+    BiLstm,
+    Fusion,
+    TrainDropout,
+  ]) {
+    tf.serialization.registerClass(
+      cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+/** Turns texts into class probabilities on the current thread: tokenize, group by length, pad per group, run the model. */
+import * as tf from '@tensorflow/tfjs';
+import type { Tokenizer } from './tokenizer.ts';
+
+/** Groups pad to a multiple of this, so the backend sees few distinct shapes. */
+const LENGTH_STEP = 4;
+const MAX_GROUP = 256;
+
+export class Predictor {
+  constructor(
+    readonly model: tf.LayersModel,
+    readonly tokenizer: Tokenizer,
+    readonly maxLen: number,
+  ) {}
+
+  /** Token ids for each text (at least one token, so an empty text still has a mask). */
+  encodeAll(texts: readonly string[]): number[][] {
+    return texts.map((text) => {
+      const ids = this.tokenizer.encode(text, this.maxLen);
+      return ids.length > 0 ? ids : [1];
+    });
+  }
+
+  /** Row-major [negative, neutral, positive] per text, in input order. */
+  predict(texts: readonly string[]): Float32Array {
+    return this.predictIds(this.encodeAll(texts));
+  }
+
+  predictIds(encoded: readonly number[][]): Float32Array {
+    const n = encoded.length;
+    const out = new Float32Array(n * 3);
+    // Sorting by length keeps padding (wasted attention and LSTM steps) small inside each group.
+    const order = [...encoded.keys()].sort(
+      (a, b) => (encoded[a]?.length ?? 0) - (encoded[b]?.length ?? 0),
+    );
+    for (let start = 0; start < n; start += MAX_GROUP) {
+      const group = order.slice(start, start + MAX_GROUP);
+      const longest = Math.max(...group.map((i) => encoded[i]?.length ?? 1));
+      const t = Math.min(this.maxLen, Math.ceil(longest / LENGTH_STEP) * LENGTH_STEP);
+      const ids = new Float32Array(group.length * t);
+      group.forEach((i, row) => {
+        const seq = encoded[i] ?? [];
+        for (let j = 0; j < seq.length && j < t; j++) ids[row * t + j] = seq[j] ?? 0;
+      });
+      const input = tf.tensor2d(ids, [group.length, t]);
+      const probs = this.model.predict(input) as tf.Tensor;
+      const values = probs.dataSync();
+      input.dispose();
+      probs.dispose();
+      group.forEach((i, row) => {
+        out[i * 3] = values[row * 3] ?? 0;
+        out[i * 3 + 1] = values[row * 3 + 1] ?? 0;
+        out[i * 3 + 2] = values[row * 3 + 2] ?? 0;
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,128 @@
+/** One training run end to end: read data, split, train, save the model directory with its card. */
+import { createHash } from 'node:crypto';
+import { stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BackendChoice } from '../config/model.ts';
+import type { Logger } from '../core/logger.ts';
+import { LABELS } from './architecture.ts';
+import { selectBackend } from './backend.ts';
+import { renderCard } from './card.ts';
+import { type Example, type LabelOptions, readExamples, stratifiedSplit } from './dataset.ts';
+import { saveModelDir } from './model-files.ts';
+import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
+
+export interface TrainingRun {
+  data: string[];
+  out: string;
+  backend: BackendChoice;
+  seed: number;
+  valFraction: number;
+  labelOptions: LabelOptions;
+  train: TrainOptions;
+  command: string;
+}
+
+/** Reads every file and carves the split the same way train and eval both do. */
+export async function loadSplit(
+  files: readonly string[],
+  labelOptions: LabelOptions,
+  fraction: number,
+  seed: number,
+): Promise<{ train: Example[]; validation: Example[] }> {
+  const all: Example[] = [];
+  for (const file of files) all.push(...(await readExamples(file, labelOptions)));
+  return stratifiedSplit(all, fraction, seed);
+}
+
+function countBy(examples: readonly Example[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of examples) {
+    const key = `${e.source}/${e.label}`;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
+export async function runTraining(
+  run: TrainingRun,
+  logger: Logger,
+  onProgress: (p: Progress) => void,
+): Promise<void> {
+  const selection = await selectBackend(run.backend, logger);
+  const { train, validation } = await loadSplit(
+    run.data,
+    run.labelOptions,
+    run.valFraction,
+    run.seed,
+  );
+  logger.info(
+    {
+      train: train.length,
+      validation: validation.length,
+      labels: Object.fromEntries(LABELS.map((l) => [l, train.filter((e) => e.label === l).length])),
+    },
+    'data split',
+  );
+  const result = await trainModel(train, validation, run.train, onProgress);
+  const hash = createHash('sha256');
+  for (const w of result.model.weights) hash.update(Buffer.from(w.read().dataSync().buffer));
+  const name = path.basename(run.out);
+  const version = `${name}-${hash.digest('hex').slice(0, 12)}`;
+  await saveModelDir(run.out, result.model, result.tokenizer, {
+    version,
+    labels: LABELS,
+    architecture: result.architecture,
+    createdAt: new Date().toISOString(),
+  });
+  await writeFile(
+    path.join(run.out, 'training.json'),
+    `${JSON.stringify(
+      {
+        data: run.data.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f)),
+        split: { seed: run.seed, fraction: run.valFraction, labelOptions: run.labelOptions },
+        train: run.train,
+        classWeights: result.classWeights,
+        validation: result.validation,
+        history: result.history,
+        bestEpoch: result.bestEpoch,
+        seconds: result.seconds,
+        backend: selection.backend,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const sizeBytes = (await stat(path.join(run.out, 'weights.bin'))).size;
+  const card = renderCard({
+    name,
+    version,
+    architecture: result.architecture,
+    parameters: result.model.countParams(),
+    sizeBytes,
+    training: { ...run.train, classWeights: result.classWeights.map((w) => Number(w.toFixed(3))) },
+    dataFiles: run.data.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f)),
+    split: {
+      seed: run.seed,
+      fraction: run.valFraction,
+      train: countBy(train),
+      validation: countBy(validation),
+    },
+    validation: result.validation,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    seconds: result.seconds,
+    backend: selection.backend,
+    command: run.command,
+  });
+  await writeFile(path.join(run.out, 'card.md'), card);
+  logger.info(
+    {
+      out: run.out,
+      version,
+      accuracy: result.validation.accuracy,
+      macroF1: result.validation.macroF1,
+      minutes: result.seconds / 60,
+    },
+    'model written',
+  );
+}

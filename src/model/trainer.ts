@@ -1,0 +1,236 @@
+/**
+ * The training loop: length-bucketed batches, class-weighted label-smoothed cross-entropy, Adam with
+ * warmup and linear decay, per-epoch validation, early stopping that restores the best weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type ArchitectureConfig, buildModel, LABELS } from './architecture.ts';
+import type { Example } from './dataset.ts';
+import { seededRandom, shuffleInPlace } from './dataset.ts';
+import { setTrainingMode } from './layers.ts';
+import {
+  argmaxRows,
+  confusionMatrix,
+  type EvalMetrics,
+  labelIndex,
+  metricsFromConfusion,
+} from './metrics.ts';
+import { Predictor } from './predictor.ts';
+import { type Tokenizer, trainTokenizer } from './tokenizer.ts';
+
+export interface TrainOptions {
+  architecture: Omit<ArchitectureConfig, 'vocabSize'>;
+  vocabSize: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Epochs without a better validation macro-F1 before stopping. */
+  patience: number;
+  labelSmoothing: number;
+  /** Class weights ∝ (1/frequency)^power; 0 = unweighted, 1 = fully balanced. */
+  classWeightPower: number;
+  seed: number;
+  /** Stop after this many seconds of training, keeping the best epoch so far. */
+  maxSeconds?: number;
+}
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+  textsPerSec: number;
+  etaSec: number;
+  valAccuracy?: number;
+  valMacroF1?: number;
+}
+
+export interface TrainResult {
+  model: tf.LayersModel;
+  tokenizer: Tokenizer;
+  architecture: ArchitectureConfig;
+  validation: EvalMetrics;
+  bestEpoch: number;
+  epochsRun: number;
+  seconds: number;
+  history: Array<{ epoch: number; loss: number; valAccuracy: number; valMacroF1: number }>;
+  classWeights: number[];
+}
+
+export function classWeightsFor(examples: readonly Example[], power: number): number[] {
+  const counts = LABELS.map((l) => examples.filter((e) => e.label === l).length);
+  const raw = counts.map((c) => (c === 0 ? 0 : (examples.length / (LABELS.length * c)) ** power));
+  const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+  return raw.map((w) => w / mean);
+}
+
+/** Batches of similar length (less padding), in shuffled order. */
+function makeBatches(
+  lengths: readonly number[],
+  batchSize: number,
+  random: () => number,
+): number[][] {
+  const jitter = lengths.map((l) => l + random() * 3);
+  const order = [...lengths.keys()].sort((a, b) => (jitter[a] ?? 0) - (jitter[b] ?? 0));
+  const batches: number[][] = [];
+  for (let i = 0; i < order.length; i += batchSize) batches.push(order.slice(i, i + batchSize));
+  return shuffleInPlace(batches, random);
+}
+
+function snapshot(model: tf.LayersModel): Float32Array[] {
+  return model.weights.map((w) => w.read().dataSync().slice() as Float32Array);
+}
+
+function restore(model: tf.LayersModel, values: readonly Float32Array[]): void {
+  model.weights.forEach((w, i) => {
+    const v = values[i];
+    if (v) w.write(tf.tensor(v, w.shape as number[]));
+  });
+}
+
+export function evaluatePredictor(
+  predictor: Predictor,
+  ids: number[][],
+  labels: readonly number[],
+): EvalMetrics {
+  const probs = predictor.predictIds(ids);
+  return metricsFromConfusion(confusionMatrix(labels, argmaxRows(probs)));
+}
+
+export async function trainModel(
+  train: readonly Example[],
+  validation: readonly Example[],
+  options: TrainOptions,
+  onProgress: (p: Progress) => void = () => {},
+): Promise<TrainResult> {
+  const started = performance.now();
+  const random = seededRandom(options.seed);
+  const tokenizer = trainTokenizer(
+    train.map((e) => e.text),
+    { vocabSize: options.vocabSize },
+  );
+  const architecture: ArchitectureConfig = { ...options.architecture, vocabSize: tokenizer.size };
+  const model = buildModel(architecture);
+  const maxLen = architecture.maxLen;
+  const encode = (e: Example) => {
+    const ids = tokenizer.encode(e.text, maxLen);
+    return ids.length > 0 ? ids : [1];
+  };
+  const trainIds = train.map(encode);
+  const trainLabels = train.map((e) => labelIndex(e.label));
+  const valIds = validation.map(encode);
+  const valLabels = validation.map((e) => labelIndex(e.label));
+  const weights = classWeightsFor(train, options.classWeightPower);
+  const predictor = new Predictor(model, tokenizer, maxLen);
+
+  const optimizer = tf.train.adam(options.learningRate, 0.9, 0.98, 1e-7);
+  const stepsPerEpoch = Math.ceil(train.length / options.batchSize);
+  const totalSteps = stepsPerEpoch * options.epochs;
+  const warmup = Math.min(200, Math.floor(totalSteps / 10));
+  const history: TrainResult['history'] = [];
+  let best:
+    | { f1: number; epoch: number; weights: Float32Array[]; metrics: EvalMetrics }
+    | undefined;
+  let globalStep = 0;
+  let epochsRun = 0;
+  const smooth = options.labelSmoothing;
+
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const batches = makeBatches(
+      trainIds.map((ids) => ids.length),
+      options.batchSize,
+      random,
+    );
+    let lossSum = 0;
+    let seen = 0;
+    const epochStart = performance.now();
+    setTrainingMode(true, options.seed * 100_003 + epoch * 7919);
+    for (let s = 0; s < batches.length; s++) {
+      const batch = batches[s] ?? [];
+      const t = Math.max(...batch.map((i) => trainIds[i]?.length ?? 1));
+      const x = new Float32Array(batch.length * t);
+      const y = new Float32Array(batch.length * 3);
+      const w = new Float32Array(batch.length);
+      batch.forEach((i, row) => {
+        const seq = trainIds[i] ?? [];
+        for (let j = 0; j < seq.length; j++) x[row * t + j] = seq[j] ?? 0;
+        const label = trainLabels[i] ?? 1;
+        for (let c = 0; c < 3; c++) y[row * 3 + c] = (c === label ? 1 - smooth : 0) + smooth / 3;
+        w[row] = weights[label] ?? 1;
+      });
+      globalStep++;
+      const progress = globalStep / totalSteps;
+      const lr =
+        globalStep <= warmup
+          ? (options.learningRate * globalStep) / Math.max(1, warmup)
+          : options.learningRate * Math.max(0.05, 1 - progress);
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const xs = tf.tensor2d(x, [batch.length, t]);
+      const ys = tf.tensor2d(y, [batch.length, 3]);
+      const ws = tf.tensor1d(w);
+      const loss = optimizer.minimize(() => {
+        const probs = model.apply(xs) as tf.Tensor;
+        const nll = tf.neg(tf.sum(tf.mul(ys, tf.log(tf.add(probs, 1e-7))), 1));
+        return tf.div(tf.sum(tf.mul(nll, ws)), tf.sum(ws)) as tf.Scalar;
+      }, true);
+      const lossValue = loss ? (loss.dataSync()[0] ?? 0) : 0;
+      loss?.dispose();
+      xs.dispose();
+      ys.dispose();
+      ws.dispose();
+      lossSum += lossValue * batch.length;
+      seen += batch.length;
+      const elapsed = (performance.now() - epochStart) / 1000;
+      const rate = seen / Math.max(elapsed, 1e-3);
+      const remainingTexts =
+        (batches.length - s - 1) * options.batchSize + (options.epochs - epoch) * train.length;
+      onProgress({
+        epoch,
+        epochs: options.epochs,
+        step: s + 1,
+        steps: batches.length,
+        loss: lossSum / seen,
+        textsPerSec: rate,
+        etaSec: remainingTexts / rate,
+      });
+    }
+    setTrainingMode(false);
+    epochsRun = epoch;
+    const metrics = evaluatePredictor(predictor, valIds, valLabels);
+    history.push({
+      epoch,
+      loss: lossSum / Math.max(seen, 1),
+      valAccuracy: metrics.accuracy,
+      valMacroF1: metrics.macroF1,
+    });
+    onProgress({
+      epoch,
+      epochs: options.epochs,
+      step: batches.length,
+      steps: batches.length,
+      loss: lossSum / Math.max(seen, 1),
+      textsPerSec: seen / ((performance.now() - epochStart) / 1000),
+      etaSec: 0,
+      valAccuracy: metrics.accuracy,
+      valMacroF1: metrics.macroF1,
+    });
+    if (!best || metrics.macroF1 > best.f1) {
+      best = { f1: metrics.macroF1, epoch, weights: snapshot(model), metrics };
+    } else if (epoch - best.epoch >= options.patience) break;
+    if (options.maxSeconds && (performance.now() - started) / 1000 > options.maxSeconds) break;
+  }
+  if (best && best.epoch !== epochsRun) restore(model, best.weights);
+  optimizer.dispose();
+  const validationMetrics = best?.metrics ?? evaluatePredictor(predictor, valIds, valLabels);
+  return {
+    model,
+    tokenizer,
+    architecture,
+    validation: validationMetrics,
+    bestEpoch: best?.epoch ?? epochsRun,
+    epochsRun,
+    seconds: (performance.now() - started) / 1000,
+    history,
+    classWeights: weights,
+  };
+}
