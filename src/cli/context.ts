@@ -21,13 +21,21 @@ export function globalOptions(command: Command): GlobalOptions {
   return root.opts<GlobalOptions>();
 }
 
-/** Loads config (file, env, flags) and makes the logger. Config errors throw ConfigError with every problem. */
+/**
+ * Loads config (file, env, flags) and makes the logger. Config errors throw ConfigError with every problem.
+ * `flagEnv` maps override variables (src/config/env.ts) to flag values, so a flag acts exactly like its
+ * environment variable and is validated with the rest; `overrides` edits the parsed config afterwards.
+ */
 export function createContext(
   command: Command,
   overrides: (config: Config) => void = () => {},
+  flagEnv: Readonly<Record<string, string | undefined>> = {},
 ): CommandContext {
   const options = globalOptions(command);
-  const { config, source, envApplied } = loadConfig(options.config);
+  const defined = Object.fromEntries(
+    Object.entries(flagEnv).filter(([, value]) => value !== undefined),
+  );
+  const { config, source, envApplied } = loadConfig(options.config, { ...process.env, ...defined });
   if (options.logLevel) config.log.level = options.logLevel;
   overrides(config);
   const logger = createLogger({ level: config.log.level });

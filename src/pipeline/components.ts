@@ -1,0 +1,49 @@
+/**
+ * Opens the parts every stage is built from — bus, store, scorer, topic matcher — from their config slices,
+ * so `run` (all stages in one process) and the single-stage commands assemble them the same way.
+ */
+import { createBus } from '../bus/create-bus.ts';
+import type { BusConfig } from '../config/bus.ts';
+import type { ModelConfig } from '../config/model.ts';
+import type { StoreConfig } from '../config/store.ts';
+import type { TopicsConfig } from '../config/topics.ts';
+import type { Bus } from '../core/bus.ts';
+import type { Logger } from '../core/logger.ts';
+import type { SentimentScorer } from '../core/scorer.ts';
+import type { Store } from '../core/store.ts';
+import type { TopicExtractor } from '../scoring/score-stage.ts';
+import { createStore } from '../store/create-store.ts';
+import { createTopicMatcher } from '../topics/matcher.ts';
+import { loadWatchlist } from '../topics/watchlist.ts';
+
+export async function openBus(config: BusConfig, logger: Logger): Promise<Bus> {
+  const bus = createBus(config, logger);
+  await bus.connect();
+  logger.info({ bus: bus.type, topics: config.topics }, 'bus connected');
+  return bus;
+}
+
+export async function openStore(config: StoreConfig, logger: Logger): Promise<Store> {
+  const store = await createStore(config, { logger: logger.child({ component: 'store' }) });
+  await store.connect();
+  const health = await store.healthcheck();
+  logger.info({ store: store.type, detail: health.detail }, 'store connected');
+  return store;
+}
+
+export async function openScorer(config: ModelConfig, logger: Logger): Promise<SentimentScorer> {
+  // The model module pulls in TensorFlow.js: load it only in processes that score.
+  const { loadScorer } = await import('../model/index.ts');
+  const scorer = await loadScorer(config, logger.child({ component: 'model' }));
+  logger.info({ model: scorer.modelVersion, backend: scorer.backend }, 'model loaded');
+  return scorer;
+}
+
+export function openTopics(config: TopicsConfig, logger: Logger): TopicExtractor {
+  const watchlist = loadWatchlist(config.watchlist);
+  logger.debug(
+    { watchlist: config.watchlist, keywords: config.keywords.length },
+    'topic matcher ready',
+  );
+  return createTopicMatcher({ watchlist, keywords: config.keywords });
+}

@@ -1,0 +1,307 @@
+/**
+ * The whole pipeline in one process (what `bellwether run` and `npm start` start): sources → bus → scorer →
+ * bus → sink → store, the alert engine on the store, and the web server (dashboard, API, metrics, health).
+ * Works on either bus and either store; stops in order so that nothing in flight is lost.
+ */
+import type { AlertEngine } from '../alerts/engine.ts';
+import type { AlertSink, EvaluationOutcome } from '../alerts/notify/types.ts';
+import type { Config } from '../config/schema.ts';
+import type { AlertTransition } from '../core/alert.ts';
+import type { Bus } from '../core/bus.ts';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { SentimentScorer } from '../core/scorer.ts';
+import type { Store } from '../core/store.ts';
+import { readStream } from '../ingest/replay/read-stream.ts';
+import { type ReplaySpeed, replayItems } from '../ingest/replay/replay-stream.ts';
+import { ScoreStage } from '../scoring/score-stage.ts';
+import { SinkStage } from '../sink/sink-stage.ts';
+import { loadWatchlist } from '../topics/watchlist.ts';
+import type { WebServer } from '../web/server.ts';
+import { ReplayAlertDriver } from './alert-driver.ts';
+import { openAlertEngine } from './alerting.ts';
+import { openBus, openScorer, openStore, openTopics } from './components.ts';
+import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
+import { PipelineMetrics } from './metrics.ts';
+import { StageCounters } from './stage-counters.ts';
+import { StreamClock } from './stream-clock.ts';
+import { startPipelineWeb } from './web-routes.ts';
+
+export interface PipelineOptions {
+  config: Config;
+  logger: Logger;
+  /** A stream directory to replay onto the bus, and how fast. */
+  replay?: { dir: string; speed: ReplaySpeed } | undefined;
+  /** Stream time between alert evaluations during a replay. */
+  alertStepMs?: number;
+  wall?: Clock;
+}
+
+export interface AlertSummary {
+  rule: string;
+  topic: { kind: string; key: string };
+  firedAt: string;
+  resolvedAt?: string | undefined;
+  severity: string;
+  summary?: string | undefined;
+}
+
+export interface RunSummary {
+  ingested: number;
+  scored: number;
+  /** Items confirmed in the store: newly inserted plus already there. */
+  stored: number;
+  inserted: number;
+  duplicates: number;
+  dlq: number;
+  alerts: AlertSummary[];
+  replay?: { stream: string; duplicates: number; rejected: number; problems: number } | undefined;
+  modelVersion: string;
+  backend: string;
+  elapsedMs: number;
+}
+
+const NOTHING_YET = new StageCounters();
+
+/** Records firings and resolutions for the run summary. */
+class AlertRecorder implements AlertSink {
+  readonly name = 'summary';
+  readonly fired: AlertSummary[] = [];
+  constructor(private readonly onTransitions: (transitions: readonly AlertTransition[]) => void) {}
+  onEvaluation(outcome: EvaluationOutcome): void {
+    this.onTransitions(outcome.transitions);
+    for (const transition of outcome.transitions) {
+      const topic = {
+        kind: transition.labels.topic_kind ?? '',
+        key: transition.labels.topic_key ?? '',
+      };
+      if (transition.to === 'firing') {
+        this.fired.push({
+          rule: transition.rule,
+          topic,
+          firedAt: transition.at,
+          severity: transition.severity,
+          summary: transition.annotations.summary,
+        });
+      } else if (transition.to === 'resolved') {
+        const open = this.fired.find(
+          (alert) =>
+            alert.rule === transition.rule &&
+            alert.topic.kind === topic.kind &&
+            alert.topic.key === topic.key &&
+            alert.resolvedAt === undefined,
+        );
+        if (open) open.resolvedAt = transition.at;
+      }
+    }
+  }
+}
+
+export class Pipeline {
+  readonly metrics = new PipelineMetrics();
+  readonly clock: StreamClock;
+  private bus: Bus | undefined;
+  private store: Store | undefined;
+  private scorer: SentimentScorer | undefined;
+  private scoreStage: ScoreStage | undefined;
+  private sinkStage: SinkStage | undefined;
+  private engine: AlertEngine | undefined;
+  private driver: ReplayAlertDriver | undefined;
+  private web: WebServer | undefined;
+  private readonly recorder: AlertRecorder;
+  private readonly stopSources = new AbortController();
+  private ingested = 0;
+  private replayRun: Promise<void> | undefined;
+  private replayInfo: RunSummary['replay'];
+  private readonly startedAt = performance.now();
+
+  constructor(private readonly options: PipelineOptions) {
+    this.clock = new StreamClock(options.wall ?? systemClock);
+    this.recorder = new AlertRecorder((transitions) => {
+      for (const transition of transitions)
+        this.metrics.alertTransitions.inc({ to: transition.to });
+    });
+  }
+
+  get progress(): PipelineProgress {
+    return {
+      ingested: () => this.ingested,
+      score: this.scoreStage?.counters ?? NOTHING_YET,
+      sink: this.sinkStage?.counters ?? NOTHING_YET,
+    };
+  }
+
+  /** Opens every component and starts the stages, the web server, the alerts and the replay. */
+  async start(): Promise<void> {
+    const { config, logger } = this.options;
+    this.bus = await openBus(config.bus, logger);
+    this.store = await openStore(config.store, logger);
+    this.scorer = await openScorer(config.model, logger);
+    this.metrics.backend.set(
+      { backend: this.scorer.backend, model_version: this.scorer.modelVersion },
+      1,
+    );
+    const topics = openTopics(config.topics, logger);
+    const { raw, scored, dlq } = config.bus.topics;
+
+    this.sinkStage = new SinkStage({
+      bus: this.bus,
+      store: this.store,
+      inputTopic: scored,
+      dlqTopic: dlq,
+      ...config.sink,
+      logger: logger.child({ stage: 'sink' }),
+      onWrite: (items, ms) => {
+        this.metrics.batchSize.observe({ stage: 'sink' }, items.length);
+        this.metrics.storeWriteSeconds.observe(ms / 1000);
+      },
+    });
+    this.scoreStage = new ScoreStage({
+      bus: this.bus,
+      scorer: this.scorer,
+      topics,
+      inputTopic: raw,
+      outputTopic: scored,
+      dlqTopic: dlq,
+      ...config.scoring,
+      clock: systemClock,
+      logger: logger.child({ stage: 'score' }),
+      onBatch: (size, ms) => {
+        this.metrics.batchSize.observe({ stage: 'score' }, size);
+        this.metrics.scoringSeconds.observe(ms / 1000);
+      },
+    });
+    await this.sinkStage.start();
+    await this.scoreStage.start();
+
+    if (config.alerts.enabled) {
+      this.engine = await openAlertEngine(config.alerts, {
+        store: this.store,
+        clock: this.clock,
+        logger,
+        watchlist: loadWatchlist(config.topics.watchlist),
+        sinks: [this.recorder],
+      });
+    }
+    if (config.web.enabled) {
+      this.web = await startPipelineWeb({
+        config: config.web,
+        store: this.store,
+        bus: this.bus,
+        clock: this.clock,
+        metrics: this.metrics,
+        progress: this.progress,
+        logger,
+      });
+    }
+    if (this.options.replay) this.replayRun = this.startReplay(this.options.replay);
+    else if (this.engine) this.engine.schedule(config.alerts.evaluateCron);
+  }
+
+  private async startReplay(replay: { dir: string; speed: ReplaySpeed }): Promise<void> {
+    const { config, logger } = this.options;
+    const bus = this.bus;
+    if (!bus) return;
+    const contents = await readStream(replay.dir);
+    this.replayInfo = {
+      stream: replay.dir,
+      duplicates: contents.duplicates,
+      rejected: contents.rejected,
+      problems: contents.problems.length,
+    };
+    for (const problem of contents.problems.slice(0, 20))
+      logger.warn({ problem }, 'replay: input problem');
+    const startMs = contents.streamStart ? Date.parse(contents.streamStart) : this.clock.now();
+    const endMs = contents.streamEnd ? Date.parse(contents.streamEnd) : startMs;
+    this.clock.advanceTo(startMs);
+    if (this.engine) {
+      this.driver = new ReplayAlertDriver({
+        engine: this.engine,
+        streamNow: () => this.clock.now(),
+        isDrained: () => isDrained(this.progress),
+        stepMs: this.options.alertStepMs ?? 60_000,
+        fromMs: startMs,
+        logger,
+      });
+      this.driver.start();
+    }
+    logger.info(
+      {
+        stream: replay.dir,
+        items: contents.items.length,
+        speed: replay.speed,
+        from: contents.streamStart,
+        to: contents.streamEnd,
+      },
+      'replay started',
+    );
+    const result = await replayItems(contents, {
+      bus,
+      topic: config.bus.topics.raw,
+      speed: replay.speed,
+      signal: this.stopSources.signal,
+      onProgress: (progress) => {
+        this.ingested = progress.published;
+        const at = Date.parse(progress.streamTime);
+        // Undated items replay at the end with today's date; they must not fling stream time forward.
+        if (Number.isFinite(at)) this.clock.advanceTo(Math.min(at, endMs));
+      },
+    });
+    this.ingested = result.published;
+    this.clock.advanceTo(endMs);
+    logger.info({ published: result.published, aborted: result.aborted }, 'replay finished');
+  }
+
+  /** Resolves once the replay (if any) is fully published, scored, stored, and alerts are evaluated up to its end. */
+  async untilDrained(signal: AbortSignal): Promise<boolean> {
+    await this.replayRun;
+    const drained = await waitUntilDrained(this.progress, signal);
+    if (drained) await this.driver?.flush();
+    return drained;
+  }
+
+  summary(): RunSummary {
+    const score = this.scoreStage?.counters;
+    const sink = this.sinkStage?.counters;
+    return {
+      ingested: this.ingested,
+      scored: score?.emitted ?? 0,
+      stored: (sink?.emitted ?? 0) + (sink?.duplicates ?? 0),
+      inserted: sink?.emitted ?? 0,
+      duplicates: sink?.duplicates ?? 0,
+      dlq: (score?.deadLettered ?? 0) + (sink?.deadLettered ?? 0),
+      alerts: this.recorder.fired,
+      replay: this.replayInfo,
+      modelVersion: this.scorer?.modelVersion ?? '',
+      backend: this.scorer?.backend ?? '',
+      elapsedMs: Math.round(performance.now() - this.startedAt),
+    };
+  }
+
+  /**
+   * Stops sources first, gives in-flight items a bounded time to reach the store, then stops stages
+   * (an unfinished batch stays uncommitted), the alerts, the web server, and closes the store and bus.
+   */
+  async stop(drainTimeoutMs = 10_000): Promise<void> {
+    const { logger } = this.options;
+    this.stopSources.abort();
+    await this.replayRun?.catch((error) =>
+      logger.error({ err: describeError(error) }, 'replay failed'),
+    );
+    const drainSignal = AbortSignal.timeout(drainTimeoutMs);
+    if (!(await waitUntilDrained(this.progress, drainSignal))) {
+      logger.warn(
+        'stopping before the pipeline drained; undelivered items stay on the bus for the next start',
+      );
+    }
+    await this.driver?.stop();
+    await this.engine?.stop();
+    await this.scoreStage?.stop();
+    await this.sinkStage?.stop();
+    await this.web?.close();
+    await this.scorer?.close();
+    await this.store?.close();
+    await this.bus?.close();
+  }
+}

@@ -1,0 +1,72 @@
+/** Starts the web server with the pipeline's own routes: Prometheus /metrics, liveness /health and readiness /ready. */
+import type { ServerResponse } from 'node:http';
+import type { WebConfig } from '../config/web.ts';
+import type { Bus } from '../core/bus.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Store } from '../core/store.ts';
+import { startWebServer, type WebServer } from '../web/server.ts';
+import type { PipelineProgress } from './drain.ts';
+import type { PipelineMetrics } from './metrics.ts';
+
+export interface PipelineWebDeps {
+  config: WebConfig;
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  metrics: PipelineMetrics;
+  progress: PipelineProgress;
+  logger: Logger;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+export async function startPipelineWeb(deps: PipelineWebDeps): Promise<WebServer> {
+  const { metrics, progress, bus, store } = deps;
+  const checks = async () => {
+    const [busHealth, storeHealth] = await Promise.all([
+      bus.healthcheck().catch((error: Error) => ({ ok: false, detail: error.message })),
+      store.healthcheck().catch((error: Error) => ({ ok: false, detail: error.message })),
+    ]);
+    return { ok: busHealth.ok && storeHealth.ok, bus: busHealth, store: storeHealth };
+  };
+  const server = await startWebServer({
+    store,
+    host: deps.config.host,
+    port: deps.config.port,
+    logger: deps.logger.child({ component: 'web' }),
+    clock: deps.clock,
+    extraRoutes: {
+      '/metrics': async (_req, res) => {
+        metrics.syncStage('score', progress.score);
+        metrics.syncStage('sink', progress.sink);
+        metrics.itemsOut.inc({ stage: 'ingest' }, 0);
+        metrics.consumerLag.set(
+          { stage: 'score' },
+          Math.max(0, progress.ingested() - progress.score.received),
+        );
+        metrics.consumerLag.set(
+          { stage: 'sink' },
+          Math.max(0, progress.score.emitted - progress.sink.received),
+        );
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
+      // Liveness: the process serves requests. Readiness: its bus and store answer.
+      '/health': (_req, res) => sendJson(res, 200, { ok: true }),
+      '/ready': async (_req, res) => {
+        const result = await checks();
+        sendJson(res, result.ok ? 200 : 503, result);
+      },
+    },
+  });
+  deps.logger.info({ url: server.url }, 'dashboard ready');
+  return server;
+}
