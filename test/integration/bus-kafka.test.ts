@@ -12,9 +12,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runBusContract, sleep, waitUntil } from '../../src/bus/contract.ts';
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts';
 import { isRetriable } from '../../src/core/errors.ts';
-import { silentLogger } from '../../src/core/logger.ts';
+import { createLogger, type LogLevel } from '../../src/core/logger.ts';
 
 const run = promisify(execFile);
+// Quiet unless asked: BELLWETHER_TEST_LOG_LEVEL=warn shows the adapter's and kafkajs's warnings.
+const logger = createLogger({
+  level: (process.env.BELLWETHER_TEST_LOG_LEVEL ?? 'silent') as LogLevel,
+  pretty: false,
+});
 const script = resolve(import.meta.dirname, '../../deploy/kafka/kafka.sh');
 const external = process.env.BELLWETHER_KAFKA_BROKERS;
 const brokers = (external ?? '127.0.0.1:9092').split(',');
@@ -35,7 +40,7 @@ const makeBus = async (): Promise<KafkaBus> =>
       ssl: false,
       backoff: { baseMs: 50, maxMs: 500 },
     },
-    silentLogger,
+    logger,
   );
 
 beforeAll(async () => {

@@ -11,12 +11,22 @@ const DEBUG = 5 as KafkaLogLevel;
 
 /** kafkajs shouts ERROR for things it retries itself (coordinator loading, a broker restarting); our
  * boundary reports what finally fails, so its lines are demoted one step. */
+/** Lines kafkajs prints on every start that say nothing about this deployment. */
+const NOISE = [
+  // We retry for a bounded time on purpose: delivery is at-least-once and the store deduplicates.
+  'Limiting retries for the idempotent producer',
+];
+
 export function kafkaLogCreator(logger: Logger): logCreator {
   const driver = logger.child({ component: 'kafkajs' });
   return () =>
     ({ namespace, level, log }) => {
       const { message, timestamp: _timestamp, ...extra } = log;
       const fields = { namespace, ...extra };
+      if (NOISE.some((n) => message.startsWith(n))) {
+        driver.debug(fields, message);
+        return;
+      }
       if (level === ERROR || level === WARN) driver.warn(fields, message);
       else if (level === INFO) driver.debug(fields, message);
       else driver.trace(fields, message);
