@@ -62,7 +62,14 @@ interface RollupRow {
 
 /** Seconds for "minute start ≥ ms" and "minute start < ms" bounds (a minute counts when its start does). */
 function boundS(ms: number): number {
+  if (Number.isNaN(ms)) throw new UsageError('a time bound is not a number');
   return Math.min(Math.max(0, Math.ceil(ms / 1000)), 0xffff_ffff);
+}
+
+/** An epoch-ms bound for a UInt64 column, rounded up like boundS. */
+function msParam(ms: number): number {
+  if (Number.isNaN(ms)) throw new UsageError('a time bound is not a number');
+  return Math.min(Math.max(0, Math.ceil(ms)), Number.MAX_SAFE_INTEGER);
 }
 
 function checkLimit(limit: number, what: string): number {
@@ -310,6 +317,7 @@ export class SqlStore implements Store {
   async topMovers(query: TopMoversQuery): Promise<TopMovers> {
     const limit = checkLimit(query.limit, 'topMovers');
     if (!(query.windowMs > 0)) throw new UsageError('topMovers: windowMs must be positive');
+    if (Number.isNaN(query.minCount)) throw new UsageError('topMovers: minCount is not a number');
     const toMs = query.nowMs;
     const fromMs = toMs - query.windowMs;
     const version = await this.versionOr(query.modelVersion);
@@ -320,7 +328,7 @@ export class SqlStore implements Store {
       prev: boundS(fromMs - query.windowMs),
       mid: boundS(fromMs),
       to: boundS(toMs),
-      min: Math.max(0, Math.floor(query.minCount)),
+      min: Math.min(Math.max(0, Math.floor(query.minCount)), 0xffff_ffff),
     };
     let filters = '';
     if (query.kinds && query.kinds.length > 0) {
@@ -385,7 +393,7 @@ export class SqlStore implements Store {
     let filters = '';
     if (query.beforeMs !== undefined) {
       filters += ' AND published_ms < {before:UInt64}';
-      params.before = Math.max(0, Math.ceil(query.beforeMs));
+      params.before = msParam(query.beforeMs);
     }
     if (query.topic) {
       filters += ` AND id IN (
@@ -425,8 +433,8 @@ export class SqlStore implements Store {
         mv: version,
         kind: query.kind,
         key: query.key,
-        from: Math.max(0, Math.ceil(query.fromMs)),
-        to: Math.max(0, Math.ceil(query.toMs)),
+        from: msParam(query.fromMs),
+        to: msParam(query.toMs),
         fromS: Math.max(0, Math.floor(query.fromMs / 1000)),
         toS: boundS(query.toMs),
       },
@@ -440,8 +448,8 @@ export class SqlStore implements Store {
     if (version === null) return [];
     const params: Record<string, SqlValue> = {
       mv: version,
-      from: Math.max(0, Math.ceil(query.fromMs)),
-      to: Math.max(0, Math.ceil(query.toMs)),
+      from: msParam(query.fromMs),
+      to: msParam(query.toMs),
     };
     let filters = '';
     if (query.after) {
@@ -550,8 +558,8 @@ export class SqlStore implements Store {
     const params: Record<string, SqlValue> = {
       fromS: Math.max(0, Math.floor(query.fromMs / 1000)),
       toS: boundS(query.toMs),
-      from: Math.max(0, Math.ceil(query.fromMs)),
-      to: Math.max(0, Math.ceil(query.toMs)),
+      from: msParam(query.fromMs),
+      to: msParam(query.toMs),
     };
     let filters = '';
     if (query.topic) {
