@@ -5,6 +5,8 @@ export type CommandModule = { register(program: Command): void };
 
 export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./run.ts'),
+  () => import('./score.ts'),
+  () => import('./sink.ts'),
   () => import('./replay.ts'),
   () => import('./ingest.ts'),
   () => import('./train.ts'),

@@ -1,0 +1,100 @@
+/** `bellwether score`: the scoring stage as its own process; several share the partitions of one consumer group. */
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { systemClock } from '../../core/clock.ts';
+import { createContext } from '../context.ts';
+import { shutdownSignal, untilAborted } from '../signals.ts';
+
+interface ScoreFlags {
+  bus?: 'memory' | 'kafka';
+  group?: string;
+  port: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('score')
+    .description(
+      'run the scoring stage alone: news.raw → model + topics → news.scored (DLQ for bad input)',
+    )
+    .addOption(new Option('--bus <type>', 'override bus.type').choices(['memory', 'kafka']))
+    .option(
+      '--group <name>',
+      'consumer group (default scoring.group); scorers in one group share the work',
+    )
+    .option('--port <port>', 'metrics/health port (0 = none)', '9464')
+    .addHelpText(
+      'after',
+      `
+Start several with the same group to scale out; Kafka spreads the partitions of news.raw among them.
+
+Examples:
+  bellwether score --bus kafka
+  BELLWETHER_KAFKA_BROKERS=k1:9092,k2:9092 bellwether score --bus kafka --port 9465`,
+    )
+    .action(async (flags: ScoreFlags, command: Command) => {
+      const { config, logger } = createContext(
+        command,
+        (c) => {
+          if (flags.group) c.scoring.group = flags.group;
+        },
+        { BELLWETHER_BUS: flags.bus },
+      );
+      const port = Number(flags.port);
+      const [
+        { openBus, openScorer, openTopics },
+        { ScoreStage },
+        { PipelineMetrics },
+        stageProcess,
+      ] = await Promise.all([
+        import('../../pipeline/components.ts'),
+        import('../../scoring/score-stage.ts'),
+        import('../../pipeline/metrics.ts'),
+        import('../../pipeline/stage-process.ts'),
+      ]);
+      const signal = shutdownSignal((name) =>
+        logger.info(`${name}: finishing the batch in flight and leaving the group`),
+      );
+      const metrics = new PipelineMetrics();
+      const scorer = await openScorer(config.model, logger);
+      metrics.backend.set({ backend: scorer.backend, model_version: scorer.modelVersion }, 1);
+      const bus = await openBus(config.bus, logger);
+      const stage = new ScoreStage({
+        bus,
+        scorer,
+        topics: openTopics(config.topics, logger),
+        inputTopic: config.bus.topics.raw,
+        outputTopic: config.bus.topics.scored,
+        dlqTopic: config.bus.topics.dlq,
+        ...config.scoring,
+        clock: systemClock,
+        logger: logger.child({ stage: 'score' }),
+        onBatch: (size, ms) => {
+          metrics.batchSize.observe({ stage: 'score' }, size);
+          metrics.scoringSeconds.observe(ms / 1000);
+        },
+      });
+      const server = await stageProcess.serveStageEndpoints({
+        name: 'score',
+        counters: stage.counters,
+        metrics,
+        bus,
+        host: config.web.host,
+        port,
+        logger,
+      });
+      await stage.start();
+      logger.info(
+        { group: config.scoring.group, topic: config.bus.topics.raw },
+        'score: consuming',
+      );
+      const stopLogging = stageProcess.logProgress('score', stage.counters, logger);
+      await untilAborted(signal);
+      stopLogging();
+      await stage.stop();
+      await scorer.close();
+      await bus.close();
+      server?.close();
+      logger.info(stage.counters.snapshot(), 'score: stopped');
+    });
+}

@@ -1,0 +1,86 @@
+/**
+ * Runs one stage as its own process (`bellwether score`, `bellwether sink`): serves /metrics, /health and
+ * /ready on its own port, logs progress, and on SIGINT/SIGTERM stops fetching, finishes or abandons the batch
+ * in flight without committing it, disconnects, and exits 0.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Bus } from '../core/bus.ts';
+import type { Health } from '../core/lifecycle.ts';
+import type { Logger } from '../core/logger.ts';
+import type { PipelineMetrics } from './metrics.ts';
+import type { StageCounters } from './stage-counters.ts';
+
+export interface StageProcessOptions {
+  name: string;
+  counters: StageCounters;
+  metrics: PipelineMetrics;
+  bus: Bus;
+  /** Extra readiness checks (the store, for the sink). */
+  checks?: ReadonlyArray<() => Promise<Health>>;
+  host: string;
+  /** 0 = no metrics/health server. */
+  port: number;
+  logger: Logger;
+}
+
+export async function serveStageEndpoints(
+  options: StageProcessOptions,
+): Promise<Server | undefined> {
+  if (options.port === 0) return undefined;
+  const { metrics, counters, name, bus } = options;
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      metrics.syncStage(name, counters);
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+      return;
+    }
+    if (path === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+      return;
+    }
+    if (path === '/ready') {
+      const results = await Promise.all(
+        [() => bus.healthcheck(), ...(options.checks ?? [])].map((check) =>
+          check().catch((error: Error) => ({ ok: false, detail: error.message })),
+        ),
+      );
+      const ok = results.every((result) => result.ok);
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok, checks: results }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end('{"error":"not found"}');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  options.logger.info(
+    { url: `http://${options.host}:${port}/metrics` },
+    `${name}: metrics and health endpoints up`,
+  );
+  return server;
+}
+
+/** Logs the stage's counters every `everyMs` while it runs. */
+export function logProgress(
+  name: string,
+  counters: StageCounters,
+  logger: Logger,
+  everyMs = 10_000,
+): () => void {
+  let last = counters.received;
+  const timer = setInterval(() => {
+    if (counters.received === last) return;
+    last = counters.received;
+    logger.info(counters.snapshot(), `${name}: progress`);
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
