@@ -1,0 +1,185 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Alert } from '../../core/alert.ts';
+import { CaptureServer } from './capture-server.ts';
+import { DeliveryQueue } from './delivery-queue.ts';
+import { notifiedAlert, ZERO_TIME } from './payload.ts';
+import { SIGNATURE_HEADER, SlackReceiver, WebhookReceiver } from './receivers.ts';
+import type { Notification } from './types.ts';
+
+const firing: Alert = {
+  rule: 'TickerNegativeSpike',
+  labels: { topic_kind: 'ticker', topic_key: 'ACME', team: 'desk' },
+  annotations: { summary: 'ACME: negative news spike', share: '0.8' },
+  state: 'firing',
+  severity: 'warning',
+  activeAt: '2026-03-02T12:00:00.000Z',
+  firedAt: '2026-03-02T12:02:00.000Z',
+  evaluatedAt: '2026-03-02T12:05:00.000Z',
+};
+const resolved: Alert = {
+  ...firing,
+  labels: { ...firing.labels, topic_key: 'BETA' },
+  annotations: { summary: 'BETA: negative news spike', share: '0.7' },
+  state: 'resolved',
+  resolvedAt: '2026-03-02T12:04:00.000Z',
+};
+
+const notification: Notification = {
+  receiver: 'ops',
+  groupKey: '{}:{"alertname":"TickerNegativeSpike"}',
+  groupLabels: { alertname: 'TickerNegativeSpike' },
+  status: 'firing',
+  alerts: [notifiedAlert(firing, 'firing'), notifiedAlert(resolved, 'resolved')],
+};
+
+describe('webhook receiver', () => {
+  let server: CaptureServer;
+  beforeEach(async () => {
+    server = new CaptureServer();
+    await server.start();
+  });
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  const webhook = (secret?: string) =>
+    new WebhookReceiver({
+      name: 'ops',
+      url: `${server.url}/hook`,
+      secret,
+      sendResolved: true,
+      timeoutMs: 2_000,
+      externalUrl: 'http://dash.example:8080/',
+    });
+
+  it('posts Alertmanager webhook v4 JSON signed with HMAC-SHA256 over the raw body', async () => {
+    await webhook('s3cret').send(notification);
+    const [request] = server.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe('/hook');
+    expect(request?.headers['content-type']).toBe('application/json');
+    const body = request?.body ?? '';
+    const expected = `sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`;
+    expect(request?.headers[SIGNATURE_HEADER.toLowerCase()]).toBe(expected);
+    const wrong = `sha256=${createHmac('sha256', 'other').update(body).digest('hex')}`;
+    expect(request?.headers[SIGNATURE_HEADER.toLowerCase()]).not.toBe(wrong);
+
+    const payload = JSON.parse(body);
+    expect(payload).toMatchObject({
+      version: '4',
+      status: 'firing',
+      receiver: 'ops',
+      groupKey: notification.groupKey,
+      groupLabels: { alertname: 'TickerNegativeSpike' },
+      commonLabels: {
+        alertname: 'TickerNegativeSpike',
+        severity: 'warning',
+        topic_kind: 'ticker',
+        team: 'desk',
+      },
+      externalURL: 'http://dash.example:8080/',
+      truncatedAlerts: 0,
+    });
+    expect(payload.commonLabels.topic_key).toBeUndefined();
+    expect(payload.alerts).toHaveLength(2);
+    expect(payload.alerts[0]).toMatchObject({
+      status: 'firing',
+      labels: { alertname: 'TickerNegativeSpike', topic_key: 'ACME' },
+      annotations: { share: '0.8' },
+      startsAt: '2026-03-02T12:02:00.000Z',
+      endsAt: ZERO_TIME,
+      generatorURL: 'http://dash.example:8080/?topic=ticker%3AACME',
+    });
+    expect(payload.alerts[0].fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(payload.alerts[1]).toMatchObject({
+      status: 'resolved',
+      endsAt: '2026-03-02T12:04:00.000Z',
+    });
+  });
+
+  it('sends no signature header without a secret', async () => {
+    await webhook().send(notification);
+    expect(server.requests[0]?.headers[SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
+  });
+
+  it('retries on 500 with backoff until it is delivered, through the queue', async () => {
+    server.statuses = [500, 503];
+    const queue = new DeliveryQueue<Notification>((n) => webhook('k').send(n), {
+      name: 'ops',
+      maxAttempts: 5,
+      baseDelayMs: 5,
+      maxDelayMs: 20,
+      capacity: 10,
+    });
+    queue.enqueue(notification);
+    await queue.drain(5_000);
+    expect(server.requests).toHaveLength(3);
+    expect(queue.stats).toMatchObject({ delivered: 1, retried: 2, failed: 0 });
+    // Each retry carries the same body and a valid signature.
+    const bodies = new Set(server.requests.map((r) => r.body));
+    expect(bodies.size).toBe(1);
+  });
+
+  it('gives up after maxAttempts, and at once on a 4xx', async () => {
+    server.statuses = [500, 500, 500, 400];
+    const queue = new DeliveryQueue<Notification>((n) => webhook().send(n), {
+      name: 'ops',
+      maxAttempts: 3,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      capacity: 10,
+    });
+    queue.enqueue(notification);
+    queue.enqueue(notification);
+    await queue.drain(5_000);
+    expect(server.requests).toHaveLength(4);
+    expect(queue.stats).toMatchObject({ delivered: 0, retried: 2, failed: 2 });
+  });
+
+  it('never blocks the caller: enqueue returns before delivery', async () => {
+    const queue = new DeliveryQueue<Notification>((n) => webhook().send(n), {
+      name: 'ops',
+      maxAttempts: 1,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+      capacity: 1,
+    });
+    const second = { ...notification, groupKey: 'second' };
+    const third = { ...notification, groupKey: 'third' };
+    queue.enqueue(notification);
+    queue.enqueue(second);
+    queue.enqueue(third);
+    expect(server.requests).toHaveLength(0);
+    // The first is in flight; the full queue drops the second, the oldest waiting, for the third.
+    expect(queue.stats.dropped).toBe(1);
+    await queue.drain(5_000);
+    expect(server.requests.map((r) => JSON.parse(r.body).groupKey)).toEqual([
+      notification.groupKey,
+      'third',
+    ]);
+  });
+});
+
+describe('slack receiver', () => {
+  it('posts text and blocks', async () => {
+    const server = new CaptureServer();
+    await server.start();
+    try {
+      const slack = new SlackReceiver({
+        name: 'slack',
+        url: `${server.url}/services/x`,
+        sendResolved: true,
+        timeoutMs: 2_000,
+      });
+      await slack.send(notification);
+      const payload = JSON.parse(server.requests[0]?.body ?? '{}');
+      expect(payload.text).toContain('1 firing, 1 resolved');
+      expect(payload.text).toContain('[firing] ACME: negative news spike');
+      expect(payload.blocks[1]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
+      expect(payload.blocks[1].text.text).toContain('*[FIRING]* ACME');
+    } finally {
+      await server.stop();
+    }
+  });
+});
