@@ -9,6 +9,7 @@ import type { ClickhouseStoreConfig } from '../../config/store.ts';
 import { ServiceError } from '../../core/errors.ts';
 import type { SqlParams } from '../../core/store.ts';
 import type { SqlEngine } from '../sql-engine.ts';
+import { TRANSIENT_CLICKHOUSE_CODES } from '../transient-errors.ts';
 import { inlineParams, ParamError } from './inline-params.ts';
 
 const NETWORK_CODES = new Set([
@@ -21,18 +22,6 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'UND_ERR_SOCKET',
-]);
-
-/** Server error codes that describe load or a transient state, not a bad query. */
-const TRANSIENT_SERVER_CODES = new Set([
-  '159', // TIMEOUT_EXCEEDED
-  '202', // TOO_MANY_SIMULTANEOUS_QUERIES
-  '203', // NO_FREE_CONNECTION
-  '209', // SOCKET_TIMEOUT
-  '210', // NETWORK_ERROR
-  '241', // MEMORY_LIMIT_EXCEEDED
-  '252', // TOO_MANY_PARTS
-  '425', // SYSTEM_ERROR
 ]);
 
 /** Query parameters travel in the URL; past this size they go inline in the body instead. */
@@ -59,7 +48,7 @@ function approximateSize(params: SqlParams): number {
 }
 
 function isRetriableDriverError(error: unknown): boolean {
-  if (error instanceof ClickHouseError) return TRANSIENT_SERVER_CODES.has(error.code);
+  if (error instanceof ClickHouseError) return TRANSIENT_CLICKHOUSE_CODES.has(Number(error.code));
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : String(error);

@@ -5,6 +5,7 @@ import type { Session } from 'chdb';
 import { ServiceError } from '../../core/errors.ts';
 import type { SqlParams } from '../../core/store.ts';
 import type { SqlEngine } from '../sql-engine.ts';
+import { TRANSIENT_CLICKHOUSE_CODES } from '../transient-errors.ts';
 
 /** The engine writes its pid into `<dir>/status` and holds a lock on it while the dir is open. */
 function lockHolder(dir: string): number | undefined {
@@ -92,8 +93,9 @@ export class ChdbEngine implements SqlEngine {
     try {
       return await work;
     } catch (error) {
+      const code = (error as { clickhouseCode?: unknown } | null)?.clickhouseCode;
       throw new ServiceError('store', `embedded query failed: ${driverMessage(error)}`, {
-        retriable: false,
+        retriable: typeof code === 'number' && TRANSIENT_CLICKHOUSE_CODES.has(code),
         cause: Object.assign(error instanceof Error ? error : new Error(String(error)), {
           sql: sql.slice(0, 500),
         }),
