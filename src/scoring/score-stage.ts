@@ -6,17 +6,14 @@ import { deadLetter } from '../bus/dead-letter.ts';
 import type { Bus, BusMessage, OutgoingMessage, Subscription } from '../core/bus.ts';
 import type { Clock } from '../core/clock.ts';
 import { decodeNewsItem, encodeItem } from '../core/codec.ts';
-import { describeError, ServiceError } from '../core/errors.ts';
+import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { NewsItem, ScoredItem, TopicMention } from '../core/news.ts';
+import type { NewsItem, ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import { StageCounters } from '../pipeline/stage-counters.ts';
-import { itemText } from './item-text.ts';
-import { sentimentAt } from './probabilities.ts';
+import { scoreItems, type TopicExtractor } from './score-items.ts';
 
-export interface TopicExtractor {
-  match(item: Pick<NewsItem, 'title' | 'summary' | 'source'>): TopicMention[];
-}
+export type { TopicExtractor };
 
 export interface ScoreStageOptions {
   bus: Bus;
@@ -76,9 +73,12 @@ export class ScoreStage {
       }
     }
     const started = performance.now();
-    const { scored, failed } = await this.scoreAll(items, sources);
+    const { scored, failed } = await scoreItems(items, this.options);
     const scoringMs = performance.now() - started;
-    dead.push(...failed);
+    for (const { index, reason } of failed) {
+      const source = sources[index];
+      if (source) dead.push(deadLetter(source, STAGE, reason));
+    }
     if (scored.length > 0) {
       await bus.publish(
         outputTopic,
@@ -97,63 +97,5 @@ export class ScoreStage {
     this.counters.deadLettered += dead.length;
     this.counters.batches += 1;
     this.options.onBatch?.(items.length, scoringMs);
-  }
-
-  /**
-   * Scores the batch in one call. If the model rejects the batch, scores items one by one to isolate the
-   * poison ones (to the DLQ); if every item fails alone too, the model itself is down: throw to retry later.
-   */
-  private async scoreAll(
-    items: readonly NewsItem[],
-    sources: readonly BusMessage[],
-  ): Promise<{ scored: ScoredItem[]; failed: OutgoingMessage[] }> {
-    if (items.length === 0) return { scored: [], failed: [] };
-    const texts = items.map((item) => itemText(item.title, item.summary));
-    try {
-      const rows = await this.options.scorer.scoreBatch(texts);
-      return { scored: items.map((item, index) => this.toScored(item, rows, index)), failed: [] };
-    } catch (batchError) {
-      this.options.logger.warn(
-        { error: describeError(batchError) },
-        'batch scoring failed; isolating items',
-      );
-    }
-    const scored: ScoredItem[] = [];
-    const failed: OutgoingMessage[] = [];
-    let lastError: unknown;
-    for (const [index, item] of items.entries()) {
-      try {
-        const rows = await this.options.scorer.scoreBatch([texts[index] ?? '']);
-        scored.push(this.toScored(item, rows, 0));
-      } catch (error) {
-        lastError = error;
-        const source = sources[index];
-        if (source)
-          failed.push(deadLetter(source, STAGE, `scoring failed: ${describeError(error)}`));
-      }
-    }
-    if (scored.length === 0) {
-      throw new ServiceError(
-        'scorer',
-        `model failed on every item of the batch: ${describeError(lastError)}`,
-        {
-          cause: lastError,
-        },
-      );
-    }
-    return { scored, failed };
-  }
-
-  private toScored(item: NewsItem, rows: Float32Array, index: number): ScoredItem {
-    const { label, probs, score } = sentimentAt(rows, index);
-    return {
-      ...item,
-      modelVersion: this.options.scorer.modelVersion,
-      label,
-      probs,
-      score,
-      topics: this.options.topics.match(item),
-      scoredAt: new Date(this.options.clock.now()).toISOString(),
-    };
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * Scores a batch of items in one model call and attaches topics. If the model rejects the batch, items are
+ * scored one by one to isolate the poison ones; if every item fails alone too, the model itself is down and
+ * the error is thrown (retriable) instead of blaming the data. Shared by the scoring stage and backfill.
+ */
+import type { Clock } from '../core/clock.ts';
+import { describeError, ServiceError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { NewsItem, ScoredItem, TopicMention } from '../core/news.ts';
+import type { SentimentScorer } from '../core/scorer.ts';
+import { itemText } from './item-text.ts';
+import { sentimentAt } from './probabilities.ts';
+
+export interface TopicExtractor {
+  match(item: Pick<NewsItem, 'title' | 'summary' | 'source'>): TopicMention[];
+}
+
+export interface ScoringContext {
+  scorer: SentimentScorer;
+  topics: TopicExtractor;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ScoreOutcome {
+  scored: ScoredItem[];
+  /** Items the model could not score, by their index in the input. */
+  failed: { index: number; reason: string }[];
+}
+
+function toScored(
+  item: NewsItem,
+  rows: Float32Array,
+  row: number,
+  ctx: ScoringContext,
+  scoredAt: string,
+): ScoredItem {
+  const { label, probs, score } = sentimentAt(rows, row);
+  return {
+    ...item,
+    modelVersion: ctx.scorer.modelVersion,
+    label,
+    probs,
+    score,
+    topics: ctx.topics.match(item),
+    scoredAt,
+  };
+}
+
+export async function scoreItems(
+  items: readonly NewsItem[],
+  ctx: ScoringContext,
+): Promise<ScoreOutcome> {
+  if (items.length === 0) return { scored: [], failed: [] };
+  const texts = items.map((item) => itemText(item.title, item.summary));
+  const scoredAt = new Date(ctx.clock.now()).toISOString();
+  try {
+    const rows = await ctx.scorer.scoreBatch(texts);
+    return {
+      scored: items.map((item, index) => toScored(item, rows, index, ctx, scoredAt)),
+      failed: [],
+    };
+  } catch (batchError) {
+    ctx.logger.warn({ error: describeError(batchError) }, 'batch scoring failed; isolating items');
+  }
+  const scored: ScoredItem[] = [];
+  const failed: ScoreOutcome['failed'] = [];
+  let lastError: unknown;
+  for (const [index, item] of items.entries()) {
+    try {
+      const rows = await ctx.scorer.scoreBatch([texts[index] ?? '']);
+      scored.push(toScored(item, rows, 0, ctx, scoredAt));
+    } catch (error) {
+      lastError = error;
+      failed.push({ index, reason: `scoring failed: ${describeError(error)}` });
+    }
+  }
+  if (scored.length === 0) {
+    throw new ServiceError(
+      'scorer',
+      `model failed on every item of the batch: ${describeError(lastError)}`,
+      {
+        cause: lastError,
+      },
+    );
+  }
+  return { scored, failed };
+}
