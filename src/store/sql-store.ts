@@ -140,7 +140,7 @@ export class SqlStore implements Store {
   async healthcheck(): Promise<Health> {
     try {
       const rows = await this.engine.select<{ n: Num }>(
-        'SELECT count() AS n FROM schema_migrations',
+        'SELECT uniqExact(version) AS n FROM schema_migrations',
       );
       return {
         ok: true,

@@ -52,6 +52,9 @@ function isRetriableDriverError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : String(error);
+  // 18.16's error text ("Code: 241, e.displayText() = …") is not parsed into a ClickHouseError.
+  const serverCode = /^Code: (\d+)[,.]/.exec(message.trim());
+  if (serverCode?.[1]) return TRANSIENT_CLICKHOUSE_CODES.has(Number(serverCode[1]));
   return /timeout|socket hang up|ECONNREFUSED|ECONNRESET/i.test(message);
 }
 
