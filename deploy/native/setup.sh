@@ -27,15 +27,18 @@ WHEEL_PLATFORM=manylinux2014_x86_64
 # CUDA 11 / cuDNN 8 runtime for --gpu. TF 2.9.1 was built against CUDA 11.2 and cuDNN 8.1; it loads
 # these by soname (libcudart.so.11.0, libcublas.so.11, libcudnn.so.8, ...), and CUDA 11 minor-version
 # and cuDNN 8 minor-version compatibility let the newer 11.x / 8.x runtimes stand in.
+# Each wheel is pinned by hash (pip's hash-checking mode): a mirror must serve exactly these files.
 CUDA_WHEELS=(
-  nvidia-cuda-runtime-cu11==11.8.89
-  nvidia-cublas-cu11==11.11.3.6
-  nvidia-cufft-cu11==10.9.0.58
-  nvidia-curand-cu11==10.3.0.86
-  nvidia-cusolver-cu11==11.4.1.48
-  nvidia-cusparse-cu11==11.7.5.86
-  nvidia-cudnn-cu11==8.6.0.163
+  "nvidia-cuda-runtime-cu11==11.8.89 --hash=sha256:92d04069a987e1fbc9213f8376d265df0f7bb42617d44f5eda1f496acea7f2d1"
+  "nvidia-cublas-cu11==11.11.3.6 --hash=sha256:60252822adea5d0b10cd990a7dc7bedf7435f30ae40083c7a624a85a43225abc"
+  "nvidia-cufft-cu11==10.9.0.58 --hash=sha256:e21037259995243cc370dd63c430d77ae9280bedb68d5b5a18226bfc92e5d748"
+  "nvidia-curand-cu11==10.3.0.86 --hash=sha256:cd4cffbf78bb06580206b4814d5dc696d1161c902aae37b2bba00056832379e6"
+  "nvidia-cusolver-cu11==11.4.1.48 --hash=sha256:ea9fb1ad8c644ca9ed55af13cc39af3b7ba4c3eb5aef18471fe1fe77d94383cb"
+  "nvidia-cusparse-cu11==11.7.5.86 --hash=sha256:8d7cf1628fd8d462b5d2ba6678fae34733a48ecb80495b9c68672ec6a6dde5ef"
+  "nvidia-cudnn-cu11==8.6.0.163 --hash=sha256:add207b5fb149cfa02919b8f413364ff4ed348a202f6ae3d7922ae5303fa38a3"
 )
+TF_WHEEL_CPU="tensorflow-cpu==$TF_VERSION --hash=sha256:6666ddeae45e1f41da788cb4bdea3435aba16edb0bc17b7ac00631c7c9eb052e"
+TF_WHEEL_GPU="tensorflow==$TF_VERSION --hash=sha256:add2f4e55fd7209a5cb01d815364adc9827184d74a83c2f1616c72be2e85c8b7"
 
 say() { printf 'setup-native: %s\n' "$*" >&2; }
 die() {
@@ -62,9 +65,11 @@ project="$(cd "$here/../.." && pwd)"
 if [[ $variant == gpu ]]; then
   package=@tensorflow/tfjs-node-gpu
   wheel_name=tensorflow
+  wheel_pin=$TF_WHEEL_GPU
 else
   package=@tensorflow/tfjs-node
   wheel_name=tensorflow-cpu
+  wheel_pin=$TF_WHEEL_CPU
 fi
 started=$SECONDS
 
@@ -101,15 +106,24 @@ exec 9>"$cache/.lock"
 flock 9
 say "variant $variant, package $package@$TFJS_NODE_VERSION, cache $cache"
 
+# pip download in hash-checking mode: one requirement line per argument, written to a file.
+pip_download() {
+  local dest="$1" reqs
+  shift
+  mkdir -p "$dest"
+  reqs="$dest/requirements.txt"
+  printf '%s\n' "$@" >"$reqs"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version "$WHEEL_PYTHON" \
+    --platform "$WHEEL_PLATFORM" --require-hashes --dest "$dest" -r "$reqs"
+}
+
 # Every step ends by writing a stamp, so an interrupted run redoes only the unfinished step.
 fetch_wheel() {
   local dir="$cache/wheels/$variant"
   if ! compgen -G "$dir/${wheel_name//-/_}-$TF_VERSION-*.whl" >/dev/null; then
     say "fetching the $wheel_name $TF_VERSION wheel with pip (≈200 MB cpu, ≈500 MB gpu)"
     mkdir -p "$dir"
-    python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version "$WHEEL_PYTHON" \
-      --platform "$WHEEL_PLATFORM" --dest "$dir" "$wheel_name==$TF_VERSION" ||
-      die "pip could not fetch $wheel_name==$TF_VERSION"
+    pip_download "$dir" "$wheel_pin" || die "pip could not fetch $wheel_name==$TF_VERSION (or its hash differs)"
   fi
   wheel="$(compgen -G "$dir/${wheel_name//-/_}-$TF_VERSION-*.whl" | head -n1)"
 }
@@ -235,9 +249,7 @@ prepare_cuda() {
   [[ -f $dir/.done ]] && return 0
   say "fetching CUDA 11 / cuDNN 8 runtime wheels with pip (≈2 GB): ${CUDA_WHEELS[*]}"
   mkdir -p "$dir/wheels"
-  python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version "$WHEEL_PYTHON" \
-    --platform "$WHEEL_PLATFORM" --dest "$dir/wheels" "${CUDA_WHEELS[@]}" ||
-    die "pip could not fetch the CUDA wheels"
+  pip_download "$dir/wheels" "${CUDA_WHEELS[@]}" || die "pip could not fetch the CUDA wheels (or a hash differs)"
   rm -rf "$dir/lib" "$dir/x"
   mkdir -p "$dir/lib"
   local w
