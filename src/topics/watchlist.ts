@@ -38,32 +38,45 @@ export const watchlistSchema = z
     version: z.literal(1).default(1),
     companies: z.array(watchlistCompanySchema).min(1),
   })
-  .strict()
-  .superRefine((list, ctx) => {
-    const seen = new Map<string, number>();
-    list.companies.forEach((company, index) => {
-      for (const ticker of [company.ticker, ...company.altTickers]) {
-        const first = seen.get(ticker);
-        if (first !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['companies', index, 'ticker'],
-            message: `ticker ${ticker} already used by companies.${first}`,
-          });
-        } else {
-          seen.set(ticker, index);
-        }
-      }
-    });
-  });
+  .strict();
 
 export type WatchlistCompany = z.infer<typeof watchlistCompanySchema>;
 export type Watchlist = z.infer<typeof watchlistSchema>;
 
+/**
+ * A symbol may belong to one company only. Checked on the raw document, beside the schema, so a
+ * file with other mistakes still gets this one reported in the same message.
+ */
+function duplicateSymbols(raw: unknown): string[] {
+  const companies = (raw as { companies?: unknown } | null)?.companies;
+  if (!Array.isArray(companies)) return [];
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  companies.forEach((company: unknown, index) => {
+    const entry = company as { ticker?: unknown; altTickers?: unknown } | null;
+    const alt = Array.isArray(entry?.altTickers) ? entry.altTickers : [];
+    for (const symbol of [entry?.ticker, ...alt]) {
+      if (typeof symbol !== 'string') continue;
+      const first = seen.get(symbol);
+      if (first === undefined) seen.set(symbol, index);
+      else if (first !== index) {
+        problems.push(
+          `companies.${index}.ticker: ticker ${symbol} already used by companies.${first}`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
 /** Validates an already-parsed document, naming every problem with its path. */
 export function parseWatchlist(raw: unknown, source = 'watchlist'): Watchlist {
   const result = watchlistSchema.safeParse(raw);
-  if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
+  const problems = [
+    ...(result.success ? [] : formatIssues(result.error.issues)),
+    ...duplicateSymbols(raw),
+  ];
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
   return result.data;
 }
 

@@ -1,0 +1,82 @@
+/** The one scanner every text goes through: words, cashtags and exchange-qualified tickers with their offsets. */
+
+export const TOKEN_WORD = 0;
+export const TOKEN_CASHTAG = 1;
+export const TOKEN_EXCHANGE = 2;
+
+/**
+ * One alternation, tried left to right at each position: `(NYSE: F)` first (it contains a word),
+ * then `$TSLA` / `$BRK.B`, then a word whose inner `.&'’-` keep `AT&T`, `BRK.B`, `Coca-Cola` whole.
+ */
+const SCANNER =
+  /\b(?:NYSE|NASDAQ|Nasdaq)(?:\s+American)?\s*:\s*([A-Z]{1,5}(?:[.-][A-Z]{1,2})?)(?![A-Za-z0-9])|\$([A-Za-z]{1,5}(?:[.-][A-Za-z]{1,2})?)(?![A-Za-z0-9])|([\p{L}\p{N}]+(?:[.&'’-][\p{L}\p{N}]+)*)/gu;
+
+/** Tokens of one text, as parallel arrays reused between calls so scanning allocates little. */
+export class TokenBuffer {
+  kind: number[] = [];
+  /** Surface form (ticker symbol for cashtags and exchange tickers). */
+  raw: string[] = [];
+  /** Lower-cased word with a trailing possessive removed; the ticker upper-cased for the others. */
+  norm: string[] = [];
+  offset: number[] = [];
+  length = 0;
+
+  scan(text: string): this {
+    this.length = 0;
+    SCANNER.lastIndex = 0;
+    for (let m = SCANNER.exec(text); m !== null; m = SCANNER.exec(text)) {
+      const i = this.length++;
+      this.offset[i] = m.index;
+      const exchange = m[1];
+      const cashtag = m[2];
+      if (exchange !== undefined) {
+        this.kind[i] = TOKEN_EXCHANGE;
+        this.raw[i] = exchange;
+        this.norm[i] = exchange.replace('-', '.');
+      } else if (cashtag !== undefined) {
+        this.kind[i] = TOKEN_CASHTAG;
+        this.raw[i] = cashtag;
+        this.norm[i] = cashtag.toUpperCase().replace('-', '.');
+      } else {
+        const word = m[3] ?? '';
+        this.kind[i] = TOKEN_WORD;
+        this.raw[i] = word;
+        this.norm[i] = normalizeWord(word);
+      }
+    }
+    return this;
+  }
+}
+
+/** `Apple’s` and `apple's` both become `apple`, so names match in the possessive. */
+export function normalizeWord(word: string): string {
+  const lower = word.toLowerCase();
+  if (lower.endsWith("'s") || lower.endsWith('’s')) return lower.slice(0, -2);
+  return lower;
+}
+
+/** Words of a watchlist phrase, normalized the way text is. */
+export function phraseWords(phrase: string): string[] {
+  const buffer = new TokenBuffer().scan(phrase);
+  return buffer.norm.slice(0, buffer.length);
+}
+
+/** A word written entirely in lower case (`apple`, `target`) is a common noun, not a name. */
+export function isLowerCaseWord(word: string): boolean {
+  return word.toLowerCase() === word && word.toUpperCase() !== word;
+}
+
+/**
+ * Headlines set in capitals turn every word into a would-be ticker (`STOCKS HIT NEW LOW`), so bare
+ * tickers are not trusted in a text whose letters are nearly all upper case.
+ */
+export function isShouting(text: string): boolean {
+  let upper = 0;
+  let lower = 0;
+  for (let i = 0; i < text.length && i < 400; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper++;
+    else if (c >= 97 && c <= 122) lower++;
+  }
+  return upper >= 12 && upper > 4 * lower;
+}
