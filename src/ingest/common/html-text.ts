@@ -24,6 +24,10 @@ function stripTags(html: string): string {
  * decoding are stripped as well.
  */
 export function htmlToText(html: string): string {
+  // Most headlines hold neither markup nor entities: skip the regex passes for them.
+  if (!html.includes('<') && !html.includes('&')) {
+    return html.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+  }
   let text = decodeHTML(stripTags(html));
   if (text.includes('<')) text = stripTags(text);
   return text.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
