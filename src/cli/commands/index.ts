@@ -13,4 +13,5 @@ export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./eval.ts'),
   () => import('./score-text.ts'),
   () => import('./dashboard.ts'),
+  () => import('./alerts.ts'),
 ];
