@@ -134,6 +134,17 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
     expect(pageErrors).toEqual([]);
     expect(failedRequests.filter((u) => !u.includes('/api/v1/events'))).toEqual([]);
 
+    // The analyst adds a topic by typing its ticker and drops another: charts follow, the hash keeps the choice.
+    await page.fill('#topic-input', 'cvx');
+    await page.press('#topic-input', 'Enter');
+    await page.waitForSelector('.chart[data-topic="ticker:CVX"][data-points]');
+    expect(
+      Number(await page.getAttribute('.chart[data-topic="ticker:CVX"]', 'data-points')),
+    ).toBeGreaterThan(0);
+    await page.click('.chart[data-topic="sector:Energy"] button');
+    await page.waitForSelector('.chart[data-topic="sector:Energy"]', { state: 'detached' });
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#t=ticker:XOM,ticker:CVX');
+
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   });

@@ -94,6 +94,28 @@
     state.topics.push(t);
     writeTopicsToHash();
     connect();
+    void loadSeries(t);
+  }
+
+  // Draws a new chart at once instead of waiting for the stream's next snapshot.
+  async function loadSeries(t) {
+    const params = new URLSearchParams({ bucket: SERIES_BUCKET });
+    if (state.lastSnapshotAt) {
+      const to = Date.parse(state.lastSnapshotAt);
+      params.set('to', String(to));
+      params.set('from', String(to - 6 * 3_600_000));
+    }
+    try {
+      const res = await fetch(
+        `/api/v1/topics/${encodeURIComponent(t.kind)}/${encodeURIComponent(t.key)}/series?${params}`,
+      );
+      if (!res.ok) return;
+      const body = await res.json();
+      // A snapshot that arrived meanwhile is newer: keep it.
+      if (state.charts.get(topicId(t))?.card.dataset.points === undefined) updateChart(body);
+    } catch {
+      // The next snapshot brings the series anyway.
+    }
   }
   function removeTopic(id) {
     state.topics = state.topics.filter((t) => topicId(t) !== id);
