@@ -112,4 +112,4 @@ for (const dep of deps) {
     verbatimSymlinks: true,
   });
 }
-console.log(`installed ${name} into ${target} with ${deps.length} dependencies: ${deps.join(' ')}`);
+console.log(`installed ${name} into ${target} with ${deps.length} nested dependencies`);

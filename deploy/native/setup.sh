@@ -337,8 +337,14 @@ verify_install() {
 prepare_libtensorflow
 [[ $variant == gpu ]] && prepare_cuda
 stage_and_build
-say "copying the built package into node_modules (package.json and the lock file are untouched)"
-node "$here/install-package.mjs" "$stage" "$package" "$project" | while read -r line; do say "$line"; done
+installed="$project/node_modules/$package"
+if [[ $rebuild == 0 && -f $installed/.bellwether-stage && $(cat "$installed/.bellwether-stage") == "$stage" ]]; then
+  say "node_modules already holds this build of $package"
+else
+  say "copying the built package into node_modules (package.json and the lock file are untouched)"
+  node "$here/install-package.mjs" "$stage" "$package" "$project" | while read -r line; do say "$line"; done
+  printf '%s\n' "$stage" >"$installed/.bellwether-stage"
+fi
 [[ $variant == gpu ]] && report_gpu_libs
 loaded="$(verify_install)"
 say "load check: $loaded"
