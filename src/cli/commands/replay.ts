@@ -139,7 +139,7 @@ Examples:
         `  duplicates  ${result.duplicates}${check(result.duplicates, manifest?.expected.duplicates)}`,
         `  rejected    ${result.rejected}${check(result.rejected, manifest?.expected.rejected)}`,
         `  stream      ${result.streamStart ?? '?'} → ${result.streamEnd ?? '?'}`,
-        `  took        ${seconds.toFixed(2)} s (${summary.itemsPerSecond ?? '?'} items/s)`,
+        `  took        ${seconds.toFixed(2)} s (${summary.itemsPerSecond ?? '?'} items/s; reading ${(result.readMs / 1000).toFixed(2)} s, publishing ${(result.publishMs / 1000).toFixed(2)} s)`,
       ];
       if (result.problems.length > 0) {
         lines.push(

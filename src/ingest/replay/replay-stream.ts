@@ -64,6 +64,9 @@ export interface ReplayResult {
   streamEnd: string | undefined;
   /** True when the signal stopped the replay before every item was published. */
   aborted: boolean;
+  /** Time spent reading and parsing the stream, and publishing it (including any scheduled waits). */
+  readMs: number;
+  publishMs: number;
 }
 
 /** Offsets (ms after the start) at which each item is due; undated items go out with the stream's last item. */
@@ -128,8 +131,11 @@ export async function replayItems(
 
 export async function replayStream(options: ReplayOptions): Promise<ReplayResult> {
   const startedAt = new Date().toISOString();
+  const readStarted = performance.now();
   const contents = await readStream(options.dir);
+  const publishStarted = performance.now();
   const { published, aborted } = await replayItems(contents, options);
+  const publishEnded = performance.now();
   return {
     published,
     duplicates: contents.duplicates,
@@ -140,5 +146,7 @@ export async function replayStream(options: ReplayOptions): Promise<ReplayResult
     streamStart: contents.streamStart,
     streamEnd: contents.streamEnd,
     aborted,
+    readMs: Math.round(publishStarted - readStarted),
+    publishMs: Math.round(publishEnded - publishStarted),
   };
 }
