@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicRef } from '../core/store.ts';
-import { type Api, parseOrThrow } from './api.ts';
+import { type Api, ApiError, parseOrThrow } from './api.ts';
 import { eventsQuerySchema, searchParamsObject } from './api-params.ts';
 import type { HeadlineRow, MoversResponse, Snapshot, Summary } from './dashboard-types.ts';
 
@@ -34,6 +34,8 @@ export interface EventHubOptions {
 
 const transitionId = (t: AlertTransition): string => `${t.at}|${t.fingerprint}|${t.to}`;
 const SUMMARY_WINDOW_MS = 3_600_000;
+/** Each open page costs queries per tick: a bound keeps a forgotten tab farm from loading the store. */
+const MAX_CONNECTIONS = 64;
 
 export class EventHub {
   private readonly connections = new Set<Connection>();
@@ -46,6 +48,12 @@ export class EventHub {
   /** Takes over the response: headers, a first snapshot at once, then one per tick. */
   attach(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): void {
     const q = parseOrThrow(eventsQuerySchema, searchParamsObject(params, ['topic']));
+    if (this.connections.size >= MAX_CONNECTIONS) {
+      throw new ApiError(
+        503,
+        `too many open event streams (${MAX_CONNECTIONS}); close a dashboard tab`,
+      );
+    }
     const connection: Connection = {
       res,
       topics: q.topic,

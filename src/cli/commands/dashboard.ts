@@ -53,6 +53,7 @@ Examples:
         port,
         logger,
         clock: atMs === undefined ? undefined : { now: () => atMs },
+        snapshotIntervalMs: config.web.snapshotIntervalMs,
       });
       process.stderr.write(`dashboard on ${server.url}/ (Ctrl-C to stop)\n`);
       await untilAborted(shutdownSignal());
