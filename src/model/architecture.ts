@@ -5,6 +5,7 @@ import {
   EncoderBlock,
   Fusion,
   type FusionMode,
+  NgramBag,
   NormMeanPool,
   registerLayers,
   TokenPositionEmbedding,
@@ -23,6 +24,9 @@ export interface ArchitectureConfig {
   fusion: FusionMode;
   hidden: number;
   dropout: number;
+  /** Hashed token-bigram buckets for the wide branch; 0 or absent = no wide branch. */
+  ngramBuckets?: number;
+  ngramDim?: number;
 }
 
 export const LABELS = ['negative', 'neutral', 'positive'] as const;
@@ -65,6 +69,13 @@ export function buildModel(cfg: ArchitectureConfig): tf.LayersModel {
       name: 'fusion',
     }).apply([pooled, lstm]) as tf.SymbolicTensor;
   }
+  const buckets = cfg.ngramBuckets ?? 0;
+  if (buckets > 0) {
+    const bag = new NgramBag({ buckets, dim: cfg.ngramDim ?? 32, name: 'ngram_bag' }).apply(
+      ids,
+    ) as tf.SymbolicTensor;
+    joined = tf.layers.concatenate({ name: 'wide_deep' }).apply([joined, bag]) as tf.SymbolicTensor;
+  }
   const hidden = tf.layers
     .dense({
       units: cfg.hidden,
@@ -100,6 +111,7 @@ export function flopsPerText(cfg: ArchitectureConfig, t: number): number {
     if (cfg.fusion === 'gate') macs += 2 * u * d + (d + 2 * u) * d;
   }
   const joined = cfg.lstmUnits > 0 && cfg.fusion === 'concat' ? d + 2 * cfg.lstmUnits : d;
-  macs += joined * cfg.hidden + cfg.hidden * LABELS.length;
+  const wide = (cfg.ngramBuckets ?? 0) > 0 ? (cfg.ngramDim ?? 32) : 0;
+  macs += (joined + wide) * cfg.hidden + cfg.hidden * LABELS.length;
   return 2 * macs;
 }

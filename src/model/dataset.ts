@@ -9,6 +9,8 @@ export interface Example {
   label: Label;
   /** Which file it came from, for the model card's split table. */
   source: string;
+  /** Label inferred (entity majority), not given: such rows only ever train, never validate. */
+  derived?: boolean;
 }
 
 export interface LabelOptions {
@@ -160,7 +162,9 @@ export function stratifiedSplit(
   seed: number,
 ): { train: Example[]; validation: Example[] } {
   const strata = new Map<string, Example[]>();
+  const derived = examples.filter((e) => e.derived);
   for (const e of examples) {
+    if (e.derived) continue;
     const key = `${e.source}\u0000${e.label}`;
     const list = strata.get(key) ?? [];
     list.push(e);
@@ -175,5 +179,7 @@ export function stratifiedSplit(
     validation.push(...list.slice(0, k));
     train.push(...list.slice(k));
   }
+  // Derived rows join training after the split, so the validation split is the same with or without them.
+  train.push(...derived);
   return { train: shuffleInPlace(train, random), validation };
 }

@@ -396,6 +396,65 @@ export class BiLstm extends tf.layers.Layer {
   }
 }
 
+export interface NgramBagConfig {
+  buckets: number;
+  dim: number;
+  name?: string;
+}
+
+/**
+ * A fastText-style wide branch: the mean of hashed token-bigram embeddings over the text. Cheap at
+ * inference (one gather and a masked mean) and strong on short headlines, where word pairs like
+ * "cuts to" or "beats estimates" carry most of the signal. Input: ids [B, T]; output [B, dim].
+ */
+export class NgramBag extends tf.layers.Layer {
+  static className = 'BwNgramBag';
+  private readonly cfg: NgramBagConfig;
+  private table?: tf.LayerVariable;
+
+  constructor(config: NgramBagConfig) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+  }
+
+  override build(): void {
+    this.table = this.addWeight(
+      'table',
+      [this.cfg.buckets, this.cfg.dim],
+      'float32',
+      tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: 61 }),
+    );
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeList(inputShape)[0] ?? [null];
+    return [s[0] ?? null, this.cfg.dim];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      if (!this.table) throw new Error('ngram bag not built');
+      const ids = tf.cast(first(inputs), 'int32');
+      const [b, t] = ids.shape as [number, number];
+      // Pad one step on the right so single-token texts still get a (token, pad) pair.
+      const padded = tf.concat([ids, tf.zeros([b, 1], 'int32')], 1);
+      const left = tf.slice(padded, [0, 0], [b, t]);
+      const right = tf.slice(padded, [0, 1], [b, t]);
+      // ids < 2^15 and the multiplier keeps products inside int32.
+      const hashed = tf.mod(tf.add(tf.mul(left, 32_771), right), this.cfg.buckets);
+      const valid = paddingMask(left);
+      const vectors = embeddingLookup(this.table.read(), tf.cast(hashed, 'int32'));
+      const sum = tf.sum(tf.mul(vectors, tf.expandDims(valid, -1)), 1);
+      return tf.div(sum, tf.maximum(tf.expandDims(tf.sum(valid, 1), -1), 1));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
 export type FusionMode = 'gate' | 'concat';
 
 export interface FusionConfig {
@@ -512,6 +571,7 @@ export function registerLayers(): void {
     BiLstm,
     Fusion,
     TrainDropout,
+    NgramBag,
   ]) {
     tf.serialization.registerClass(
       cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>,

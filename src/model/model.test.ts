@@ -58,6 +58,8 @@ describe('hybrid model (wasm)', () => {
         fusion: 'gate',
         hidden: 16,
         dropout: 0.1,
+        ngramBuckets: 64,
+        ngramDim: 8,
       },
       vocabSize: 120,
       epochs: 4,

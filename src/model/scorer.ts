@@ -81,10 +81,9 @@ class PoolWorker {
     path: string,
     backend: BackendChoice,
   ): Promise<{ worker: PoolWorker; backend: string }> {
-    const worker = new Worker(new URL('./score-worker.ts', import.meta.url), {
+    // A plain-JS entry registers tsx inside the worker: loader flags do not reach worker threads reliably.
+    const worker = new Worker(new URL('./score-worker-entry.js', import.meta.url), {
       workerData: { path, backend },
-      // The worker is TypeScript too: give it the same loader the main thread runs under.
-      execArgv: ['--import', 'tsx'],
     });
     const ready = await new Promise<{ ready: boolean; backend?: string; error?: string }>(
       (resolve, reject) => {

@@ -15,7 +15,7 @@ import {
   metricsFromConfusion,
 } from './metrics.ts';
 import { Predictor } from './predictor.ts';
-import { type Tokenizer, trainTokenizer } from './tokenizer.ts';
+import { type Tokenizer, trainTokenizer, UNK_ID } from './tokenizer.ts';
 
 export interface TrainOptions {
   architecture: Omit<ArchitectureConfig, 'vocabSize'>;
@@ -29,6 +29,8 @@ export interface TrainOptions {
   /** Class weights ∝ (1/frequency)^power; 0 = unweighted, 1 = fully balanced. */
   classWeightPower: number;
   seed: number;
+  /** Share of training tokens replaced by <unk> each step (augmentation against memorised words). */
+  tokenDropout?: number;
   /** Stop after this many seconds of training, keeping the best epoch so far. */
   maxSeconds?: number;
 }
@@ -134,6 +136,7 @@ export async function trainModel(
   let globalStep = 0;
   let epochsRun = 0;
   const smooth = options.labelSmoothing;
+  const tokenDropout = options.tokenDropout ?? 0;
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const batches = makeBatches(
@@ -153,7 +156,9 @@ export async function trainModel(
       const w = new Float32Array(batch.length);
       batch.forEach((i, row) => {
         const seq = trainIds[i] ?? [];
-        for (let j = 0; j < seq.length; j++) x[row * t + j] = seq[j] ?? 0;
+        for (let j = 0; j < seq.length; j++) {
+          x[row * t + j] = seq.length > 2 && random() < tokenDropout ? UNK_ID : (seq[j] ?? 0);
+        }
         const label = trainLabels[i] ?? 1;
         for (let c = 0; c < 3; c++) y[row * 3 + c] = (c === label ? 1 - smooth : 0) + smooth / 3;
         w[row] = weights[label] ?? 1;

@@ -19,10 +19,13 @@ interface TrainFlags {
   fusion: 'gate' | 'concat';
   hidden: string;
   dropout: string;
+  ngramBuckets: string;
+  ngramDim: string;
   maxLen: string;
   vocab: string;
   patience: string;
   smoothing: string;
+  tokenDropout: string;
   classWeightPower: string;
   seed: string;
   valFraction: string;
@@ -68,10 +71,17 @@ export function register(program: Command): void {
     )
     .option('--hidden <n>', 'dense layer before the softmax', '64')
     .option('--dropout <x>', 'dropout rate', '0.2')
+    .option('--ngram-buckets <n>', 'hashed bigram buckets for the wide branch (0 = off)', '0')
+    .option('--ngram-dim <n>', 'wide branch width', '32')
     .option('--max-len <n>', 'max subword tokens per text', '48')
     .option('--vocab <n>', 'subword vocabulary size', '6000')
     .option('--patience <n>', 'early stopping patience (epochs)', '3')
     .option('--smoothing <x>', 'label smoothing', '0.05')
+    .option(
+      '--token-dropout <x>',
+      'share of training tokens replaced by <unk> (augmentation)',
+      '0.1',
+    )
     .option('--class-weight-power <x>', 'class weights ∝ (1/freq)^p (0 = off, 1 = balanced)', '0.5')
     .option('--seed <n>', 'random seed (split, shuffles, init)', '42')
     .option('--val-fraction <x>', 'stratified validation share', '0.15')
@@ -109,6 +119,8 @@ export function register(program: Command): void {
               fusion: flags.fusion,
               hidden: num(flags.hidden, '--hidden'),
               dropout: num(flags.dropout, '--dropout'),
+              ngramBuckets: num(flags.ngramBuckets, '--ngram-buckets'),
+              ngramDim: num(flags.ngramDim, '--ngram-dim'),
             },
             vocabSize: num(flags.vocab, '--vocab'),
             epochs: num(flags.epochs, '--epochs'),
@@ -116,6 +128,7 @@ export function register(program: Command): void {
             learningRate: num(flags.lr, '--lr'),
             patience: num(flags.patience, '--patience'),
             labelSmoothing: num(flags.smoothing, '--smoothing'),
+            tokenDropout: num(flags.tokenDropout, '--token-dropout'),
             classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
             seed: num(flags.seed, '--seed'),
             ...(flags.maxMinutes

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench:model`: scoring throughput of the shipped model on the active backend at batch 1, 32
+ * and 256 (warm, median of repeats), per-batch latency percentiles, peak RSS, FLOPs per text, and a
+ * large matmul's FLOP/s on the same backend so the model's efficiency prints as a ratio.
+ * Flags: --backend <auto|tensorflow-gpu|tensorflow|wasm|cpu> --model <dir> --workers <n,...> --json
+ */
+import { parseArgs } from 'node:util';
+import type { BackendChoice } from '../src/config/model.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { flopsPerText } from '../src/model/architecture.ts';
+import { selectBackend } from '../src/model/backend.ts';
+import { seededRandom } from '../src/model/dataset.ts';
+import { loadModelDir } from '../src/model/model-files.ts';
+import { loadScorer } from '../src/model/scorer.ts';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'auto' },
+    model: { type: 'string', default: 'models/default' },
+    workers: { type: 'string', default: '0,2' },
+    json: { type: 'boolean', default: false },
+    seconds: { type: 'string', default: '3' },
+  },
+});
+
+const logger = createLogger({ level: values.json ? 'warn' : 'info', pretty: false });
+const backendChoice = values.backend as BackendChoice;
+const budgetMs = Number(values.seconds) * 1000;
+
+const selection = await selectBackend(backendChoice, logger);
+const { tf } = selection;
+const loaded = await loadModelDir(values.model);
+const arch = loaded.meta.architecture;
+
+// Headline-like synthetic texts (10–22 words) from the model's own whole-word vocabulary plus
+// finance markers, so no training text is needed and lengths resemble real headlines.
+const words = loaded.tokenizer.vocab
+  .filter((t) => t.endsWith('</w>') && /^[a-z]{3,}<\/w>$/.test(t))
+  .map((t) => t.slice(0, -4));
+const random = seededRandom(2024);
+const extras = ['$ACME', '+3.4%', '-12%', '$2.5 billion', 'https://example.com/x', '2024'];
+const texts = Array.from({ length: 2048 }, () => {
+  const n = 10 + Math.floor(random() * 13);
+  return Array.from({ length: n }, () =>
+    random() < 0.08
+      ? (extras[Math.floor(random() * extras.length)] ?? '')
+      : (words[Math.floor(random() * words.length)] ?? 'x'),
+  ).join(' ');
+});
+const meanTokens =
+  texts.reduce((a, t) => a + Math.max(1, loaded.tokenizer.encode(t, arch.maxLen).length), 0) /
+  texts.length;
+const flops = flopsPerText(arch, meanTokens);
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i] ?? Number.NaN;
+}
+
+/** Repeats `run` (warm) until the time budget or 200 runs; returns per-run milliseconds, sorted. */
+async function time(run: () => Promise<unknown>, minRuns: number): Promise<number[]> {
+  await run();
+  await run();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < minRuns || (performance.now() - start < budgetMs && times.length < 200)) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+// The backend's matmul ceiling: a 1024³ product, median of repeats.
+const n = 1024;
+const a = tf.randomNormal([n, n]);
+const b = tf.randomNormal([n, n]);
+const mmTimes = await time(async () => {
+  const c = tf.matMul(a, b);
+  await c.data();
+  c.dispose();
+}, 5);
+const matmulFlops = (2 * n * n * n) / ((quantile(mmTimes, 0.5) ?? 1) / 1000);
+a.dispose();
+b.dispose();
+loaded.model.dispose();
+
+interface Row {
+  workers: number;
+  batch: number;
+  textsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  runs: number;
+  efficiency: number;
+}
+
+const rows: Row[] = [];
+for (const w of values.workers.split(',').map(Number)) {
+  const scorer = await loadScorer(
+    { path: values.model, backend: selection.backend, workers: w === 0 ? 1 : w },
+    logger,
+  );
+  for (const batch of [1, 32, 256]) {
+    let cursor = 0;
+    const times = await time(
+      async () => {
+        const slice = texts.slice(cursor, cursor + batch);
+        cursor = (cursor + batch) % (texts.length - batch);
+        await scorer.scoreBatch(slice);
+      },
+      batch === 256 ? 5 : 20,
+    );
+    const p50 = quantile(times, 0.5);
+    const textsPerSec = (batch / p50) * 1000;
+    rows.push({
+      workers: w,
+      batch,
+      textsPerSec,
+      p50Ms: p50,
+      p99Ms: quantile(times, 0.99),
+      runs: times.length,
+      efficiency: (textsPerSec * flops) / (matmulFlops * Math.max(1, w)),
+    });
+  }
+  await scorer.close();
+}
+
+const report = {
+  backend: selection.backend,
+  skipped: selection.skipped,
+  model: loaded.meta.version,
+  architecture: arch,
+  parameters: loaded.model.countParams(),
+  meanTokensPerText: meanTokens,
+  flopsPerText: flops,
+  matmulGflops: matmulFlops / 1e9,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  results: rows,
+};
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+} else {
+  const out = [
+    `backend ${report.backend}; model ${report.model} (${report.parameters.toLocaleString('en-US')} params)`,
+    `mean ${meanTokens.toFixed(1)} tokens/text, ${(flops / 1e6).toFixed(2)} MFLOP/text; matmul 1024³ ${report.matmulGflops.toFixed(2)} GFLOP/s`,
+    'workers batch   texts/s   p50 ms   p99 ms  runs  efficiency',
+    ...rows.map(
+      (r) =>
+        `${String(r.workers === 0 ? 'in-proc' : r.workers).padStart(7)} ${String(r.batch).padStart(5)} ${r.textsPerSec.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.runs).padStart(5)}  ${(r.efficiency * 100).toFixed(1)}%`,
+    ),
+    `peak RSS ${report.peakRssMb.toFixed(0)} MB (main thread process, workers included)`,
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+process.exit(0);
