@@ -329,3 +329,92 @@ describe('restart recovery', () => {
     expect(store.transitions).toHaveLength(1);
   });
 });
+
+describe('restart with notifications', () => {
+  it('the dispatcher of a restarted engine does not announce an alert that was already firing', async () => {
+    const { GroupDispatcher } = await import('./notify/dispatcher.ts');
+    const { DeliveryQueue } = await import('./notify/delivery-queue.ts');
+    const sent: string[] = [];
+    const makeDispatcher = () => {
+      const receiver = {
+        name: 'ops',
+        sendResolved: true,
+        async send(n: import('./notify/types.ts').Notification) {
+          sent.push(`${n.status}:${n.alerts.map((a) => a.labels.topic_key).join(',')}`);
+        },
+      };
+      const queue = new DeliveryQueue(
+        (n: import('./notify/types.ts').Notification) => receiver.send(n),
+        {
+          name: 'ops',
+          maxAttempts: 1,
+          baseDelayMs: 1,
+          maxDelayMs: 1,
+          capacity: 10,
+        },
+      );
+      return new GroupDispatcher([{ receiver, queue }], {
+        groupBy: ['alertname'],
+        groupWaitMs: 0,
+        groupIntervalMs: MIN,
+        repeatIntervalMs: 60 * MIN,
+      });
+    };
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    const store = new MemoryAlertStateStore();
+    source.obs = 'A';
+    const first = makeDispatcher();
+    await new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+      sinks: [first],
+    }).evaluateOnce(T0);
+    await first.drain(1_000);
+    expect(sent).toEqual(['firing:ACME']);
+
+    const second = makeDispatcher();
+    const restarted = new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+      sinks: [second],
+    });
+    for (let m = 1; m <= 5; m++) {
+      clock.set(T0 + m * MIN);
+      await restarted.evaluateOnce(clock.now());
+    }
+    await second.drain(1_000);
+    expect(sent).toEqual(['firing:ACME']);
+    clock.set(T0 + 6 * MIN);
+    source.obs = 'I';
+    await restarted.evaluateOnce(clock.now());
+    await second.drain(1_000);
+    expect(sent).toEqual(['firing:ACME', 'resolved:ACME']);
+  });
+});
+
+describe('schedule', () => {
+  it('evaluates on its node-cron schedule with the injected clock, and stops', async () => {
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    source.obs = 'A';
+    const store = new MemoryAlertStateStore();
+    const engine = new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+    });
+    engine.schedule('* * * * * *');
+    const deadline = Date.now() + 3_000;
+    while (store.transitions.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await engine.stop();
+    expect(store.transitions[0]?.at).toBe(new Date(T0).toISOString());
+  });
+});

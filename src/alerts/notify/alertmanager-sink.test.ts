@@ -25,7 +25,7 @@ describe('Alertmanager sink (against a local HTTP receiver)', () => {
     sink = new AlertmanagerSink({
       url: server.url,
       resendDelayMs: 60 * S,
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       externalUrl: 'http://127.0.0.1:8080/',
       maxAttempts: 3,
       baseDelayMs: 1,

@@ -49,7 +49,7 @@ describe('webhook receiver', () => {
       url: `${server.url}/hook`,
       secret,
       sendResolved: true,
-      timeoutMs: 2_000,
+      timeoutMs: 10_000,
       externalUrl: 'http://dash.example:8080/',
     });
 
@@ -170,7 +170,7 @@ describe('slack receiver', () => {
         name: 'slack',
         url: `${server.url}/services/x`,
         sendResolved: true,
-        timeoutMs: 2_000,
+        timeoutMs: 10_000,
       });
       await slack.send(notification);
       const payload = JSON.parse(server.requests[0]?.body ?? '{}');

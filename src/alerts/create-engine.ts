@@ -1,0 +1,71 @@
+/** Builds the live alert engine from config: rules file, watchlist sectors, notifiers; `bellwether run` calls this. */
+import { existsSync } from 'node:fs';
+import type { AlertsConfig } from '../config/alerts.ts';
+import type { AlertStateStore } from '../core/alert.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import { loadWatchlist } from '../topics/watchlist.ts';
+import type { AlertDataSource } from './data-source.ts';
+import { AlertEngine } from './engine.ts';
+import { createAlertSinks } from './notify/create-sinks.ts';
+import type { AlertSink } from './notify/types.ts';
+import { loadRules } from './rules-file.ts';
+import { type SectorGroups, sectorGroups } from './selector.ts';
+
+export interface LiveAlertEngine {
+  engine: AlertEngine;
+  sinks: AlertSink[];
+  /** Loads persisted state and starts the node-cron schedule. */
+  start(): Promise<void>;
+  /** Stops the schedule, then lets notifier queues drain (bounded) and closes them. */
+  stop(drainTimeoutMs?: number): Promise<void>;
+}
+
+export interface CreateAlertEngineOptions {
+  config: AlertsConfig;
+  /** The watchlist file (topics.watchlist): sector selectors resolve through it; absent → sectors match sector keys only. */
+  watchlistPath?: string | undefined;
+  dataSource: AlertDataSource;
+  stateStore: AlertStateStore;
+  clock: Clock;
+  logger: Logger;
+  /** Extra sinks (e.g. the run summary collector), after the configured notifiers. */
+  extraSinks?: readonly AlertSink[] | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** Throws ConfigError (every problem at once) for a bad rules file, watchlist sector or notifier setting. */
+export function createAlertEngine(options: CreateAlertEngineOptions): LiveAlertEngine {
+  const { config, logger } = options;
+  let groups: SectorGroups | undefined;
+  let knownSectors: string[] | undefined;
+  if (options.watchlistPath && existsSync(options.watchlistPath)) {
+    const watchlist = loadWatchlist(options.watchlistPath);
+    groups = sectorGroups(watchlist.companies);
+    knownSectors = [...new Set(watchlist.companies.map((c) => c.sector))];
+  }
+  const rules = loadRules(config.rulesFile, { knownSectors });
+  const sinks = [...createAlertSinks(config, logger, options.env), ...(options.extraSinks ?? [])];
+  const engine = new AlertEngine({
+    rules,
+    dataSource: options.dataSource,
+    stateStore: options.stateStore,
+    clock: options.clock,
+    logger: logger.child({ module: 'alerts' }),
+    sinks,
+    groups,
+  });
+  return {
+    engine,
+    sinks,
+    async start() {
+      await engine.start();
+      engine.schedule(config.evaluateCron);
+    },
+    async stop(drainTimeoutMs = 5_000) {
+      await engine.stop();
+      await Promise.all(sinks.map((s) => s.drain?.(drainTimeoutMs)));
+      await Promise.all(sinks.map((s) => s.close?.()));
+    },
+  };
+}
