@@ -5,7 +5,7 @@ import type { Watchlist, WatchlistCompany } from './watchlist.ts';
 
 /** What a phrase in the trie stands for. */
 export type PhraseHit =
-  | { type: 'name'; company: number }
+  | { type: 'name'; company: number; ambiguous: boolean }
   | { type: 'product'; company: number }
   | { type: 'exclude' }
   | { type: 'keyword'; key: string };
@@ -120,7 +120,9 @@ export function compileTopics(watchlist: Watchlist, keywords: readonly string[])
   const prefixes = new Map<number, Map<string, string>>();
   watchlist.companies.forEach((company, index) => {
     for (const phrase of [company.name, company.legalName, ...company.aliases]) {
-      if (phrase) insert(root, phrase, { type: 'name', company: index });
+      if (!phrase) continue;
+      const ambiguous = company.commonWordName && phraseWords(phrase).length === 1;
+      insert(root, phrase, { type: 'name', company: index, ambiguous });
     }
     for (const product of company.keywords)
       insert(root, product, { type: 'product', company: index });

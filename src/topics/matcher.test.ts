@@ -45,6 +45,10 @@ describe('createTopicMatcher', () => {
     ['McDonald’s same-store sales beat estimates', ['MCD']],
     ['TESLA SHARES PLUNGE AFTER RECALL', ['TSLA']],
     ['Automakers slide as Tesla recall rattles investors; Ford falls too', ['F', 'TSLA']],
+    ['Target shares slump after weak holiday forecast', ['TGT']],
+    ['Target Corp Shares Slump After Weak Holiday Forecast', ['TGT']],
+    ['$TGT slumps; Walmart Gains', ['TGT', 'WMT']],
+    ['Oakridge Capital Markets upgrades Intel to buy', ['INTC']],
   ])('%s → %j', (title, expected) => {
     expect(tickersIn(title)).toEqual(expected);
   });
@@ -62,6 +66,10 @@ describe('createTopicMatcher', () => {
     ],
     ['HD video and MS Word are not tickers', 'tickers flagged unsafe need a cashtag'],
     ['Stocks rally to record highs on strong data', 'a market headline names no company'],
+    ['Retailer Misses Its Sales Target Again', 'in Title Case a common-word name is just a word'],
+    ['New Intel Suggests Rates Will Stay Higher', 'nor is Intel (intelligence) in Title Case'],
+    ['TARGET DATE FUNDS DRAW RECORD INFLOWS', 'nor in capitals'],
+    ['Analysts raise their price target on the stock', 'price target is excluded from Target'],
   ])('%s: nothing (%s)', (title) => {
     expect(tickersIn(title)).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { type CompiledTopics, compileTopics, type TrieNode } from './compile.ts'
 import {
   isLowerCaseWord,
   isShouting,
+  isTitleCase,
   TOKEN_CASHTAG,
   TOKEN_EXCHANGE,
   TOKEN_WORD,
@@ -88,6 +89,7 @@ export function createTopicMatcher(options: TopicMatcherOptions): TopicMatcher {
     if (text.length === 0) return;
     tokens.scan(text);
     const shouting = isShouting(text);
+    const capsMeanNames = !shouting && !isTitleCase(tokens);
     const span = Math.max(text.length, 1);
     for (let i = 0; i < tokens.length; i++) {
       const relevance = weight * (1 - (0.5 * (tokens.offset[i] ?? 0)) / span);
@@ -111,8 +113,11 @@ export function createTopicMatcher(options: TopicMatcherOptions): TopicMatcher {
         for (const hit of phrase.node.hits ?? []) {
           if (hit.type === 'keyword') out.add('keyword', hit.key, relevance);
           else if (!nameOk) continue;
-          else if (hit.type === 'name') addCompany(out, hit.company, relevance);
-          else if (hit.type === 'product') addCompany(out, hit.company, relevance * PRODUCT_FACTOR);
+          else if (hit.type === 'name') {
+            if (hit.ambiguous && !capsMeanNames) continue;
+            addCompany(out, hit.company, relevance);
+          } else if (hit.type === 'product')
+            addCompany(out, hit.company, relevance * PRODUCT_FACTOR);
           used = true;
         }
         if (used) {

@@ -80,3 +80,27 @@ export function isShouting(text: string): boolean {
   }
   return upper >= 12 && upper > 4 * lower;
 }
+
+/** Short words that Title Case styles leave in lower case. */
+const TITLE_CASE_LOWER = new Set(['with', 'from', 'into', 'over', 'than', 'that', 'upon', 'onto']);
+
+/**
+ * Title Case (`Target Shares Slump After Weak Forecast`): no longer word after the first is in lower
+ * case, so a capital says nothing about whether a word is a name. Sentence case always has some
+ * (`Oakridge Capital Markets upgrades Intel`).
+ */
+export function isTitleCase(tokens: TokenBuffer): boolean {
+  let capitalized = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens.kind[i] !== TOKEN_WORD) continue;
+    const raw = tokens.raw[i] ?? '';
+    if (raw.length < 4) continue;
+    const first = raw.charCodeAt(0);
+    if (first >= 97 && first <= 122) {
+      if (!TITLE_CASE_LOWER.has(raw)) return false;
+    } else if (first >= 65 && first <= 90) {
+      capitalized++;
+    }
+  }
+  return capitalized >= 3;
+}

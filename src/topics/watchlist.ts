@@ -28,6 +28,11 @@ export const watchlistCompanySchema = z
     keywords: z.array(phrase).default([]),
     /** Whether the ticker may match as a bare upper-case word; default: two letters or more and not a common word. */
     bareTicker: z.boolean().optional(),
+    /**
+     * Its one-word names are everyday words too (Target, Visa): they count only where capitals
+     * carry meaning, not in Title Case or ALL-CAPS text. Longer names and cashtags always count.
+     */
+    commonWordName: z.boolean().default(false),
     /** Phrases that contain a name but mean another company (GE Vernova is not GE). */
     exclude: z.array(phrase).default([]),
   })
