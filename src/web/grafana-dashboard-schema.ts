@@ -1,12 +1,32 @@
-/** A strict zod mirror of the parts of Grafana's dashboard schema (@grafana/schema) that bellwether's dashboards use, so a test can reject a malformed dashboard file. */
-import type {
-  AnnotationQuery,
-  Dashboard,
-  DataSourceRef,
-  GridPos,
-  Panel,
-  VariableModel,
+/** A strict zod mirror of the parts of Grafana's dashboard schema (@grafana/schema) that bellwether's dashboards use, so a test can reject a malformed dashboard file (test-only: @grafana/schema is a dev dependency). */
+import {
+  type AnnotationQuery,
+  AxisPlacement,
+  BigValueColorMode,
+  BigValueGraphMode,
+  BigValueJustifyMode,
+  BigValueTextMode,
+  type Dashboard,
+  type DataSourceRef,
+  type GridPos,
+  HeatmapCellLayout,
+  LegendDisplayMode,
+  type Panel,
+  PercentChangeColorMode,
+  SortOrder,
+  TableCellHeight,
+  TooltipDisplayMode,
+  type VariableModel,
+  VisibilityMode,
+  VizOrientation,
 } from '@grafana/schema';
+import {
+  HeatmapColorMode,
+  type Options as HeatmapOptions,
+} from '@grafana/schema/dist/esm/raw/composable/heatmap/panelcfg/x/HeatmapPanelCfg_types.gen';
+import type { Options as StatOptions } from '@grafana/schema/dist/esm/raw/composable/stat/panelcfg/x/StatPanelCfg_types.gen';
+import type { Options as TableOptions } from '@grafana/schema/dist/esm/raw/composable/table/panelcfg/x/TablePanelCfg_types.gen';
+import type { Options as TimeSeriesOptions } from '@grafana/schema/dist/esm/raw/composable/timeseries/panelcfg/x/TimeSeriesPanelCfg_types.gen';
 import { z } from 'zod';
 
 /** Panel plugins shipped with Grafana core that these dashboards may use. */
@@ -58,7 +78,67 @@ export const clickHouseTargetSchema = z
     message: 'format code does not match queryType',
   });
 
-export const panelSchema = z.looseObject({
+const legendSchema = z.looseObject({
+  displayMode: z.enum(LegendDisplayMode),
+  placement: z.enum(['bottom', 'right']),
+  showLegend: z.boolean(),
+  calcs: z.array(z.string()),
+});
+const tooltipSchema = z.looseObject({
+  mode: z.enum(TooltipDisplayMode),
+  sort: z.enum(SortOrder),
+});
+
+/** Each panel type's options, with the fields its @grafana/schema Options type requires. */
+export const panelOptionsSchemas = {
+  timeseries: z.looseObject({ legend: legendSchema, tooltip: tooltipSchema }),
+  table: z.looseObject({
+    showHeader: z.boolean(),
+    frameIndex: z.int().min(0),
+    cellHeight: z.enum(TableCellHeight).optional(),
+    sortBy: z.array(z.object({ displayName: z.string(), desc: z.boolean().optional() })).optional(),
+  }),
+  stat: z.looseObject({
+    reduceOptions: z.looseObject({
+      calcs: z.array(z.string()).min(1),
+      fields: z.string().optional(),
+      values: z.boolean().optional(),
+    }),
+    orientation: z.enum(VizOrientation),
+    colorMode: z.enum(BigValueColorMode),
+    graphMode: z.enum(BigValueGraphMode),
+    justifyMode: z.enum(BigValueJustifyMode),
+    textMode: z.enum(BigValueTextMode),
+    wideLayout: z.boolean(),
+    showPercentChange: z.boolean(),
+    percentChangeColorMode: z.enum(PercentChangeColorMode),
+  }),
+  heatmap: z.looseObject({
+    calculate: z.boolean().optional(),
+    color: z.looseObject({
+      mode: z.enum(HeatmapColorMode).optional(),
+      scheme: z.string().min(1),
+      fill: z.string().min(1),
+      reverse: z.boolean(),
+      exponent: z.number(),
+      steps: z.int().min(2),
+      min: z.number().optional(),
+      max: z.number().optional(),
+    }),
+    exemplars: z.object({ color: z.string() }),
+    legend: z.looseObject({ show: z.boolean() }),
+    showValue: z.enum(VisibilityMode),
+    tooltip: z.looseObject({
+      mode: z.enum(TooltipDisplayMode),
+      yHistogram: z.boolean().optional(),
+    }),
+    yAxis: z.looseObject({ axisPlacement: z.enum(AxisPlacement).optional() }),
+    rowsFrame: z.looseObject({ layout: z.enum(HeatmapCellLayout).optional() }).optional(),
+    cellGap: z.number().optional(),
+  }),
+} as const;
+
+const panelBaseSchema = z.looseObject({
   id: z.int().min(1),
   type: z.enum(KNOWN_PANEL_TYPES),
   title: z.string().min(1),
@@ -77,10 +157,22 @@ export const panelSchema = z.looseObject({
       ),
     })
     .optional(),
-  options: z.record(z.string(), z.unknown()).optional(),
+  options: z.record(z.string(), z.unknown()),
   maxDataPoints: z.int().min(1).optional(),
   interval: z.string().optional(),
   transformations: z.array(z.object({ id: z.string().min(1), options: z.unknown() })).optional(),
+});
+
+/** A panel whose options match its type's options schema (types without one keep free-form options). */
+export const panelSchema = panelBaseSchema.superRefine((panel, ctx) => {
+  const optionsSchema = (panelOptionsSchemas as Record<string, z.ZodType>)[panel.type];
+  if (optionsSchema === undefined) return;
+  const parsed = optionsSchema.safeParse(panel.options);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', path: ['options', ...issue.path], message: issue.message });
+    }
+  }
 });
 
 export const queryVariableSchema = z.looseObject({
@@ -134,6 +226,13 @@ export type _PanelMatches = Assignable<Panel, ParsedPanel>;
 export type _VariableMatches = Assignable<VariableModel, z.infer<typeof queryVariableSchema>>;
 export type _AnnotationMatches = Assignable<AnnotationQuery, z.infer<typeof annotationSchema>>;
 export type _DashboardMatches = Assignable<Dashboard, ParsedDashboard>;
+type OptionsOf<K extends keyof typeof panelOptionsSchemas> = z.infer<
+  (typeof panelOptionsSchemas)[K]
+>;
+export type _TimeSeriesOptionsMatch = Assignable<TimeSeriesOptions, OptionsOf<'timeseries'>>;
+export type _TableOptionsMatch = Assignable<TableOptions, OptionsOf<'table'>>;
+export type _StatOptionsMatch = Assignable<StatOptions, OptionsOf<'stat'>>;
+export type _HeatmapOptionsMatch = Assignable<HeatmapOptions, OptionsOf<'heatmap'>>;
 
 /** Checks panel ids are unique and that no two panels overlap on the grid. */
 export function layoutProblems(dashboard: ParsedDashboard): string[] {

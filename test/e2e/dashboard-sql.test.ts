@@ -80,13 +80,18 @@ describe('Grafana dashboards: structure', () => {
     type Loose = Record<string, unknown>;
     interface RawDashboard {
       schemaVersion?: unknown;
-      panels: Array<Loose & { gridPos: Loose; targets: Loose[] }>;
+      panels: Array<Loose & { gridPos: Loose; targets: Loose[]; options: Loose }>;
       templating: { list: Loose[] };
     }
     const at = <T>(list: readonly T[], i: number): T => {
       const v = list[i];
       if (v === undefined) throw new Error(`no element ${i}`);
       return v;
+    };
+    const ofType = (d: RawDashboard, type: string) => {
+      const panel = d.panels.find((p) => p.type === type);
+      if (panel === undefined) throw new Error(`no ${type} panel`);
+      return panel;
     };
     const breakages: Array<(d: RawDashboard) => void> = [
       (d) => delete d.schemaVersion,
@@ -98,6 +103,10 @@ describe('Grafana dashboards: structure', () => {
       (d) => (at(at(d.panels, 4).targets, 0).format = 1),
       (d) => delete at(d.panels, 0).datasource,
       (d) => (at(d.templating.list, 0).type = 'nonsense'),
+      (d) => (ofType(d, 'stat').options.colorMode = 'rainbow'),
+      (d) => delete ofType(d, 'heatmap').options.showValue,
+      (d) => delete ofType(d, 'table').options.showHeader,
+      (d) => (ofType(d, 'timeseries').options.legend = { showLegend: true }),
     ];
     for (const breakIt of breakages) {
       const copy = structuredClone(good) as RawDashboard;
