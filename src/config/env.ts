@@ -7,7 +7,12 @@ export interface EnvOverride {
   /** How the string becomes a value (lists are comma-separated). */
   parse: (raw: string) => unknown;
   description: string;
+  /** For a field of one variant of a tagged union (bus, store): applied only when that variant is in effect. */
+  variant?: { slice: 'bus' | 'store'; type: string };
 }
+
+/** The variant each tagged-union slice takes when neither the file nor the environment names one. */
+const DEFAULT_VARIANT = { bus: 'memory', store: 'embedded' } as const;
 
 const text = (raw: string): string => raw;
 const list = (raw: string): string[] =>
@@ -35,6 +40,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     variable: 'BELLWETHER_KAFKA_BROKERS',
     path: ['bus', 'brokers'],
     parse: list,
+    variant: { slice: 'bus', type: 'kafka' },
     description: 'comma-separated host:port list',
   },
   {
@@ -47,30 +53,35 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     variable: 'BELLWETHER_STORE_PATH',
     path: ['store', 'path'],
     parse: text,
+    variant: { slice: 'store', type: 'embedded' },
     description: 'embedded store data directory',
   },
   {
     variable: 'BELLWETHER_CLICKHOUSE_URL',
     path: ['store', 'url'],
     parse: text,
+    variant: { slice: 'store', type: 'clickhouse' },
     description: 'ClickHouse HTTP URL',
   },
   {
     variable: 'BELLWETHER_CLICKHOUSE_USER',
     path: ['store', 'username'],
     parse: text,
+    variant: { slice: 'store', type: 'clickhouse' },
     description: 'ClickHouse user',
   },
   {
     variable: 'BELLWETHER_CLICKHOUSE_PASSWORD',
     path: ['store', 'password'],
     parse: text,
+    variant: { slice: 'store', type: 'clickhouse' },
     description: 'ClickHouse password',
   },
   {
     variable: 'BELLWETHER_CLICKHOUSE_DATABASE',
     path: ['store', 'database'],
     parse: text,
+    variant: { slice: 'store', type: 'clickhouse' },
     description: 'ClickHouse database',
   },
   {
@@ -105,6 +116,17 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
   for (const override of ENV_OVERRIDES) {
     const value = env[override.variable];
     if (value === undefined || value === '') continue;
+    if (override.variant) {
+      const { slice, type } = override.variant;
+      const section = raw[slice];
+      const current =
+        typeof section === 'object' && section !== null && 'type' in section
+          ? String(section.type)
+          : DEFAULT_VARIANT[slice];
+      // An endpoint for the engine not in use (say a ClickHouse URL while embedded) is not an error.
+      if (current !== type) continue;
+      raw[slice] = { ...(typeof section === 'object' && section !== null ? section : {}), type };
+    }
     let node: Record<string, unknown> = raw;
     const parents = override.path.slice(0, -1);
     for (const key of parents) {

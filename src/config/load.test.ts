@@ -80,3 +80,23 @@ describe('config', () => {
     expect(() => loadConfig(file, { BELLWETHER_WEB_PORT: 'abc' })).toThrow(/web\.port/);
   });
 });
+
+describe('environment overrides of tagged unions', () => {
+  it('applies a variant field to the default variant, and ignores fields of a variant not in use', () => {
+    const embedded = loadConfig(undefined, {
+      BELLWETHER_STORE_PATH: '/tmp/x',
+      BELLWETHER_CLICKHOUSE_URL: 'http://ch:8123',
+      BELLWETHER_KAFKA_BROKERS: 'k:9092',
+    });
+    expect(embedded.config.store).toEqual({ type: 'embedded', path: '/tmp/x' });
+    expect(embedded.config.bus.type).toBe('memory');
+    expect(embedded.envApplied).toEqual(['BELLWETHER_STORE_PATH']);
+    const clickhouse = loadConfig(undefined, {
+      BELLWETHER_STORE: 'clickhouse',
+      BELLWETHER_CLICKHOUSE_URL: 'http://ch:8123',
+    });
+    expect(clickhouse.config.store.type === 'clickhouse' && clickhouse.config.store.url).toBe(
+      'http://ch:8123',
+    );
+  });
+});

@@ -33,7 +33,10 @@ export interface PipelineOptions {
   logger: Logger;
   /** A stream directory to replay onto the bus, and how fast. */
   replay?: { dir: string; speed: ReplaySpeed } | undefined;
-  /** Stream time between alert evaluations during a replay. */
+  /**
+   * Stream time between alert evaluations during a replay; default one minute, five at --speed max, where
+   * the whole timeline is evaluated as a catch-up once the stream is stored.
+   */
   alertStepMs?: number;
   wall?: Clock;
 }
@@ -76,7 +79,8 @@ class AlertRecorder implements AlertSink {
         kind: transition.labels.topic_kind ?? '',
         key: transition.labels.topic_key ?? '',
       };
-      if (transition.to === 'firing') {
+      // recovering → firing continues the same episode; only a new episode is a new firing.
+      if (transition.to === 'firing' && transition.from !== 'recovering') {
         this.fired.push({
           rule: transition.rule,
           topic,
@@ -220,7 +224,7 @@ export class Pipeline {
         engine: this.engine,
         streamNow: () => this.clock.now(),
         isDrained: () => isDrained(this.progress),
-        stepMs: this.options.alertStepMs ?? 60_000,
+        stepMs: this.options.alertStepMs ?? (replay.speed === 'max' ? 300_000 : 60_000),
         fromMs: startMs,
         logger,
       });
@@ -257,7 +261,17 @@ export class Pipeline {
   async untilDrained(signal: AbortSignal): Promise<boolean> {
     await this.replayRun;
     const drained = await waitUntilDrained(this.progress, signal);
-    if (drained) await this.driver?.flush();
+    if (drained && this.driver) {
+      this.options.logger.info(
+        { stored: this.sinkStage?.counters.received, evaluations: this.driver.evaluations },
+        'replay drained; evaluating alerts up to the end of the stream',
+      );
+      await this.driver.flush();
+      this.options.logger.info(
+        { evaluations: this.driver.evaluations },
+        'alert evaluation caught up',
+      );
+    }
     return drained;
   }
 

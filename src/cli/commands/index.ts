@@ -7,6 +7,8 @@ export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./run.ts'),
   () => import('./score.ts'),
   () => import('./sink.ts'),
+  () => import('./backfill.ts'),
+  () => import('./top.ts'),
   () => import('./replay.ts'),
   () => import('./ingest.ts'),
   () => import('./train.ts'),

@@ -1,0 +1,67 @@
+/**
+ * Backfill: scores history in large batches straight into the store (no bus), overlapping the model's work
+ * on one chunk with the store write of the previous one. Idempotent like the sink: re-running it, or
+ * re-scoring with a new model, never double-counts (each model version is its own set of rows).
+ */
+import type { NewsItem, ScoredItem } from '../core/news.ts';
+import type { WriteResult } from '../core/store.ts';
+import { type ScoringContext, scoreItems } from './score-items.ts';
+
+export interface BackfillProgress {
+  read: number;
+  scored: number;
+  failed: number;
+  inserted: number;
+  duplicates: number;
+}
+
+export interface BackfillOptions {
+  chunks: AsyncIterable<readonly NewsItem[]>;
+  scoring: ScoringContext;
+  store: { writeScored(items: readonly ScoredItem[]): Promise<WriteResult> };
+  /** Texts per model call. */
+  batchSize: number;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: Readonly<BackfillProgress>) => void) | undefined;
+  /** Items the model could not score are reported here (they are not written). */
+  onFailed?: ((item: NewsItem, reason: string) => void) | undefined;
+}
+
+export async function backfill(
+  options: BackfillOptions,
+): Promise<BackfillProgress & { aborted: boolean }> {
+  const progress: BackfillProgress = { read: 0, scored: 0, failed: 0, inserted: 0, duplicates: 0 };
+  let pendingWrite: Promise<void> = Promise.resolve();
+  const write = async (items: ScoredItem[]) => {
+    const result = await options.store.writeScored(items);
+    progress.inserted += result.inserted;
+    progress.duplicates += result.duplicates;
+    options.onProgress?.(progress);
+  };
+  let aborted = false;
+  for await (const chunk of options.chunks) {
+    if (options.signal?.aborted) {
+      aborted = true;
+      break;
+    }
+    progress.read += chunk.length;
+    const scored: ScoredItem[] = [];
+    for (let start = 0; start < chunk.length; start += options.batchSize) {
+      const batch = chunk.slice(start, start + options.batchSize);
+      const outcome = await scoreItems(batch, options.scoring);
+      scored.push(...outcome.scored);
+      for (const { index, reason } of outcome.failed) {
+        const item = batch[index];
+        if (item) options.onFailed?.(item, reason);
+      }
+      progress.failed += outcome.failed.length;
+    }
+    progress.scored += scored.length;
+    // One write in flight at a time: the next chunk is scored while this one is written.
+    await pendingWrite;
+    pendingWrite = write(scored);
+    options.onProgress?.(progress);
+  }
+  await pendingWrite;
+  return { ...progress, aborted };
+}
