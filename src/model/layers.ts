@@ -38,6 +38,15 @@ export function paddingMask(ids: tf.Tensor): tf.Tensor2D {
   return tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
 }
 
+/**
+ * One-hot as float32 via a comparison: wasm's OneHot kernel ignores the dtype argument and writes
+ * int32 bit patterns into a float32 tensor.
+ */
+function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
+  const positions = tf.range(0, depth, 1, 'float32');
+  return tf.cast(tf.equal(tf.expandDims(tf.cast(indices, 'float32'), -1), positions), 'float32');
+}
+
 function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
   return trainingMode && rate > 0 ? tf.dropout(x, rate, undefined, dropoutSeed++) : x;
 }
@@ -352,28 +361,25 @@ export class BiLstm extends tf.layers.Layer {
       const u = this.cfg.units;
       const wx = tf.mul(this.v('wx'), this.blockMask(d));
       const wh = tf.mul(this.v('wh'), this.blockMask(u));
-      // Time-major [T,B,2D] of [x_t ; x_{T-1-t}], projected once for every step.
-      const xt = tf.transpose(x, [1, 0, 2]);
-      const both = tf.concat([xt, tf.reverse(xt, 0)], 2);
-      const xw = tf.reshape(dense(both, wx, this.v('b')), [t, b, 8 * u]);
-      // Per-step keep mask [T,B,2U]: fwd columns follow step t, bwd columns step T−1−t.
-      const maskT = tf.transpose(paddingMask(second(inputs)), [1, 0]);
-      const pair = tf.stack([maskT, tf.reverse(maskT, 0)], 2);
-      const spread = tf.concat(
-        [
-          tf.concat([tf.ones([1, u]), tf.zeros([1, u])], 1),
-          tf.concat([tf.zeros([1, u]), tf.ones([1, u])], 1),
-        ],
-        0,
+      // Reverse each text within its own length (a one-hot permutation per row), so padding stays
+      // at the end for both directions: the loop needs no masking, and each direction's final
+      // state is read at step length − 1.
+      const lengths = tf.sum(paddingMask(second(inputs)), 1, true);
+      const steps = tf.range(0, t, 1, 'float32');
+      const reversedIndex = tf.where(
+        tf.less(tf.add(tf.zerosLike(lengths), steps), lengths),
+        tf.sub(tf.sub(lengths, 1), steps),
+        tf.add(tf.zerosLike(lengths), steps),
       );
-      const keep = tf.reshape(tf.matMul(tf.reshape(pair, [t * b, 2]), spread), [t, b, 2 * u]);
+      const permutation = oneHotFloat(reversedIndex, t);
+      const both = tf.concat([x, tf.matMul(permutation, x)], 2);
+      // Time-major [T·B, 8U]: step s is rows s·B … s·B+B−1, a contiguous slice.
+      const xw = dense(tf.reshape(tf.transpose(both, [1, 0, 2]), [t * b, 2 * d]), wx, this.v('b'));
       let h: tf.Tensor = tf.zeros([b, 2 * u]);
       let c: tf.Tensor = tf.zeros([b, 2 * u]);
+      const hs: tf.Tensor[] = [];
       for (let s = 0; s < t; s++) {
-        const z = tf.add(
-          tf.reshape(tf.slice(xw, [s, 0, 0], [1, b, 8 * u]), [b, 8 * u]),
-          tf.matMul(h, wh),
-        );
+        const z = tf.add(tf.slice(xw, [s * b, 0], [b, 8 * u]), tf.matMul(h, wh));
         // One sigmoid over all gates; the cell input uses tanh(x) = 2σ(2x) − 1 with the factor 2
         // learned into its weights, because wasm's tanh is ~10× slower than its sigmoid.
         const sig = tf.sigmoid(z);
@@ -381,13 +387,13 @@ export class BiLstm extends tf.layers.Layer {
         const f = tf.slice(sig, [0, 2 * u], [b, 2 * u]);
         const o = tf.slice(sig, [0, 4 * u], [b, 2 * u]);
         const g = tf.sub(tf.mul(tf.slice(sig, [0, 6 * u], [b, 2 * u]), 2), 1);
-        const m = tf.reshape(tf.slice(keep, [s, 0, 0], [1, b, 2 * u]), [b, 2 * u]);
-        const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-        const hNew = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(cNew, 2)), 2), 1));
-        c = tf.add(c, tf.mul(m, tf.sub(cNew, c)));
-        h = tf.add(h, tf.mul(m, tf.sub(hNew, h)));
+        c = tf.add(tf.mul(f, c), tf.mul(i, g));
+        h = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(c, 2)), 2), 1));
+        hs.push(h);
       }
-      return h;
+      const last = oneHotFloat(tf.sub(tf.squeeze(lengths, [1]), 1), t);
+      const pick = tf.expandDims(tf.transpose(last, [1, 0]), 2);
+      return tf.sum(tf.mul(tf.stack(hs), pick), 0);
     });
   }
 
