@@ -36,6 +36,8 @@ const PRODUCT_FACTOR = 0.75;
 /** A sector is mentioned through its company, a little less directly. */
 const SECTOR_FACTOR = 0.8;
 
+const NO_LENGTHS: readonly number[] = [];
+
 const KIND_ORDER: Readonly<Record<TopicKind, number>> = {
   ticker: 0,
   company: 1,
@@ -75,6 +77,11 @@ export function createTopicMatcher(options: TopicMatcherOptions): TopicMatcher {
   const tables = compileTopics(options.watchlist, options.keywords ?? []);
   const { companies } = tables;
   const prefixLengths = [...tables.prefixes.keys()].sort((a, b) => a - b);
+  // Most words start with a letter no prefix keyword starts with: skip them without slicing.
+  const prefixStarts = new Set<number>();
+  for (const byPrefix of tables.prefixes.values()) {
+    for (const prefix of byPrefix.keys()) prefixStarts.add(prefix.charCodeAt(0));
+  }
   const tokens = new TokenBuffer();
 
   const addCompany = (out: Collector, index: number, relevance: number): void => {
@@ -100,7 +107,7 @@ export function createTopicMatcher(options: TopicMatcherOptions): TopicMatcher {
         if (index !== undefined) addCompany(out, index, relevance);
         continue;
       }
-      for (const length of prefixLengths) {
+      for (const length of prefixStarts.has(norm.charCodeAt(0)) ? prefixLengths : NO_LENGTHS) {
         if (length > norm.length) break;
         const key = tables.prefixes.get(length)?.get(norm.slice(0, length));
         if (key !== undefined) out.add('keyword', key, relevance);
