@@ -2,6 +2,8 @@
 // `bellwether ingest` serves HTTP push and drains to exit 0 on SIGTERM.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -54,7 +56,7 @@ function run(args: string[], timeoutMs = 60_000): Promise<Run> {
   });
 }
 
-describe('bellwether replay (CLI)', () => {
+describe.concurrent('bellwether replay (CLI)', () => {
   it.each(streams)('%s --speed max publishes the manifest item count', async (name) => {
     const manifest = JSON.parse(readFileSync(join(streamsDir, name, 'manifest.json'), 'utf8')) as {
       expected: { items: number; duplicates: number; rejected: number };
@@ -79,16 +81,92 @@ describe('bellwether replay (CLI)', () => {
   });
 
   it('rejects a bad --speed and a missing directory with a clear message and a non-zero exit', async () => {
-    const badSpeed = await run(['replay', 'fixtures/streams/malformed', '--speed', 'fast']);
+    const [badSpeed, missing] = await Promise.all([
+      run(['replay', 'fixtures/streams/malformed', '--speed', 'fast']),
+      run(['replay', 'fixtures/streams/no-such-stream']),
+    ]);
     expect(badSpeed.code).toBe(2);
     expect(badSpeed.stderr).toMatch(/--speed must be a positive number or "max"/);
-    const missing = await run(['replay', 'fixtures/streams/no-such-stream']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/stream directory fixtures\/streams\/no-such-stream/);
   });
 });
 
+describe('bellwether replay (CLI), interrupted', () => {
+  it('stops a timed replay on SIGINT, prints how far it got and exits 0', async () => {
+    const args = [
+      '--log-level',
+      'info',
+      'replay',
+      'fixtures/streams/calm-day',
+      '--speed',
+      '1',
+      '--json',
+    ];
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: cleanEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // At speed 1 the day-long stream cannot finish; interrupt once the first item is out.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`replay did not start; stderr: ${stderr}`)),
+        30_000,
+      );
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        if (/replay: \d+\/\d+ published/.test(stderr)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    const summary = JSON.parse(stdout.trim());
+    expect(summary.aborted).toBe(true);
+    expect(summary.published).toBeLessThan(summary.expected.items);
+  });
+});
+
 describe('bellwether ingest (CLI)', () => {
+  it('--once polls each feed, isolating a failing one, and reports per feed', async () => {
+    const server = createServer((req, res) => {
+      if (req.url === '/good') {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.end(
+          '<rss version="2.0"><channel><item><guid>g1</guid><title>Pfizer wins approval</title></item></channel></rss>',
+        );
+      } else {
+        res.writeHead(503).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const result = await run([
+        'ingest',
+        '--once',
+        '--json',
+        '--feed',
+        `good=${base}/good`,
+        '--feed',
+        `down=${base}/down`,
+      ]);
+      expect(result.code).toBe(1);
+      const { feeds } = JSON.parse(result.stdout.trim());
+      expect(feeds).toEqual([
+        { feed: 'down', status: 'error', error: expect.stringContaining('HTTP 503') },
+        expect.objectContaining({ feed: 'good', status: 'ok', published: 1, rejected: 0 }),
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
   it('accepts pushed items over HTTP, then drains and exits 0 on SIGTERM', async () => {
     const child = spawn(
       process.execPath,

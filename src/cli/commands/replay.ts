@@ -78,7 +78,8 @@ Examples:
       await bus.connect();
       let result: ReplayResult;
       const started = performance.now();
-      let lastLog = started;
+      // A timed replay logs its first batch at once (it is under way), then at most every 5 s.
+      let lastLog = speed === 'max' ? started : Number.NEGATIVE_INFINITY;
       try {
         result = await replayStream({
           dir,
