@@ -8,10 +8,10 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBusContract, sleep, waitUntil } from '../../src/bus/contract.ts';
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts';
-import { isRetriable } from '../../src/core/errors.ts';
+import { describeError, isRetriable } from '../../src/core/errors.ts';
 import { createLogger, type LogLevel } from '../../src/core/logger.ts';
 
 const run = promisify(execFile);
@@ -47,6 +47,23 @@ beforeAll(async () => {
   if (!external) await kafka('start');
 });
 
+// Every test makes its own topics; dropping them keeps the broker's restarts quick on later runs.
+afterAll(async () => {
+  const { Kafka } = await import('kafkajs');
+  const admin = new Kafka({
+    clientId: 'bellwether-bus-test-cleanup',
+    brokers,
+    logLevel: 0,
+  }).admin();
+  await admin.connect();
+  try {
+    const ours = (await admin.listTopics()).filter((t) => /^bw-(contract|restart)-/.test(t));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours, timeout: 20_000 });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
 runBusContract('kafka', makeBus, { waitMs: 30_000 });
 
 describe.skipIf(external !== undefined)('kafka bus across a broker restart', () => {
@@ -80,7 +97,7 @@ describe.skipIf(external !== undefined)('kafka bus across a broker restart', () 
           await sleep(25);
         } catch (error) {
           // While the broker is down publishes fail as retriable; the caller retries (at least once).
-          expect(isRetriable(error)).toBe(true);
+          expect(isRetriable(error), describeError(error)).toBe(true);
           await sleep(500);
         }
       }

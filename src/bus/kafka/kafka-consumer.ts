@@ -38,6 +38,15 @@ function toBusMessage(topic: string, partition: number, message: KafkaMessage): 
   };
 }
 
+/** Protocol errors that mean the group moved on; retrying the commit cannot succeed. */
+const REBALANCE_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
+const COMMIT_ATTEMPTS = 5;
+
 const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
 
 export class KafkaSubscription implements Subscription {
@@ -111,11 +120,38 @@ export class KafkaSubscription implements Subscription {
         return;
       }
       resolveOffset(last.offset);
-      await commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset(last.offset) }] }],
-      });
+      await this.commit(
+        () =>
+          commitOffsetsIfNecessary({
+            topics: [{ topic, partitions: [{ partition, offset: nextOffset(last.offset) }] }],
+          }),
+        isRunning,
+      );
       this.failures.delete(partition);
       await heartbeat();
+    }
+  }
+
+  /**
+   * Commits, riding out a coordinator that is loading or moving (broker just started): giving up at once
+   * would hand the whole slice to the handler again. A rebalance is different: the partition may be
+   * someone else's now, so that error goes straight back to kafkajs, which rejoins the group.
+   */
+  private async commit(attempt: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        await attempt();
+        return;
+      } catch (error) {
+        const type = (error as { type?: unknown }).type;
+        const transient =
+          (error as { retriable?: unknown }).retriable === true &&
+          typeof type === 'string' &&
+          !REBALANCE_ERRORS.has(type);
+        if (!transient || tries >= COMMIT_ATTEMPTS || !isRunning()) throw error;
+        this.logger.debug({ type, tries }, 'offset commit failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** tries));
+      }
     }
   }
 

@@ -8,16 +8,35 @@ interface DriverError {
   cause?: unknown;
 }
 
-/** kafkajs marks errors retriable either on the error or on the cause that a retrier gave up on. */
-function driverRetriable(error: DriverError, depth = 0): boolean | undefined {
-  if (typeof error.retriable === 'boolean' && error.name !== 'KafkaJSNumberOfRetriesExceeded') {
-    return error.retriable;
+/** Failures of the network or of a broker that is (re)starting: worth retrying whatever the wrapper says. */
+const TRANSIENT_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSLockTimeout',
+  'KafkaJSMetadataNotLoaded',
+]);
+
+/**
+ * kafkajs nests retriers, and an outer one that gives up wraps the inner error in a KafkaJSNonRetriableError
+ * even when the root cause was a refused connection. So the whole cause chain is read: retriable if any link
+ * is transient or marked retriable; undefined when nothing in it says either way.
+ */
+function driverRetriable(error: DriverError): boolean | undefined {
+  let verdict: boolean | undefined;
+  let link: DriverError | undefined = error;
+  for (let depth = 0; link && depth < 8; depth++) {
+    if (typeof link.name === 'string' && TRANSIENT_NAMES.has(link.name)) return true;
+    if (link.retriable === true) return true;
+    if (link.retriable === false) verdict = false;
+    link =
+      typeof link.cause === 'object' && link.cause !== null
+        ? (link.cause as DriverError)
+        : undefined;
   }
-  if (error.name === 'KafkaJSNumberOfRetriesExceeded') return true;
-  if (depth < 5 && typeof error.cause === 'object' && error.cause !== null) {
-    return driverRetriable(error.cause as DriverError, depth + 1);
-  }
-  return undefined;
+  return verdict;
 }
 
 /** `action` says what was attempted, e.g. "publish to news.raw". */
