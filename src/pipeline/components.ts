@@ -27,7 +27,7 @@ export async function openStore(config: StoreConfig, logger: Logger): Promise<St
   const store = await createStore(config, { logger: logger.child({ component: 'store' }) });
   await store.connect();
   const health = await store.healthcheck();
-  logger.info({ store: store.type, detail: health.detail }, 'store connected');
+  logger.debug({ store: store.type, detail: health.detail }, 'store ready');
   return store;
 }
 

@@ -11,6 +11,7 @@ import type { Bus } from '../core/bus.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
 import { readStream } from '../ingest/replay/read-stream.ts';
@@ -39,6 +40,11 @@ export interface PipelineOptions {
    */
   alertStepMs?: number;
   wall?: Clock;
+  /** Hooks for benchmarks: per scored batch and per stored batch, with the time the stage spent. */
+  observer?: {
+    onScored?(size: number, ms: number): void;
+    onStored?(items: readonly ScoredItem[], ms: number): void;
+  };
 }
 
 export interface AlertSummary {
@@ -159,6 +165,7 @@ export class Pipeline {
       onWrite: (items, ms) => {
         this.metrics.batchSize.observe({ stage: 'sink' }, items.length);
         this.metrics.storeWriteSeconds.observe(ms / 1000);
+        this.options.observer?.onStored?.(items, ms);
       },
     });
     this.scoreStage = new ScoreStage({
@@ -174,6 +181,7 @@ export class Pipeline {
       onBatch: (size, ms) => {
         this.metrics.batchSize.observe({ stage: 'score' }, size);
         this.metrics.scoringSeconds.observe(ms / 1000);
+        this.options.observer?.onScored?.(size, ms);
       },
     });
     await this.sinkStage.start();

@@ -1,0 +1,139 @@
+/**
+ * bench:pipeline — items/s through replay → score → store in one process, the share of wall time each stage
+ * spent working, and publish-to-stored latency p50/p99; on the embedded defaults, and with `--bus kafka
+ * --store clickhouse` (needing the deploy/ services) beside the embedded figures in the same run.
+ *
+ *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--bus kafka --store clickhouse] [--json]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/load.ts';
+import type { Config } from '../src/config/schema.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { Pipeline } from '../src/pipeline/pipeline.ts';
+
+interface Figures {
+  setup: string;
+  items: number;
+  seconds: number;
+  itemsPerSecond: number;
+  /** Busy time of each stage over the wall time; stages run concurrently, so shares overlap. */
+  stageBusy: { score: number; store: number };
+  latencyMs: { p50: number; p99: number; max: number };
+  backend: string;
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN);
+
+async function measure(config: Config, stream: string, setup: string): Promise<Figures> {
+  const logger = createLogger({ level: 'warn', pretty: false });
+  const latencies: number[] = [];
+  let scoringMs = 0;
+  let storeMs = 0;
+  const pipeline = new Pipeline({
+    config,
+    logger,
+    replay: { dir: stream, speed: 'max' },
+    observer: {
+      onScored: (_size, ms) => {
+        scoringMs += ms;
+      },
+      onStored: (items, ms) => {
+        storeMs += ms;
+        const now = Date.now();
+        for (const item of items) latencies.push(now - Date.parse(item.fetchedAt));
+      },
+    },
+  });
+  await pipeline.start();
+  const started = performance.now();
+  await pipeline.untilDrained(AbortSignal.timeout(600_000));
+  const seconds = (performance.now() - started) / 1000;
+  const summary = pipeline.summary();
+  await pipeline.stop();
+  latencies.sort((a, b) => a - b);
+  const wallMs = seconds * 1000;
+  return {
+    setup,
+    items: summary.stored,
+    seconds: Number(seconds.toFixed(2)),
+    itemsPerSecond: Math.round(summary.stored / seconds),
+    stageBusy: {
+      score: Number((scoringMs / wallMs).toFixed(3)),
+      store: Number((storeMs / wallMs).toFixed(3)),
+    },
+    latencyMs: {
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies.at(-1) ?? Number.NaN,
+    },
+    backend: summary.backend,
+  };
+}
+
+const { values } = parseArgs({
+  options: {
+    stream: { type: 'string', default: 'fixtures/streams/demo' },
+    bus: { type: 'string' },
+    store: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const dataDir = mkdtempSync(join(tmpdir(), 'bellwether-bench-'));
+const base = (extra: Record<string, string>) => {
+  const { config } = loadConfig(undefined, {
+    BELLWETHER_STORE_PATH: join(dataDir, Object.values(extra).join('-') || 'embedded'),
+    ...extra,
+  });
+  config.web.enabled = false;
+  config.alerts.enabled = false;
+  return config;
+};
+const results: Figures[] = [];
+try {
+  results.push(await measure(base({}), values.stream, 'memory bus + embedded store'));
+  if (values.bus || values.store) {
+    const extra: Record<string, string> = {};
+    if (values.bus) extra.BELLWETHER_BUS = values.bus;
+    if (values.store) extra.BELLWETHER_STORE = values.store;
+    const config = base(extra);
+    // A run id keeps this run's topics and groups apart from earlier runs on the same broker.
+    const run = Date.now().toString(36);
+    config.bus.topics = {
+      raw: `bench.${run}.raw`,
+      scored: `bench.${run}.scored`,
+      dlq: `bench.${run}.dlq`,
+    };
+    config.scoring.group = `bench-${run}-scorer`;
+    config.sink.group = `bench-${run}-sink`;
+    if (config.store.type === 'clickhouse') config.store.database = `bench_${run}`;
+    results.push(
+      await measure(
+        config,
+        values.stream,
+        `${values.bus ?? 'memory'} bus + ${values.store ?? 'embedded'} store`,
+      ),
+    );
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+if (values.json) {
+  process.stdout.write(`${JSON.stringify({ stream: values.stream, results })}\n`);
+} else {
+  process.stdout.write(`bench:pipeline — ${values.stream}, replay at max speed, alerts off\n`);
+  for (const r of results) {
+    process.stdout.write(
+      `${r.setup.padEnd(32)} ${String(r.items).padStart(6)} items  ${r.seconds.toFixed(2).padStart(7)} s  ${String(r.itemsPerSecond).padStart(6)} items/s  ` +
+        `busy: score ${(r.stageBusy.score * 100).toFixed(0)}%, store ${(r.stageBusy.store * 100).toFixed(0)}%  ` +
+        `publish→stored p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${r.backend})\n`,
+    );
+  }
+}
