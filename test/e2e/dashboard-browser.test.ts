@@ -57,7 +57,8 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
       ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(15_000);
+    // Generous: `npm test` runs files in parallel on a small machine.
+    page.setDefaultTimeout(30_000);
   });
 
   afterAll(async () => {
@@ -147,5 +148,5 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
-  });
+  }, 180_000);
 });
