@@ -29,25 +29,6 @@ export interface IngestProblem {
   itemId?: string;
 }
 
-/** Bounds the problem list so a pathological feed cannot fill memory; the counts stay exact. */
-export class ProblemLog {
-  readonly list: IngestProblem[] = [];
-  readonly countsByKind: Partial<Record<ProblemKind, number>> = {};
-  dropped = 0;
-
-  constructor(private readonly limit = 1_000) {}
-
-  add(problem: IngestProblem): void {
-    this.countsByKind[problem.kind] = (this.countsByKind[problem.kind] ?? 0) + 1;
-    if (this.list.length < this.limit) this.list.push(problem);
-    else this.dropped += 1;
-  }
-
-  addAll(problems: readonly IngestProblem[]): void {
-    for (const problem of problems) this.add(problem);
-  }
-}
-
 /** `where` for entry `index` (0-based) of a file, 1-based for people. */
 export const entryWhere = (file: string, index: number): string => `${file}#${index + 1}`;
 export const lineWhere = (file: string, line: number): string => `${file}:${line}`;
