@@ -55,17 +55,81 @@ export function mentionsOf(items: Iterable<ScoredItem>): ScoredMention[] {
   return mentions;
 }
 
+/** One topic's mentions by minute, with running totals so any window is two binary searches. */
+interface TopicIndex {
+  kind: TopicKind;
+  key: string;
+  /** Minute start of each mention, ascending. */
+  minutes: Float64Array;
+  /** Totals over mentions [0, i): index i + 1 holds the sum through mention i. */
+  negatives: Float64Array;
+  positives: Float64Array;
+  scores: Float64Array;
+  /** The mentions themselves, same order, for headlines. */
+  mentions: ScoredMention[];
+}
+
+/** First index whose value is ≥ ms. */
+function lowerBound(values: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] ?? 0) < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * An in-memory rollup over mentions, with the store's window semantics: a mention counts in
- * [fromMs, toMs) when the start of its minute does. Sorted once; each query is a binary search.
+ * [fromMs, toMs) when the start of its minute does. Indexed once per topic with running totals,
+ * so a backtest's thousands of window queries stay cheap.
  */
 export class MemoryDataSource implements AlertDataSource {
-  private readonly mentions: ScoredMention[];
-  private readonly minutes: number[];
+  private readonly topics: TopicIndex[] = [];
+  private readonly byId = new Map<string, TopicIndex>();
+  private readonly firstMs: number | undefined;
+  private readonly lastMs: number | undefined;
 
   constructor(mentions: Iterable<ScoredMention>) {
-    this.mentions = [...mentions].sort((a, b) => a.publishedAtMs - b.publishedAtMs);
-    this.minutes = this.mentions.map((m) => Math.floor(m.publishedAtMs / MINUTE_MS) * MINUTE_MS);
+    const grouped = new Map<string, ScoredMention[]>();
+    let first: number | undefined;
+    let last: number | undefined;
+    for (const m of mentions) {
+      const id = `${m.kind}\u0000${m.key}`;
+      let list = grouped.get(id);
+      if (!list) {
+        list = [];
+        grouped.set(id, list);
+      }
+      list.push(m);
+      if (first === undefined || m.publishedAtMs < first) first = m.publishedAtMs;
+      if (last === undefined || m.publishedAtMs > last) last = m.publishedAtMs;
+    }
+    this.firstMs = first;
+    this.lastMs = last;
+    for (const [id, list] of grouped) {
+      list.sort((a, b) => a.publishedAtMs - b.publishedAtMs);
+      const n = list.length;
+      const index: TopicIndex = {
+        kind: list[0]?.kind ?? 'ticker',
+        key: list[0]?.key ?? '',
+        minutes: new Float64Array(n),
+        negatives: new Float64Array(n + 1),
+        positives: new Float64Array(n + 1),
+        scores: new Float64Array(n + 1),
+        mentions: list,
+      };
+      list.forEach((m, i) => {
+        index.minutes[i] = Math.floor(m.publishedAtMs / MINUTE_MS) * MINUTE_MS;
+        index.negatives[i + 1] = (index.negatives[i] ?? 0) + (m.label === 'negative' ? 1 : 0);
+        index.positives[i + 1] = (index.positives[i] ?? 0) + (m.label === 'positive' ? 1 : 0);
+        index.scores[i + 1] = (index.scores[i] ?? 0) + m.score;
+      });
+      this.topics.push(index);
+      this.byId.set(id, index);
+    }
   }
 
   static fromItems(items: Iterable<ScoredItem>): MemoryDataSource {
@@ -74,49 +138,31 @@ export class MemoryDataSource implements AlertDataSource {
 
   /** First and last mention times (epoch ms), or undefined when empty. */
   span(): { fromMs: number; toMs: number } | undefined {
-    const first = this.mentions[0];
-    const last = this.mentions[this.mentions.length - 1];
-    return first && last ? { fromMs: first.publishedAtMs, toMs: last.publishedAtMs } : undefined;
-  }
-
-  private lowerIndex(ms: number): number {
-    let lo = 0;
-    let hi = this.minutes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.minutes[mid] ?? 0) < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private *range(fromMs: number, toMs: number): Generator<ScoredMention> {
-    for (let i = this.lowerIndex(fromMs); i < this.mentions.length; i++) {
-      if ((this.minutes[i] ?? 0) >= toMs) return;
-      const mention = this.mentions[i];
-      if (mention) yield mention;
-    }
+    return this.firstMs === undefined || this.lastMs === undefined
+      ? undefined
+      : { fromMs: this.firstMs, toMs: this.lastMs };
   }
 
   async topicCounts(query: TopicWindowQuery): Promise<TopicWindowCounts[]> {
     const kinds = query.kinds ? new Set<string>(query.kinds) : undefined;
     const keys = query.keys ? new Set(query.keys) : undefined;
-    const byTopic = new Map<string, TopicWindowCounts>();
-    for (const m of this.range(query.fromMs, query.toMs)) {
-      if (kinds && !kinds.has(m.kind)) continue;
-      if (keys && !keys.has(m.key)) continue;
-      const id = `${m.kind}\u0000${m.key}`;
-      let counts = byTopic.get(id);
-      if (!counts) {
-        counts = { kind: m.kind, key: m.key, count: 0, negatives: 0, positives: 0, scoreSum: 0 };
-        byTopic.set(id, counts);
-      }
-      counts.count += 1;
-      if (m.label === 'negative') counts.negatives += 1;
-      else if (m.label === 'positive') counts.positives += 1;
-      counts.scoreSum += m.score;
+    const rows: TopicWindowCounts[] = [];
+    for (const t of this.topics) {
+      if (kinds && !kinds.has(t.kind)) continue;
+      if (keys && !keys.has(t.key)) continue;
+      const from = lowerBound(t.minutes, query.fromMs);
+      const to = lowerBound(t.minutes, query.toMs);
+      if (to <= from) continue;
+      rows.push({
+        kind: t.kind,
+        key: t.key,
+        count: to - from,
+        negatives: (t.negatives[to] ?? 0) - (t.negatives[from] ?? 0),
+        positives: (t.positives[to] ?? 0) - (t.positives[from] ?? 0),
+        scoreSum: (t.scores[to] ?? 0) - (t.scores[from] ?? 0),
+      });
     }
-    return [...byTopic.values()];
+    return rows;
   }
 
   async headlines(
@@ -125,10 +171,11 @@ export class MemoryDataSource implements AlertDataSource {
     toMs: number,
     limit: number,
   ): Promise<Headline[]> {
-    const matches: ScoredMention[] = [];
-    for (const m of this.range(fromMs, toMs)) {
-      if (m.kind === topic.kind && m.key === topic.key && m.title !== undefined) matches.push(m);
-    }
+    const t = this.byId.get(`${topic.kind}\u0000${topic.key}`);
+    if (!t) return [];
+    const matches = t.mentions
+      .slice(lowerBound(t.minutes, fromMs), lowerBound(t.minutes, toMs))
+      .filter((m) => m.title !== undefined);
     matches.sort((a, b) => a.score - b.score || b.publishedAtMs - a.publishedAtMs);
     return matches.slice(0, Math.max(0, limit)).map((m) => ({
       title: m.title ?? '',

@@ -233,7 +233,8 @@ export class AlertEngine {
           staleAfterEvaluations: staleAfter,
         });
         let next = { ...step.alert, severity: rule.severity };
-        if (result && observation === 'active') {
+        // Numbers stay current while the instance lives, so a resolution reports the values that ended it.
+        if (result && (next.state !== 'resolved' || step.changes.length > 0)) {
           next = await this.annotate(
             next,
             rule,

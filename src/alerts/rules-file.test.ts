@@ -16,7 +16,7 @@ describe('rules file', () => {
   it('accepts the default rules file with durations in milliseconds', () => {
     const file = loadRules('config/rules.yaml');
     expect(file.rules.length).toBeGreaterThanOrEqual(3);
-    const spike = file.rules.find((r) => r.name === 'TickerNegativeSpike');
+    const spike = file.rules.find((r) => r.name === 'CompanyNegativeSpike');
     expect(spike?.detector.window).toBe(30 * 60_000);
     expect(spike?.detector.baseline).toBe(24 * 3_600_000);
     expect(spike?.for).toBe(2 * 60_000);
