@@ -285,12 +285,14 @@ describe('PollScheduler', () => {
     await withBus(async (bus, received) => {
       const clock = { now: () => Date.now() };
       const deps = { bus, topic: 'news.raw', poll: pollConfig, clock };
-      const scheduler = new PollScheduler([new FeedPoller(feed('wire'), deps)], {
-        poll: pollConfig,
-        clock,
-        logger: silentLogger,
-      });
+      // 10% jitter of 10 s at random 0.5: the first poll is due 0.5 s after start, so the start-up tick
+      // cannot take it and only a later cron tick can.
+      const scheduler = new PollScheduler(
+        [new FeedPoller(feed('wire', { intervalSec: 10, jitterPct: 10 }), deps)],
+        { poll: pollConfig, clock, logger: silentLogger, random: () => 0.5 },
+      );
       scheduler.start();
+      expect(scheduler.status()[0]?.polls).toBe(0);
       await until(() => received.length === 3, 'the first poll');
       await scheduler.stop();
       expect(scheduler.status()[0]).toMatchObject({ polls: 1, published: 3, running: false });
