@@ -5,7 +5,7 @@
  * BELLWETHER_KAFKA_BROKERS points the suite at another broker instead (then the restart test is skipped).
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,31 @@ afterAll(async () => {
 });
 
 runBusContract('kafka', makeBus, { waitMs: 30_000 });
+
+describe('kafka bus with large messages', () => {
+  it('carries a 2 MB incompressible message among small ones (the broker here allows 10 MB)', async () => {
+    const bus = await makeBus();
+    await bus.connect();
+    const topic = `bw-contract-large-${randomUUID().slice(0, 8)}`;
+    const big = randomBytes(2 * 1024 * 1024);
+    const got: Buffer[] = [];
+    await bus.subscribe(
+      { topic, group: `${topic}-g`, maxBatchSize: 10, lingerMs: 20 },
+      async (batch) => {
+        for (const m of batch) got.push(m.value);
+      },
+    );
+    await bus.publish(topic, [
+      { key: 'a', value: 'before' },
+      { key: 'a', value: big },
+      { key: 'a', value: 'after' },
+    ]);
+    await waitUntil(() => got.length >= 3, 30_000, 'three messages');
+    expect(got.map((v) => v.length)).toEqual([6, big.length, 5]);
+    expect(got[1]?.equals(big)).toBe(true);
+    await bus.close();
+  });
+});
 
 describe.skipIf(external !== undefined)('kafka bus across a broker restart', () => {
   it('reconnects producer and consumer and handles every message at least once', async () => {

@@ -64,6 +64,8 @@ export class KafkaBus implements Bus {
   private gzip = 0;
   private readonly knownTopics = new Set<string>();
   private readonly subscriptions = new Set<KafkaSubscription>();
+  /** Consumers kafkajs gave up on (a crash it would not restart): the bus is unhealthy while any exist. */
+  private readonly stopped = new Set<string>();
   private connecting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -117,6 +119,12 @@ export class KafkaBus implements Bus {
 
   async healthcheck(): Promise<Health> {
     if (!this.admin || this.closing) return { ok: false, detail: 'kafka bus: not connected' };
+    if (this.stopped.size > 0) {
+      return {
+        ok: false,
+        detail: `kafka bus: consumer stopped after a crash: ${[...this.stopped].join(', ')}`,
+      };
+    }
     try {
       const cluster = await this.admin.describeCluster();
       return {
@@ -210,6 +218,7 @@ export class KafkaBus implements Bus {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       const { error, restart } = event.payload;
+      if (!restart) this.stopped.add(`${options.group}/${options.topic}`);
       this.logger.warn(
         { topic: options.topic, group: options.group, restart, error: describeError(error) },
         restart ? 'kafka consumer crashed; restarting' : 'kafka consumer crashed and stopped',
