@@ -26,6 +26,7 @@ interface TrainFlags {
   patience: string;
   smoothing: string;
   tokenDropout: string;
+  ema: string;
   classWeightPower: string;
   seed: string;
   valFraction: string;
@@ -82,6 +83,7 @@ export function register(program: Command): void {
       'share of training tokens replaced by <unk> (augmentation)',
       '0.1',
     )
+    .option('--ema <decay>', 'validate and keep a moving average of the weights (0 = off)', '0.998')
     .option('--class-weight-power <x>', 'class weights ∝ (1/freq)^p (0 = off, 1 = balanced)', '0.5')
     .option('--seed <n>', 'random seed (split, shuffles, init)', '42')
     .option('--val-fraction <x>', 'stratified validation share', '0.15')
@@ -129,6 +131,7 @@ export function register(program: Command): void {
             patience: num(flags.patience, '--patience'),
             labelSmoothing: num(flags.smoothing, '--smoothing'),
             tokenDropout: num(flags.tokenDropout, '--token-dropout'),
+            emaDecay: num(flags.ema, '--ema'),
             classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
             seed: num(flags.seed, '--seed'),
             ...(flags.maxMinutes
