@@ -11,7 +11,7 @@ import type { IngestProblem } from '../common/problems.ts';
 import { publishItems } from '../common/publish-items.ts';
 import { SeenIds } from '../common/seen-ids.ts';
 import { feedBodyToItems } from './feed-items.ts';
-import { type FeedValidators, fetchFeed } from './fetch-feed.ts';
+import { FeedFetchError, type FeedValidators, fetchFeed } from './fetch-feed.ts';
 
 export type PollResult =
   | { status: 'not-modified' }
@@ -59,6 +59,11 @@ export class FeedPoller {
       fetchedAt: new Date(deps.clock.now()).toISOString(),
       contentType: outcome.contentType,
     });
+    const unreadable = batch.problems.find((problem) => problem.kind === 'unreadable');
+    if (unreadable && batch.items.length === 0) {
+      // An error page served with 200 is a failed poll: back off, and keep the old validators.
+      throw new FeedFetchError(feed.name, `unreadable body: ${unreadable.message}`);
+    }
     const fresh: NewsItem[] = [];
     const thisPoll = new Set<string>();
     for (const item of batch.items) {

@@ -152,7 +152,12 @@ export class PollScheduler {
       slot.nextDueAt = clock.now() + this.nextInterval(slot.poller);
       if (result.status === 'ok') {
         slot.published += result.published;
-        const level = result.rejected > 0 || result.problems.length > 0 ? 'warn' : 'debug';
+        const level =
+          result.rejected > 0 || result.problems.length > 0
+            ? 'warn'
+            : result.published > 0
+              ? 'info'
+              : 'debug';
         logger[level](
           {
             feed: name,

@@ -182,6 +182,22 @@ describe('FeedPoller', () => {
     });
   });
 
+  it('treats an error page served with 200 as a failed poll', async () => {
+    routes.set('/html', {
+      body: '<html><body>Maintenance</body></html>',
+      headers: { 'content-type': 'text/html' },
+    });
+    await withBus(async (bus) => {
+      const poller = new FeedPoller(feed('html'), {
+        bus,
+        topic: 'news.raw',
+        poll: pollConfig,
+        clock: new ManualClock(0),
+      });
+      await expect(poller.poll()).rejects.toThrow(/unreadable body: not an RSS or Atom document/);
+    });
+  });
+
   it('gives up on a feed that does not answer within its timeout', async () => {
     routes.set('/slow', { body: rss('a'), delayMs: 2_000 });
     await withBus(async (bus) => {
