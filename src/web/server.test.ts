@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertTransition } from '../core/alert.ts';
 import { ManualClock } from '../core/clock.ts';
+import { ServiceError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { Store, TopicMove } from '../core/store.ts';
@@ -318,5 +319,63 @@ describe('shutdown', () => {
     expect(ended).toBe(true);
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(fetch(`${other.url}/api/v1/alerts`)).rejects.toThrow();
+  });
+});
+
+describe('store failures', () => {
+  it('answers 500 without details, and tells open streams, while the store fails', async () => {
+    let failing = false;
+    // The real store, except that stats() and topMovers() fail while `failing` is set.
+    const flaky = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if ((name === 'stats' || name === 'topMovers') && typeof value === 'function') {
+          // A driver-level failure (500) and an outage the adapter marks retriable (503).
+          const failure =
+            name === 'stats'
+              ? new Error('secret connection string')
+              : new ServiceError('store', 'secret host unreachable');
+          return (...args: unknown[]) =>
+            failing ? Promise.reject(failure) : value.apply(target, args);
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const other = await startWebServer({
+      store: flaky,
+      port: 0,
+      logger: silentLogger,
+      clock,
+      snapshotIntervalMs: 100,
+    });
+    try {
+      failing = true;
+      const res = await fetch(`${other.url}/api/v1/summary`);
+      expect(res.status).toBe(500);
+      const body = await res.text();
+      expect(body).toContain('internal error');
+      expect(body).not.toContain('secret');
+      const outage = await fetch(`${other.url}/api/v1/movers`);
+      expect(outage.status).toBe(503);
+      expect(await outage.text()).not.toContain('secret');
+
+      const controller = new AbortController();
+      const stream = await fetch(`${other.url}/api/v1/events`, { signal: controller.signal });
+      const reader = stream.body?.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      for (let i = 0; i < 50 && !text.includes('event: problem'); i++) {
+        text += (await reader?.read())?.value ?? '';
+      }
+      expect(text).toContain('event: problem');
+      // Recovery: the next tick after the store is back brings a snapshot.
+      failing = false;
+      for (let i = 0; i < 50 && !text.includes('event: snapshot'); i++) {
+        text += (await reader?.read())?.value ?? '';
+      }
+      expect(text).toContain('event: snapshot');
+      controller.abort();
+    } finally {
+      await other.close();
+    }
   });
 });

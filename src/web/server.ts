@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../core/clock.ts';
-import { describeError } from '../core/errors.ts';
+import { describeError, isRetriable } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Store } from '../core/store.ts';
 import { ApiError, createApi } from './api.ts';
@@ -69,8 +69,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return;
       }
       logger.error({ err: describeError(error), url: req.url }, 'web request failed');
-      if (!res.headersSent) sendError(res, 500, 'internal error (see the server log)');
-      else res.destroy();
+      // Details stay in the log: they can name hosts and credentials.
+      if (res.headersSent) res.destroy();
+      else if (isRetriable(error)) sendError(res, 503, 'store unavailable, retry shortly');
+      else sendError(res, 500, 'internal error (see the server log)');
     });
   });
   // An SSE response stays open; without this a slow close would wait for the idle timeout.
