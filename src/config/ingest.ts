@@ -23,6 +23,11 @@ export const ingestConfigSchema = z
         /** Time compression: 60 = one hour of news per minute. */
         speed: z.number().positive().default(60),
         alwaysReplayDemo: z.boolean().default(false),
+        /**
+         * Stream time played at full speed before real-time pacing starts: the demo's quiet night goes by
+         * at once (giving the alert baselines history) and the first shock arrives about a minute in.
+         */
+        fastForwardMinutes: z.int().min(0).default(540),
       })
       .strict()
       .prefault({}),

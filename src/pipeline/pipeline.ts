@@ -14,7 +14,8 @@ import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
-import { readStream } from '../ingest/replay/read-stream.ts';
+import { type LiveSources, startLiveSources } from '../ingest/live-sources.ts';
+import { readStream, type StreamContents } from '../ingest/replay/read-stream.ts';
 import { type ReplaySpeed, replayItems } from '../ingest/replay/replay-stream.ts';
 import { ScoreStage } from '../scoring/score-stage.ts';
 import { SinkStage } from '../sink/sink-stage.ts';
@@ -33,7 +34,9 @@ export interface PipelineOptions {
   config: Config;
   logger: Logger;
   /** A stream directory to replay onto the bus, and how fast. */
-  replay?: { dir: string; speed: ReplaySpeed } | undefined;
+  replay?: ReplayPlan | undefined;
+  /** Start the configured feeds and the HTTP push endpoint (when enabled). */
+  live?: boolean;
   /**
    * Stream time between alert evaluations during a replay; default one minute, five at --speed max, where
    * the whole timeline is evaluated as a catch-up once the stream is stored.
@@ -45,6 +48,13 @@ export interface PipelineOptions {
     onScored?(size: number, ms: number): void;
     onStored?(items: readonly ScoredItem[], ms: number): void;
   };
+}
+
+export interface ReplayPlan {
+  dir: string;
+  speed: ReplaySpeed;
+  /** Stream time published at full speed before pacing by `speed` starts. */
+  fastForwardMs?: number | undefined;
 }
 
 export interface AlertSummary {
@@ -121,7 +131,8 @@ export class Pipeline {
   private web: WebServer | undefined;
   private readonly recorder: AlertRecorder;
   private readonly stopSources = new AbortController();
-  private ingested = 0;
+  private replayed = 0;
+  private live: LiveSources | undefined;
   private replayRun: Promise<void> | undefined;
   private replayInfo: RunSummary['replay'];
   private readonly startedAt = performance.now();
@@ -136,10 +147,17 @@ export class Pipeline {
 
   get progress(): PipelineProgress {
     return {
-      ingested: () => this.ingested,
+      ingested: () => this.ingested(),
       score: this.scoreStage?.counters ?? NOTHING_YET,
       sink: this.sinkStage?.counters ?? NOTHING_YET,
     };
+  }
+
+  /** Items this process put on the raw topic: replayed, polled from feeds, pushed over HTTP. */
+  private ingested(): number {
+    const polled =
+      this.live?.scheduler?.status().reduce((sum, feed) => sum + feed.published, 0) ?? 0;
+    return this.replayed + polled + (this.live?.push?.counters.accepted ?? 0);
   }
 
   /** Opens every component and starts the stages, the web server, the alerts and the replay. */
@@ -207,11 +225,19 @@ export class Pipeline {
         logger,
       });
     }
+    if (this.options.live) {
+      this.live = await startLiveSources({
+        ingest: config.ingest,
+        bus: this.bus,
+        topic: raw,
+        logger,
+      });
+    }
     if (this.options.replay) this.replayRun = this.startReplay(this.options.replay);
     else if (this.engine) this.engine.schedule(config.alerts.evaluateCron);
   }
 
-  private async startReplay(replay: { dir: string; speed: ReplaySpeed }): Promise<void> {
+  private async startReplay(replay: ReplayPlan): Promise<void> {
     const { config, logger } = this.options;
     const bus = this.bus;
     if (!bus) return;
@@ -248,19 +274,53 @@ export class Pipeline {
       },
       'replay started',
     );
-    const result = await replayItems(contents, {
+    const onProgress = (progress: { published: number; streamTime: string }) => {
+      this.replayed = publishedBefore + progress.published;
+      const at = Date.parse(progress.streamTime);
+      // Undated items replay at the end with today's date; they must not fling stream time forward.
+      if (Number.isFinite(at)) this.clock.advanceTo(Math.min(at, endMs));
+    };
+    let publishedBefore = 0;
+    let remaining: Pick<StreamContents, 'items' | 'undatedIds' | 'streamStart' | 'streamEnd'> =
+      contents;
+    const fastForwardMs = replay.speed === 'max' ? 0 : (replay.fastForwardMs ?? 0);
+    if (fastForwardMs > 0) {
+      const splitMs = startMs + fastForwardMs;
+      const early = contents.items.filter(
+        (item) => !contents.undatedIds.has(item.id) && Date.parse(item.publishedAt) < splitMs,
+      );
+      const ahead = await replayItems(
+        { ...contents, items: early },
+        {
+          bus,
+          topic: config.bus.topics.raw,
+          speed: 'max',
+          signal: this.stopSources.signal,
+          onProgress,
+        },
+      );
+      publishedBefore = ahead.published;
+      remaining = {
+        ...contents,
+        items: contents.items.filter(
+          (item) => contents.undatedIds.has(item.id) || Date.parse(item.publishedAt) >= splitMs,
+        ),
+        streamStart: new Date(splitMs).toISOString(),
+      };
+      logger.info(
+        { items: ahead.published, until: remaining.streamStart },
+        'replay: fast-forwarded',
+      );
+    }
+    const result = await replayItems(remaining, {
       bus,
       topic: config.bus.topics.raw,
       speed: replay.speed,
       signal: this.stopSources.signal,
-      onProgress: (progress) => {
-        this.ingested = progress.published;
-        const at = Date.parse(progress.streamTime);
-        // Undated items replay at the end with today's date; they must not fling stream time forward.
-        if (Number.isFinite(at)) this.clock.advanceTo(Math.min(at, endMs));
-      },
+      onProgress,
     });
-    this.ingested = result.published;
+    result.published += publishedBefore;
+    this.replayed = result.published;
     this.clock.advanceTo(endMs);
     logger.info({ published: result.published, aborted: result.aborted }, 'replay finished');
   }
@@ -287,7 +347,7 @@ export class Pipeline {
     const score = this.scoreStage?.counters;
     const sink = this.sinkStage?.counters;
     return {
-      ingested: this.ingested,
+      ingested: this.ingested(),
       scored: score?.emitted ?? 0,
       stored: (sink?.emitted ?? 0) + (sink?.duplicates ?? 0),
       inserted: sink?.emitted ?? 0,
@@ -308,6 +368,7 @@ export class Pipeline {
   async stop(drainTimeoutMs = 10_000): Promise<void> {
     const { logger } = this.options;
     this.stopSources.abort();
+    await this.live?.stop();
     await this.replayRun?.catch((error) =>
       logger.error({ err: describeError(error) }, 'replay failed'),
     );

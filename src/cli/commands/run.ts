@@ -100,7 +100,15 @@ Examples:
       const pipeline = new Pipeline({
         config,
         logger,
-        replay: replayDir ? { dir: replayDir, speed } : undefined,
+        replay: replayDir
+          ? {
+              dir: replayDir,
+              speed,
+              fastForwardMs: flags.replay ? 0 : demo.fastForwardMinutes * 60_000,
+            }
+          : undefined,
+        // An explicit --replay runs alone; otherwise configured feeds and HTTP push run (beside the demo, if on).
+        live: !flags.replay && (feedsConfigured || config.ingest.http.enabled),
       });
       const signal = shutdownSignal((name) =>
         logger.info(`${name}: draining and stopping (again to force)`),
