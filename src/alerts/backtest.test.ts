@@ -1,3 +1,4 @@
+// Backtests over synthetic histories: a shocked ticker fires inside its shock and resolves, calm and tiny bursts stay quiet, sector groups restrict.
 import { describe, expect, it } from 'vitest';
 import type { TopicKind } from '../core/news.ts';
 import { backtest } from './backtest.ts';

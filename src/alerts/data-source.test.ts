@@ -1,3 +1,4 @@
+// The in-memory rollup counts like the store: once per topic per item, by whole minutes, half-open windows.
 import { describe, expect, it } from 'vitest';
 import type { ScoredItem } from '../core/news.ts';
 import { MemoryDataSource, mentionsOf } from './data-source.ts';

@@ -1,3 +1,4 @@
+// Table-driven engine tests with a manual clock: every state transition, for, keepFiringFor, flapping, staleness, restarts.
 import { describe, expect, it } from 'vitest';
 import type { AlertState } from '../core/alert.ts';
 import { ManualClock } from '../core/clock.ts';

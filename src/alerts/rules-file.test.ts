@@ -1,3 +1,4 @@
+// Rules files good and broken: every problem named with its rule, field path and line:column.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/errors.ts';
 import { loadRules, parseRules } from './rules-file.ts';

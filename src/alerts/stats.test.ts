@@ -1,3 +1,4 @@
+// The shared statistics against hand-computed values.
 import { describe, expect, it } from 'vitest';
 import { ewma, moments, smoothedShare, wilsonLowerBound, wilsonUpperBound } from './stats.ts';
 

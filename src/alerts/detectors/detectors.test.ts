@@ -1,3 +1,4 @@
+// Each detector against hand-computed values, and the low-volume guarantees.
 import { describe, expect, it } from 'vitest';
 import { parseRules } from '../rules-file.ts';
 import type { DetectorSpec } from '../rules-schema.ts';

@@ -1,3 +1,4 @@
+// The Alertmanager pusher against a real local HTTP receiver: payload, endsAt, resend cadence, retries.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../core/alert.ts';
 import { AlertmanagerSink } from './alertmanager-sink.ts';

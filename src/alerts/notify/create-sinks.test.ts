@@ -1,3 +1,4 @@
+// Notifier config: defaults, Alertmanager, and unset secret variables reported together.
 import { describe, expect, it } from 'vitest';
 import { alertsConfigSchema } from '../../config/alerts.ts';
 import { silentLogger } from '../../core/logger.ts';

@@ -1,3 +1,4 @@
+// Alertmanager-like grouping timers (group_wait, group_interval, repeat_interval), resolutions and restarts.
 import { describe, expect, it } from 'vitest';
 import type { Alert, AlertState } from '../../core/alert.ts';
 import { DeliveryQueue } from './delivery-queue.ts';

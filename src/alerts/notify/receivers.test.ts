@@ -1,3 +1,4 @@
+// Webhook and Slack receivers against a real local HTTP receiver: v4 payload, HMAC signature, retries with backoff.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../core/alert.ts';
