@@ -152,12 +152,13 @@ export class PollScheduler {
       slot.nextDueAt = clock.now() + this.nextInterval(slot.poller);
       if (result.status === 'ok') {
         slot.published += result.published;
-        const level =
-          result.rejected > 0 || result.problems.length > 0
-            ? 'warn'
-            : result.published > 0
-              ? 'info'
-              : 'debug';
+        // Lost entries are worth a warning; fixes the parser made on its own (charset, dates) are not.
+        const lost = result.problems.some((p) => p.kind === 'recovered' || p.kind === 'rejected');
+        const level = lost
+          ? 'warn'
+          : result.published > 0 || result.problems.length > 0
+            ? 'info'
+            : 'debug';
         logger[level](
           {
             feed: name,
