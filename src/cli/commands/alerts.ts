@@ -68,6 +68,7 @@ function eventLine(e: BacktestEvent): string {
     v.share !== undefined ? `share=${pct(v.share)}` : '',
     v.lower_bound !== undefined ? `lb=${pct(v.lower_bound)}` : '',
     v.baseline_share !== undefined ? `baseline=${pct(v.baseline_share)}` : '',
+    v.confirm_count !== undefined ? `confirm=${v.confirm_count}@${pct(v.confirm_share)}` : '',
     v.z !== undefined ? `z=${Number(v.z).toFixed(2)}` : '',
     v.mean_score !== undefined ? `mean=${Number(v.mean_score).toFixed(2)}` : '',
     v.baseline_mean_score !== undefined
