@@ -38,15 +38,6 @@ export function paddingMask(ids: tf.Tensor): tf.Tensor2D {
   return tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
 }
 
-/**
- * One-hot as float32 via a comparison: wasm's OneHot kernel ignores the dtype argument and writes
- * int32 bit patterns into a float32 tensor.
- */
-function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
-  const positions = tf.range(0, depth, 1, 'float32');
-  return tf.cast(tf.equal(tf.expandDims(tf.cast(indices, 'float32'), -1), positions), 'float32');
-}
-
 function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
   return trainingMode && rate > 0 ? tf.dropout(x, rate, undefined, dropoutSeed++) : x;
 }
@@ -361,18 +352,21 @@ export class BiLstm extends tf.layers.Layer {
       const u = this.cfg.units;
       const wx = tf.mul(this.v('wx'), this.blockMask(d));
       const wh = tf.mul(this.v('wh'), this.blockMask(u));
-      // Reverse each text within its own length (a one-hot permutation per row), so padding stays
-      // at the end for both directions: the loop needs no masking, and each direction's final
-      // state is read at step length − 1.
-      const lengths = tf.sum(paddingMask(second(inputs)), 1, true);
-      const steps = tf.range(0, t, 1, 'float32');
-      const reversedIndex = tf.where(
-        tf.less(tf.add(tf.zerosLike(lengths), steps), lengths),
-        tf.sub(tf.sub(lengths, 1), steps),
-        tf.add(tf.zerosLike(lengths), steps),
-      );
-      const permutation = oneHotFloat(reversedIndex, t);
-      const both = tf.concat([x, tf.matMul(permutation, x)], 2);
+      // Reverse each text within its own length, so padding stays at the end for both directions:
+      // the loop needs no masking, and each direction's final state is read at step length − 1.
+      // The indices are plain integers computed here from the ids (no gradient flows into them);
+      // the row gathers use the scatter-add gradient above.
+      const ids = second(inputs).dataSync();
+      const reversed = new Int32Array(b * t);
+      const lastRow = new Int32Array(b);
+      for (let r = 0; r < b; r++) {
+        let len = 0;
+        for (let j = 0; j < t; j++) if ((ids[r * t + j] ?? 0) !== 0) len = j + 1;
+        for (let j = 0; j < t; j++) reversed[r * t + j] = r * t + (j < len ? len - 1 - j : j);
+        lastRow[r] = (Math.max(len, 1) - 1) * b + r;
+      }
+      const flat = tf.reshape(x, [b * t, d]);
+      const both = tf.concat([x, tf.reshape(embeddingLookup(flat, tf.tensor1d(reversed, 'int32')), [b, t, d])], 2);
       // Time-major [T·B, 8U]: step s is rows s·B … s·B+B−1, a contiguous slice.
       const xw = dense(tf.reshape(tf.transpose(both, [1, 0, 2]), [t * b, 2 * d]), wx, this.v('b'));
       let h: tf.Tensor = tf.zeros([b, 2 * u]);
@@ -391,9 +385,9 @@ export class BiLstm extends tf.layers.Layer {
         h = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(c, 2)), 2), 1));
         hs.push(h);
       }
-      const last = oneHotFloat(tf.sub(tf.squeeze(lengths, [1]), 1), t);
-      const pick = tf.expandDims(tf.transpose(last, [1, 0]), 2);
-      return tf.sum(tf.mul(tf.stack(hs), pick), 0);
+      // Time-major stack: row s·B + r is text r at step s.
+      const states = tf.reshape(tf.stack(hs), [t * b, 2 * u]);
+      return embeddingLookup(states, tf.tensor1d(lastRow, 'int32'));
     });
   }
 
