@@ -171,6 +171,35 @@ const CASES: Case[] = [
     transitions: ['inactive→firing@0', 'firing→resolved@6'],
   },
   {
+    name: 'a relapse within the retention starts a new episode from resolved',
+    timing: 'for: 1m',
+    steps: [
+      { at: 0, obs: 'A', state: 'pending' },
+      { at: 1, obs: 'A', state: 'firing' },
+      { at: 2, obs: 'I', state: 'resolved' },
+      { at: 3, obs: 'A', state: 'pending' },
+      { at: 4, obs: 'A', state: 'firing' },
+    ],
+    transitions: [
+      'inactive→pending@0',
+      'pending→firing@1',
+      'firing→resolved@2',
+      'resolved→pending@3',
+      'pending→firing@4',
+    ],
+  },
+  {
+    name: 'a pending instance without data goes back to inactive after staleAfterEvaluations',
+    timing: 'for: 10m',
+    steps: [
+      { at: 0, obs: 'A', state: 'pending' },
+      { at: 1, obs: 'M', state: 'pending' },
+      { at: 2, obs: 'M', state: 'pending' },
+      { at: 3, obs: 'M', state: 'absent' },
+    ],
+    transitions: ['inactive→pending@0', 'pending→inactive@3'],
+  },
+  {
     name: 'a resolved instance is forgotten after the retention, and a new episode starts fresh',
     timing: 'for: 0s',
     steps: [
