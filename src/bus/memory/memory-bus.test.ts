@@ -116,6 +116,47 @@ describe('memory bus backpressure', () => {
     await bus.close();
   });
 
+  it('does not let a group whose consumers all left hold publishers back', async () => {
+    const bus = new MemoryBus({ partitions: 1, capacity: 10 }, silentLogger);
+    await bus.connect();
+    const first = await bus.subscribe(
+      { topic: 't', group: 'gone', maxBatchSize: 100, lingerMs: 0 },
+      async () => {},
+    );
+    await first.close();
+    const live: string[] = [];
+    await bus.subscribe(
+      { topic: 't', group: 'live', maxBatchSize: 100, lingerMs: 0 },
+      async (b) => {
+        live.push(...b.map((m) => m.value.toString()));
+      },
+    );
+    const values = Array.from({ length: 40 }, (_, i) => String(i));
+    // Would wait forever if the absent group's backlog counted.
+    await bus.publish(
+      't',
+      values.map((value) => ({ value })),
+    );
+    await waitUntil(() => live.length === 40, 5_000, 'the live group');
+    expect(live).toEqual(values);
+    expect(bus.stats('t')?.peakRetained).toBeLessThanOrEqual(10);
+    expect(bus.stats('t')?.overwritten).toBeGreaterThan(0);
+
+    // The absent group comes back and resumes from what is still retained, with true offsets.
+    const back: { value: string; offset: string }[] = [];
+    await bus.subscribe(
+      { topic: 't', group: 'gone', maxBatchSize: 100, lingerMs: 0 },
+      async (b) => {
+        back.push(...b.map((m) => ({ value: m.value.toString(), offset: m.offset })));
+      },
+    );
+    await bus.publish('t', [{ value: '40' }]);
+    await waitUntil(() => back.some((m) => m.value === '40'), 5_000, 'the returning group');
+    for (const m of back) expect(m.offset).toBe(m.value);
+    expect(back.length).toBeLessThanOrEqual(11);
+    await bus.close();
+  });
+
   it('fails a publisher waiting on a full topic when the bus closes, and refuses work after', async () => {
     const bus = new MemoryBus({ partitions: 1, capacity: 5 }, silentLogger);
     await bus.connect();

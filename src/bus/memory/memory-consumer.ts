@@ -61,7 +61,7 @@ export class MemoryConsumer implements Subscription, GroupMember {
         continue;
       }
       const available = ready.reduce(
-        (sum, p) => sum + this.topic.logOf(p).end - (this.group.committed[p] ?? 0),
+        (sum, p) => sum + this.topic.logOf(p).end - this.group.position(p, this.topic.logOf(p)),
         0,
       );
       if (available < this.options.maxBatchSize && this.options.lingerMs > 0) {
@@ -86,7 +86,7 @@ export class MemoryConsumer implements Subscription, GroupMember {
         this.group.owns(this, p) &&
         !this.group.busy[p] &&
         (this.group.retryAt[p] ?? 0) <= now &&
-        (this.group.committed[p] ?? 0) < this.topic.logOf(p).end
+        this.group.position(p, this.topic.logOf(p)) < this.topic.logOf(p).end
       ) {
         ready.push(p);
       }
@@ -109,8 +109,9 @@ export class MemoryConsumer implements Subscription, GroupMember {
     for (const p of ready) {
       const room = this.options.maxBatchSize - batch.length;
       if (room <= 0) break;
-      const from = this.group.committed[p] ?? 0;
-      const stored = this.topic.logOf(p).read(from, room);
+      const log = this.topic.logOf(p);
+      const from = this.group.position(p, log);
+      const stored = log.read(from, room);
       if (stored.length === 0) continue;
       stored.forEach((m, i) => {
         batch.push({

@@ -46,6 +46,11 @@ export class GroupState {
     return this.owners[partition] === member;
   }
 
+  /** Where this group reads `partition` next: its commit, or the oldest message still retained. */
+  position(partition: number, log: Log): number {
+    return Math.max(this.committed[partition] ?? 0, log.start);
+  }
+
   /** Advances only: a late commit from a member that lost the partition cannot move it back. */
   commit(partition: number, nextOffset: number): void {
     if (nextOffset > (this.committed[partition] ?? 0)) this.committed[partition] = nextOffset;
@@ -66,7 +71,7 @@ export class MemoryTopic {
   private readonly partitioner: Partitioner;
   peakRetained = 0;
   published = 0;
-  /** Messages dropped because no group was subscribed and the topic was full. */
+  /** Messages dropped unconsumed by some group: the topic was full and no consumer of that group was there. */
   overwritten = 0;
 
   constructor(
@@ -89,9 +94,24 @@ export class MemoryTopic {
     return total;
   }
 
-  /** Room before publishers must wait; a topic nobody consumes never makes them wait. */
+  /**
+   * Room before publishers must wait: capacity less the backlog of the groups that have consumers now.
+   * A group whose consumers all left (or a topic nobody reads) never makes publishers wait; it loses
+   * what has to be evicted instead, as a Kafka group that lags past retention does.
+   */
   get room(): number {
-    return this.groups.size === 0 ? Number.POSITIVE_INFINITY : this.capacity - this.retained;
+    let live = false;
+    let backlog = 0;
+    this.logs.forEach((log, p) => {
+      let min = Number.POSITIVE_INFINITY;
+      for (const group of this.groups.values()) {
+        if (group.memberCount === 0) continue;
+        live = true;
+        min = Math.min(min, group.position(p, log));
+      }
+      if (min !== Number.POSITIVE_INFINITY) backlog += log.end - min;
+    });
+    return live ? this.capacity - backlog : Number.POSITIVE_INFINITY;
   }
 
   group(name: string): GroupState {
@@ -111,11 +131,7 @@ export class MemoryTopic {
     const partition = this.partitioner.partitionFor(message.key);
     this.logOf(partition).append(message);
     this.published++;
-    if (this.groups.size === 0 && this.retained > this.capacity) {
-      // Nobody reads this topic yet (a DLQ, say): publishers must not wait for a reader that may never
-      // come, so the topic keeps at most `capacity` messages, dropping from the fullest partition.
-      this.dropOldest();
-    }
+    if (this.retained > this.capacity) this.evict();
     const retained = this.retained;
     if (retained > this.peakRetained) this.peakRetained = retained;
   }
@@ -136,13 +152,25 @@ export class MemoryTopic {
     return log;
   }
 
-  private dropOldest(): void {
-    let oldest: PartitionLog | undefined;
-    for (const log of this.logs)
-      if (log.size > 0 && (!oldest || log.size > oldest.size)) oldest = log;
-    if (oldest) {
-      oldest.trimTo(oldest.start + 1);
-      this.overwritten++;
+  /**
+   * Over capacity, which publishers' waiting allows only for messages no live group still needs: first drop
+   * what every live group has consumed (absent groups lose it), then, with no live group, the oldest.
+   */
+  private evict(): void {
+    const before = this.retained;
+    this.logs.forEach((log, p) => {
+      let min = Number.POSITIVE_INFINITY;
+      for (const group of this.groups.values()) {
+        if (group.memberCount > 0) min = Math.min(min, group.position(p, log));
+      }
+      if (min !== Number.POSITIVE_INFINITY) log.trimTo(min);
+    });
+    while (this.retained > this.capacity) {
+      let fullest: PartitionLog | undefined;
+      for (const log of this.logs) if (!fullest || log.size > fullest.size) fullest = log;
+      if (!fullest || fullest.size === 0) break;
+      fullest.trimTo(fullest.start + 1);
     }
+    this.overwritten += before - this.retained;
   }
 }
