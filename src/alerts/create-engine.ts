@@ -8,9 +8,12 @@ import { loadWatchlist } from '../topics/watchlist.ts';
 import type { AlertDataSource } from './data-source.ts';
 import { AlertEngine } from './engine.ts';
 import { createAlertSinks } from './notify/create-sinks.ts';
+import { GroupDispatcher } from './notify/dispatcher.ts';
 import type { AlertSink } from './notify/types.ts';
 import { loadRules } from './rules-file.ts';
 import { type SectorGroups, sectorGroups } from './selector.ts';
+
+const FLUSH_INTERVAL_MS = 1_000;
 
 export interface LiveAlertEngine {
   engine: AlertEngine;
@@ -55,14 +58,22 @@ export function createAlertEngine(options: CreateAlertEngineOptions): LiveAlertE
     sinks,
     groups,
   });
+  // Group timers run between evaluations too, so group_wait does not stretch to the next cron tick.
+  let flushTimer: ReturnType<typeof setInterval> | undefined;
   return {
     engine,
     sinks,
     async start() {
       await engine.start();
       engine.schedule(config.evaluateCron);
+      flushTimer = setInterval(() => {
+        for (const sink of sinks)
+          if (sink instanceof GroupDispatcher) sink.flush(options.clock.now());
+      }, FLUSH_INTERVAL_MS);
+      flushTimer.unref();
     },
     async stop(drainTimeoutMs = 5_000) {
+      if (flushTimer) clearInterval(flushTimer);
       await engine.stop();
       await Promise.all(sinks.map((s) => s.drain?.(drainTimeoutMs)));
       await Promise.all(sinks.map((s) => s.close?.()));
