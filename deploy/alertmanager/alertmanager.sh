@@ -67,6 +67,10 @@ start() {
     echo "alertmanager: already running (pid $pid)"
     return 0
   fi
+  if ready; then
+    echo "alertmanager: something already serves http://$listen (not started by this script)"
+    return 0
+  fi
   command -v "$binary" >/dev/null 2>&1 || install
   mkdir -p "$state_dir/data"
   # An empty cluster address turns off gossip: one instance, no ports beyond the API.
