@@ -1,6 +1,6 @@
 /**
  * The in-process Bus: keyed partitions, per-group committed offsets, competing consumers by partition,
- * redelivery with backoff, and bounded topics whose publishers wait for the slowest group.
+ * redelivery with backoff, and bounded topics whose publishers wait for the slowest group that has consumers.
  */
 import type {
   BatchHandler,
