@@ -45,12 +45,13 @@ export interface TopicListResponse {
 
 export interface Summary {
   windowMs: number;
-  /** Topic mentions in the window, over all topics of kind `source` (one per item). */
+  /** Items of the current model version published in the window. */
   items: number;
   negatives: number;
   positives: number;
   /** Alert instances whose latest transition is to `firing`. */
   firing: number;
+  /** Items stored for the current model version. */
   storedItems: number;
   modelVersion: string | null;
 }

@@ -7,7 +7,13 @@ import type { Logger } from '../core/logger.ts';
 import type { TopicRef } from '../core/store.ts';
 import { type Api, ApiError, parseOrThrow } from './api.ts';
 import { eventsQuerySchema, searchParamsObject } from './api-params.ts';
-import type { HeadlineRow, MoversResponse, Snapshot, Summary } from './dashboard-types.ts';
+import type {
+  HeadlineRow,
+  MoversResponse,
+  Snapshot,
+  Summary,
+  TopicSeriesResponse,
+} from './dashboard-types.ts';
 
 interface Connection {
   res: ServerResponse;
@@ -34,6 +40,7 @@ export interface EventHubOptions {
 
 const transitionId = (t: AlertTransition): string => `${t.at}|${t.fingerprint}|${t.to}`;
 const SUMMARY_WINDOW_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 /** Each open page costs queries per tick: a bound keeps a forgotten tab farm from loading the store. */
 const MAX_CONNECTIONS = 64;
 
@@ -42,6 +49,14 @@ export class EventHub {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private closed = false;
+  /**
+   * The last shared snapshot and the series sent with it, valid while neither the stored data nor the
+   * clock's minute changes (every window is counted in whole minutes): an idle or slow stream costs
+   * one small query per tick instead of a dozen.
+   */
+  private cache: { key: string; shared: SharedSnapshot } | undefined;
+  private readonly seriesCache = new Map<string, Promise<TopicSeriesResponse>>();
+  private computing: { key: string; promise: Promise<SharedSnapshot> } | undefined;
 
   constructor(private readonly options: EventHubOptions) {}
 
@@ -110,7 +125,26 @@ export class EventHub {
     }
   }
 
+  private async cacheKey(): Promise<string> {
+    const version = await this.options.api.dataVersion();
+    return `${version}|${Math.floor(this.options.clock.now() / MINUTE_MS)}`;
+  }
+
   private async shared(): Promise<SharedSnapshot> {
+    const key = await this.cacheKey();
+    if (this.cache?.key === key) return this.cache.shared;
+    // A new connection and the timer can ask at once: both wait for the one computation.
+    if (this.computing?.key === key) return this.computing.promise;
+    const promise = this.computeShared(key);
+    this.computing = { key, promise };
+    try {
+      return await promise;
+    } finally {
+      if (this.computing?.promise === promise) this.computing = undefined;
+    }
+  }
+
+  private async computeShared(key: string): Promise<SharedSnapshot> {
     const { api } = this.options;
     const [summary, movers, items, alerts] = await Promise.all([
       api.summary(SUMMARY_WINDOW_MS),
@@ -118,15 +152,30 @@ export class EventHub {
       api.items(undefined, 25),
       api.alerts(30),
     ]);
-    return { summary, movers, items, alerts };
+    const shared = { summary, movers, items, alerts };
+    this.cache = { key, shared };
+    this.seriesCache.clear();
+    return shared;
+  }
+
+  private series(c: Connection, topic: TopicRef, nowMs: number): Promise<TopicSeriesResponse> {
+    const id = JSON.stringify([topic.kind, topic.key, c.windowMs, c.bucketMs ?? 0]);
+    const cached = this.seriesCache.get(id);
+    if (cached !== undefined) return cached;
+    const series = this.options.api.series(topic, nowMs - c.windowMs, nowMs, c.bucketMs);
+    // Promises are cached so concurrent sends share one query; bounded by the connections' topic
+    // lists, cleared whenever the shared snapshot changes, dropped on failure.
+    if (this.seriesCache.size < MAX_CONNECTIONS * 6) {
+      this.seriesCache.set(id, series);
+      series.catch(() => this.seriesCache.delete(id));
+    }
+    return series;
   }
 
   private async send(c: Connection, shared: SharedSnapshot): Promise<void> {
     if (!this.connections.has(c)) return;
     const nowMs = this.options.clock.now();
-    const series = await Promise.all(
-      c.topics.map((t) => this.options.api.series(t, nowMs - c.windowMs, nowMs, c.bucketMs)),
-    );
+    const series = await Promise.all(c.topics.map((t) => this.series(c, t, nowMs)));
     const newAlerts = shared.alerts.filter((a) => !c.seenAlerts.has(transitionId(a)));
     // Only the current feed is remembered, so the set stays as small as the feed.
     c.seenAlerts = new Set(shared.alerts.map(transitionId));

@@ -325,14 +325,17 @@ describe('shutdown', () => {
 describe('store failures', () => {
   it('answers 500 without details, and tells open streams, while the store fails', async () => {
     let failing = false;
-    // The real store, except that stats() and topMovers() fail while `failing` is set.
+    // The real store, except that currentModelVersion() and topMovers() fail while `failing` is set.
     const flaky = new Proxy(store, {
       get(target, name, receiver) {
         const value = Reflect.get(target, name, receiver);
-        if ((name === 'stats' || name === 'topMovers') && typeof value === 'function') {
+        if (
+          (name === 'currentModelVersion' || name === 'topMovers') &&
+          typeof value === 'function'
+        ) {
           // A driver-level failure (500) and an outage the adapter marks retriable (503).
           const failure =
-            name === 'stats'
+            name === 'currentModelVersion'
               ? new Error('secret connection string')
               : new ServiceError('store', 'secret host unreachable');
           return (...args: unknown[]) =>
@@ -373,6 +376,64 @@ describe('store failures', () => {
         text += (await reader?.read())?.value ?? '';
       }
       expect(text).toContain('event: snapshot');
+      controller.abort();
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('event stream cache', () => {
+  it('recomputes a snapshot only when data or the clock minute changes', async () => {
+    const calls = { topMovers: 0, topicSeries: 0 };
+    const counting = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'topMovers' || name === 'topicSeries') calls[name]++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const idleClock = new ManualClock(clock.now());
+    const other = await startWebServer({
+      store: counting,
+      port: 0,
+      logger: silentLogger,
+      clock: idleClock,
+      snapshotIntervalMs: 50,
+    });
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`${other.url}/api/v1/events?topic=ticker:MSFT`, {
+        signal: controller.signal,
+      });
+      const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+      const snapshots = async (n: number): Promise<void> => {
+        let seen = 0;
+        for (let i = 0; i < 500 && seen < n; i++) {
+          const chunk = (await reader?.read())?.value ?? '';
+          seen += chunk.split('event: snapshot').length - 1;
+        }
+      };
+      await snapshots(4);
+      expect(calls).toEqual({ topMovers: 1, topicSeries: 1 });
+      // A new minute on the clock: windows move, so the snapshot is computed again.
+      idleClock.advance(60_000);
+      await snapshots(3);
+      expect(calls).toEqual({ topMovers: 2, topicSeries: 2 });
+      // New data in the same minute: computed again too.
+      await store.writeScored(
+        syntheticStream({
+          startMs: idleClock.now() - 30_000,
+          endMs: idleClock.now(),
+          gapMs: 5_000,
+          seed: 5,
+        }),
+      );
+      await snapshots(3);
+      expect(calls).toEqual({ topMovers: 3, topicSeries: 3 });
       controller.abort();
     } finally {
       await other.close();
