@@ -90,6 +90,10 @@ export class PushServer {
       );
       server.listen(this.config.port, this.config.host, () => resolve());
     });
+    server.removeAllListeners('error');
+    server.on('error', (error) =>
+      this.deps.logger.error({ err: describeError(error) }, 'http push: server error'),
+    );
     this.server = server;
     const address = server.address() as AddressInfo;
     this.deps.logger.info(
