@@ -1,0 +1,205 @@
+// The distributed mode end to end, each stage its own process: `replay` onto Kafka, two `score` processes in
+// one consumer group, one `sink` into a ClickHouse server. Every manifest item is stored exactly once and the
+// per-topic aggregates equal an embedded run of the same stream — even with a scorer killed mid-stream and a
+// poison message on news.raw (which lands in the DLQ with its reason while the stream goes on).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_HEADERS } from '../../src/bus/dead-letter.ts';
+import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts';
+import type { BusMessage } from '../../src/core/bus.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { TopicWindowCounts } from '../../src/core/rollup.ts';
+import type { Store } from '../../src/core/store.ts';
+import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
+import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
+import { repoRoot, runCli, startCli } from '../support/cli.ts';
+import {
+  CLICKHOUSE_URL,
+  ensureClickhouse,
+  ensureKafka,
+  KAFKA_BROKERS,
+} from '../support/services.ts';
+import { waitFor } from '../support/wait.ts';
+
+const stream = 'shock-tsla';
+const expectedItems = (
+  JSON.parse(readFileSync(join(repoRoot, 'fixtures/streams', stream, 'manifest.json'), 'utf8')) as {
+    expected: { items: number };
+  }
+).expected.items;
+
+const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+const topics = {
+  raw: `dist.${runId}.raw`,
+  scored: `dist.${runId}.scored`,
+  dlq: `dist.${runId}.dlq`,
+};
+const database = `dist_${runId}`;
+const work = mkdtempSync(join(tmpdir(), 'bellwether-dist-'));
+const configFile = join(work, 'config.yaml');
+writeFileSync(
+  configFile,
+  [
+    'bus:',
+    '  type: kafka',
+    `  brokers: [${KAFKA_BROKERS}]`,
+    '  partitions: 6',
+    '  sessionTimeoutMs: 10000',
+    `  topics: { raw: ${topics.raw}, scored: ${topics.scored}, dlq: ${topics.dlq} }`,
+    'store:',
+    '  type: clickhouse',
+    `  url: ${CLICKHOUSE_URL}`,
+    `  database: ${database}`,
+    `scoring: { group: dist-${runId}-scorer, maxBatchSize: 64, lingerMs: 20 }`,
+    `sink: { group: dist-${runId}-sink, maxBatchSize: 500, lingerMs: 100 }`,
+    'alerts: { enabled: false }',
+    'web: { enabled: false }',
+    '',
+  ].join('\n'),
+);
+const env = { BELLWETHER_CONFIG: configFile, BELLWETHER_LOG_LEVEL: 'info' };
+
+const children: ChildProcess[] = [];
+const logs = new Map<ChildProcess, string>();
+function stage(args: string[]): ChildProcess {
+  const child = startCli([...args, '--port', '0'], env);
+  logs.set(child, '');
+  child.stderr?.on('data', (chunk) => logs.set(child, `${logs.get(child) ?? ''}${chunk}`));
+  children.push(child);
+  return child;
+}
+const consuming = (child: ChildProcess) => /consuming/.test(logs.get(child) ?? '');
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+const sorted = (rows: TopicWindowCounts[]) =>
+  rows
+    .map((row) => ({ ...row, scoreSum: Math.round(row.scoreSum * 1e4) / 1e4 }))
+    .sort((a, b) => `${a.kind}:${a.key}`.localeCompare(`${b.kind}:${b.key}`));
+const everything = { fromMs: 0, toMs: Date.UTC(2100, 0) };
+
+let server: Store;
+let embeddedCounts: TopicWindowCounts[];
+
+beforeAll(async () => {
+  await Promise.all([ensureKafka(), ensureClickhouse()]);
+  // The reference: the same stream through the embedded pipeline in one process.
+  const dataDir = join(work, 'embedded');
+  const embedded = await runCli(
+    [
+      'run',
+      '--replay',
+      `fixtures/streams/${stream}`,
+      '--speed',
+      'max',
+      '--until-drained',
+      '--json',
+      '--no-web',
+    ],
+    { BELLWETHER_STORE_PATH: dataDir, BELLWETHER_LOG_LEVEL: 'warn' },
+    300_000,
+  );
+  expect(embedded.code, embedded.stderr).toBe(0);
+  const reference = createEmbeddedStore(
+    { type: 'embedded', path: dataDir },
+    { logger: silentLogger },
+  );
+  await reference.connect();
+  embeddedCounts = await reference.topicCounts(everything);
+  await reference.close();
+  server = createClickhouseStore(
+    {
+      type: 'clickhouse',
+      url: CLICKHOUSE_URL,
+      username: 'default',
+      password: '',
+      database,
+      requestTimeoutMs: 30_000,
+    },
+    { logger: silentLogger },
+  );
+  await server.connect();
+}, 900_000);
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await server?.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+  await server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('ingest → two scorers → sink over Kafka into ClickHouse, as separate processes', () => {
+  it('stores every item exactly once through a scorer crash and a poison message, with aggregates equal to the embedded run', async () => {
+    const sink = stage(['sink']);
+    const scorerA = stage(['score']);
+    const scorerB = stage(['score']);
+    await waitFor(
+      () => consuming(sink) && consuming(scorerA) && consuming(scorerB),
+      180_000,
+      'stages consuming',
+    );
+
+    const probe = new KafkaBus(
+      {
+        brokers: KAFKA_BROKERS.split(','),
+        clientId: `probe-${runId}`,
+        partitions: 6,
+        replicationFactor: 1,
+        compression: 'none',
+        sessionTimeoutMs: 10_000,
+        ssl: false,
+        topics: [],
+      },
+      silentLogger,
+    );
+    await probe.connect();
+    const dead: BusMessage[] = [];
+    await probe.subscribe(
+      { topic: topics.dlq, group: `probe-${runId}`, maxBatchSize: 100, lingerMs: 50 },
+      async (batch) => {
+        dead.push(...batch);
+      },
+    );
+    await probe.publish(topics.raw, [
+      { key: 'poison', value: Buffer.from('{"id": 42, "title": ') },
+    ]);
+
+    // Paced replay (a day in ~45 s) so that the crash lands mid-stream.
+    const replay = runCli(
+      ['replay', `fixtures/streams/${stream}`, '--speed', '2000', '--json'],
+      env,
+      300_000,
+    );
+    await waitFor(async () => (await server.itemCount()) >= 300, 120_000, 'the first items stored');
+    scorerA.kill('SIGKILL');
+    const replayed = await replay;
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(JSON.parse(replayed.stdout).published).toBe(expectedItems);
+
+    await waitFor(
+      async () => (await server.itemCount()) >= expectedItems,
+      240_000,
+      'all items stored',
+    );
+    await waitFor(() => dead.length >= 1, 60_000, 'poison message in the DLQ');
+    // Let redeliveries settle, then check nothing was counted twice.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(await server.itemCount()).toBe(expectedItems);
+    expect(sorted(await server.topicCounts(everything))).toEqual(sorted(embeddedCounts));
+
+    expect(dead[0]?.key).toBe('poison');
+    expect(dead[0]?.headers[DEAD_LETTER_HEADERS.error]).toMatch(/not JSON/);
+    expect(dead[0]?.value.toString()).toBe('{"id": 42, "title": ');
+
+    for (const child of [scorerB, sink]) child.kill('SIGTERM');
+    expect(await exited(scorerB)).toBe(0);
+    expect(await exited(sink)).toBe(0);
+    await probe.close();
+  }, 900_000);
+});
