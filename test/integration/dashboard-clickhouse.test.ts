@@ -130,4 +130,20 @@ describe('built-in dashboard API over the clickhouse adapter', () => {
     const summary = await get('/api/v1/summary');
     expect(summary).toMatchObject({ firing: 1, modelVersion: MODEL });
   });
+
+  it('streams a snapshot', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/events?topic=ticker:XOM`, {
+      signal: controller.signal,
+    });
+    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    for (let i = 0; i < 50 && !text.includes('event: snapshot'); i++)
+      text += (await reader?.read())?.value ?? '';
+    controller.abort();
+    const data = text.slice(text.indexOf('data: ') + 6, text.indexOf('\n', text.indexOf('data: ')));
+    const snapshot = JSON.parse(data) as { summary: { storedItems: number }; series: unknown[] };
+    expect(snapshot.summary.storedItems).toBeGreaterThan(1_000);
+    expect(snapshot.series).toHaveLength(1);
+  });
 });
