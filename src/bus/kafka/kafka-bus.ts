@@ -106,14 +106,28 @@ export class KafkaBus implements Bus {
       // Java-compatible murmur2 keyed partitioning, so other Kafka clients agree on a key's partition.
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    await admin.connect();
-    await producer.connect();
+    try {
+      await admin.connect();
+      await producer.connect();
+    } catch (error) {
+      // Half-open clients would keep reconnecting in the background.
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      throw error;
+    }
     this.kafka = kafka;
     this.admin = admin;
     this.producer = producer;
-    await this.ensureTopics(
-      (this.options.topics ?? []).map((name) => ({ name, partitions: this.options.partitions })),
-    );
+    try {
+      await this.ensureTopics(
+        (this.options.topics ?? []).map((name) => ({ name, partitions: this.options.partitions })),
+      );
+    } catch (error) {
+      this.kafka = undefined;
+      this.admin = undefined;
+      this.producer = undefined;
+      await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
+      throw error;
+    }
     this.logger.info({ brokers: this.options.brokers }, 'connected to kafka');
   }
 
