@@ -5,10 +5,10 @@
 # Version choice: 4.2.0. Kafka 4 removed the protocol versions older than Kafka 2.1's (KIP-896), which
 # could have cut off kafkajs 2.2.4; it does not: kafkajs negotiates versions with ApiVersions, and the
 # newest versions it knows of the APIs it uses are all still served by 4.2. Checked with kafkajs 2.2.4
-# against 4.2.0 (and 4.1.1 by hand): the whole bus contract suite and a broker restart mid-stream pass
+# against 4.2.0: the whole bus contract suite and a broker restart mid-stream pass
 # (test/integration/bus-kafka.test.ts), idempotent producer and gzip included. So no fallback was
-# needed; if a later pairing breaks, 3.9.x is the one to use: BELLWETHER_KAFKA_VERSION=3.9.1 (this
-# script's logging setup serves both lines).
+# needed; the contract suite passes on 3.9.1 as well, which is the one to use if a later pairing
+# breaks: BELLWETHER_KAFKA_VERSION=3.9.1 (this script's logging setup serves both lines).
 #
 # Environment (all optional):
 #   BELLWETHER_KAFKA_VERSION   broker version                 (default below)
