@@ -35,6 +35,27 @@ const SOURCES = `| data | what | license |
 
 Neither dataset's text is shipped with the model: only weights and the learned tokenizer vocabulary.`;
 
+function targets(input: CardInput): string {
+  const v = input.validation;
+  const nb = input.baselines?.['naive-bayes'];
+  const ft = input.baselines?.fasttext;
+  const mark = (ok: boolean | undefined) =>
+    ok === undefined ? 'not measured' : ok ? 'met' : '**not met**';
+  const rows = [
+    ['accuracy ≥ 0.85', mark(v.accuracy >= 0.85)],
+    ['macro-F1 ≥ 0.80', mark(v.macroF1 >= 0.8)],
+    [
+      '≥ 3 points above Naive Bayes (accuracy and macro-F1)',
+      mark(nb ? v.accuracy >= nb.accuracy + 0.03 && v.macroF1 >= nb.macroF1 + 0.03 : undefined),
+    ],
+    [
+      'above fastText (accuracy and macro-F1)',
+      mark(ft ? v.accuracy > ft.accuracy && v.macroF1 > ft.macroF1 : undefined),
+    ],
+  ];
+  return rows.map(([t, m]) => `| ${t} | ${m} |`).join('\n');
+}
+
 export function renderCard(input: CardInput): string {
   const v = input.validation;
   const classRows = LABELS.map((l) => {
@@ -89,6 +110,12 @@ Confusion (rows: true, columns: predicted ${LABELS.join(' / ')}):
 |---|---|---|---|
 ${confusion}
 ${baselines ? `\nBaselines on the same split:\n\n| baseline | accuracy | macro-F1 |\n|---|---|---|\n${baselines}\n` : ''}
+Targets set for this model (issue 3), read on this split:
+
+| target | status |
+|---|---|
+${targets(input)}
+
 ## Training
 Best epoch ${input.bestEpoch} of ${input.history.length}; ${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend.
 

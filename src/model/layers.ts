@@ -366,7 +366,10 @@ export class BiLstm extends tf.layers.Layer {
         lastRow[r] = (Math.max(len, 1) - 1) * b + r;
       }
       const flat = tf.reshape(x, [b * t, d]);
-      const both = tf.concat([x, tf.reshape(embeddingLookup(flat, tf.tensor1d(reversed, 'int32')), [b, t, d])], 2);
+      const both = tf.concat(
+        [x, tf.reshape(embeddingLookup(flat, tf.tensor1d(reversed, 'int32')), [b, t, d])],
+        2,
+      );
       // Time-major [T·B, 8U]: step s is rows s·B … s·B+B−1, a contiguous slice.
       const xw = dense(tf.reshape(tf.transpose(both, [1, 0, 2]), [t * b, 2 * d]), wx, this.v('b'));
       let h: tf.Tensor = tf.zeros([b, 2 * u]);

@@ -8,6 +8,7 @@ import { LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import { renderCard } from './card.ts';
 import { type Example, type LabelOptions, readExamples, stratifiedSplit } from './dataset.ts';
+import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
 
@@ -20,6 +21,33 @@ export interface TrainingRun {
   labelOptions: LabelOptions;
   train: TrainOptions;
   command: string;
+  /** Evaluate the baselines on the same split and put them in the card. */
+  baselines: boolean;
+}
+
+/** Baselines fitted on the training split and scored on the validation split, for the card. */
+async function baselineTable(
+  train: readonly Example[],
+  validation: readonly Example[],
+  logger: Logger,
+): Promise<Record<string, { accuracy: number; macroF1: number }>> {
+  const { BASELINE_NAMES, makeBaseline } = await import('./baselines/index.ts');
+  const truth = validation.map((e) => labelIndex(e.label));
+  const out: Record<string, { accuracy: number; macroF1: number }> = {};
+  for (const name of BASELINE_NAMES) {
+    const baseline = makeBaseline(name);
+    try {
+      await baseline.fit(train);
+      const probs = await baseline.predict(validation.map((e) => e.text));
+      const m = metricsFromConfusion(confusionMatrix(truth, argmaxRows(probs)));
+      out[name] = { accuracy: m.accuracy, macroF1: m.macroF1 };
+    } catch (error) {
+      logger.warn({ baseline: name, error: String(error) }, 'baseline skipped');
+    } finally {
+      await baseline.close?.();
+    }
+  }
+  return out;
 }
 
 /** Reads every file and carves the split the same way train and eval both do. */
@@ -92,6 +120,7 @@ export async function runTraining(
       2,
     )}\n`,
   );
+  const baselines = run.baselines ? await baselineTable(train, validation, logger) : undefined;
   const sizeBytes = (await stat(path.join(run.out, 'weights.bin'))).size;
   const card = renderCard({
     name,
@@ -108,6 +137,7 @@ export async function runTraining(
       validation: countBy(validation),
     },
     validation: result.validation,
+    ...(baselines ? { baselines } : {}),
     history: result.history,
     bestEpoch: result.bestEpoch,
     seconds: result.seconds,

@@ -32,6 +32,7 @@ interface TrainFlags {
   valFraction: string;
   maxMinutes?: string;
   labelSynonyms?: boolean;
+  baselines: boolean;
   entityMajority?: boolean;
 }
 
@@ -92,6 +93,7 @@ export function register(program: Command): void {
       '--label-synonyms',
       'accept bearish/bullish and numeric twitter labels (0=bearish,1=bullish,2=neutral)',
     )
+    .option('--no-baselines', 'skip evaluating the baselines on the same split for the card')
     .option(
       '--entity-majority',
       "JSONL: label headlines with disagreeing entities by the entities' strict majority",
@@ -139,6 +141,7 @@ export function register(program: Command): void {
               : {}),
           },
           command: `bellwether ${process.argv.slice(2).join(' ')}`,
+          baselines: flags.baselines,
         },
         logger,
         (p) => {
