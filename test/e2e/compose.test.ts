@@ -2,7 +2,8 @@
 // bellwether service runs a real CLI command with health check, restart policy and limits, and Prometheus
 // scrapes every stage that serves /metrics.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -309,4 +310,50 @@ describe('stage services', () => {
       }
     },
   );
+});
+
+/** Runs a Prometheus/Alertmanager tool when it is installed (Debian: prometheus, prometheus-alertmanager). */
+function tool(name: string, args: string[], ctx: { skip: () => void }): string | undefined {
+  const probe = spawnSync(name, ['--version'], { encoding: 'utf8' });
+  if (probe.error) {
+    console.warn(`skipped: ${name} not installed`);
+    ctx.skip();
+    return undefined;
+  }
+  const result = spawnSync(name, args, { encoding: 'utf8', cwd: repoRoot });
+  expect(result.status, `${name} ${args.join(' ')}\n${result.stdout}${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+describe('monitoring config', () => {
+  it('promtool accepts prometheus.yml with the rules it loads', (ctx) => {
+    // rule_files names the container path; check against a copy that points at the repo's rules.
+    const dir = mkdtempSync(join(tmpdir(), 'bellwether-prom-'));
+    try {
+      cpSync(join(repoRoot, 'deploy/prometheus/rules'), join(dir, 'rules'), { recursive: true });
+      const config = readFileSync(join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8');
+      expect(config).toContain('/etc/prometheus/rules/');
+      writeFileSync(
+        join(dir, 'prometheus.yml'),
+        config.replaceAll('/etc/prometheus/rules/', `${join(dir, 'rules')}/`),
+      );
+      const out = tool('promtool', ['check', 'config', join(dir, 'prometheus.yml')], ctx);
+      if (out !== undefined) expect(out).toMatch(/SUCCESS: [1-9]\d* rule files found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the operational rules fire as their unit tests expect (promtool test rules)', (ctx) => {
+    tool('promtool', ['test', 'rules', 'deploy/prometheus/rules.test.yml'], ctx);
+  });
+
+  it('amtool accepts the compose Alertmanager config', (ctx) => {
+    const mount = (compose.services.alertmanager?.volumes ?? []).find((v) =>
+      v.includes(':/etc/alertmanager/alertmanager.yml'),
+    );
+    expect(mount).toBeDefined();
+    const file = resolve(composeDir, hostPath(mount ?? '') ?? '');
+    tool('amtool', ['check-config', file], ctx);
+  });
 });

@@ -70,8 +70,8 @@ beforeAll(async () => {
     { BELLWETHER_STORE_PATH: dataDir, BELLWETHER_LOG_LEVEL: 'info' },
   );
   exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-  url = await waitForUrl(40_000);
-}, 45_000);
+  url = await waitForUrl(50_000);
+}, 55_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -83,7 +83,7 @@ describe('bellwether run: metrics, health and readiness during a replay', () => 
   it('counts scored and stored items, and they keep rising', async () => {
     // Wait (bounded) for the first stored items, then take two scrapes a few seconds apart.
     let first = '';
-    for (let i = 0; i < 40; i += 1) {
+    for (let i = 0; i < 80; i += 1) {
       first = await scrape(url);
       if ((sample(first, STORED) ?? 0) > 0) break;
       await sleep(250);
