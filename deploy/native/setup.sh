@@ -86,7 +86,7 @@ core_version="$(node -p "require('$core_json').version")"
   die "the project's @tensorflow/tfjs-core is $core_version; tfjs-node $TFJS_NODE_VERSION needs $TFJS_NODE_VERSION"
 
 # node-gyp must build against headers on disk: fetching them is another download this host cannot do.
-node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+node_prefix="${npm_config_nodedir:-$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")}"
 [[ -f $node_prefix/include/node/node_api.h && -f $node_prefix/include/node/common.gypi ]] ||
   die "Node headers not found under $node_prefix/include/node (install the distribution's Node dev headers)"
 node_gyp="${npm_config_node_gyp:-}"
