@@ -18,8 +18,11 @@ const FLUSH_INTERVAL_MS = 1_000;
 export interface LiveAlertEngine {
   engine: AlertEngine;
   sinks: AlertSink[];
-  /** Loads persisted state and starts the node-cron schedule. */
-  start(): Promise<void>;
+  /**
+   * Loads persisted state and starts the notifiers' group timers, and the node-cron schedule unless
+   * `schedule` is false (a replay drives evaluations along stream time instead).
+   */
+  start(options?: { schedule?: boolean }): Promise<void>;
   /** Stops the schedule, then lets notifier queues drain (bounded) and closes them. */
   stop(drainTimeoutMs?: number): Promise<void>;
 }
@@ -63,9 +66,9 @@ export function createAlertEngine(options: CreateAlertEngineOptions): LiveAlertE
   return {
     engine,
     sinks,
-    async start() {
+    async start({ schedule = true } = {}) {
       await engine.start();
-      engine.schedule(config.evaluateCron);
+      if (schedule) engine.schedule(config.evaluateCron);
       flushTimer = setInterval(() => {
         for (const sink of sinks)
           if (sink instanceof GroupDispatcher) sink.flush(options.clock.now());

@@ -2,17 +2,14 @@
 
 import type { ScoredItem } from '../core/news.ts';
 import type { TopicWindowCounts, TopicWindowQuery } from '../core/rollup.ts';
-import type { LatestItemsQuery } from '../core/store.ts';
+import type { TopicHeadlinesQuery } from '../core/store.ts';
 import type { AlertDataSource, Headline, TopicRef } from './data-source.ts';
 
 /** The two store queries the engine needs (any Store satisfies it). */
 export interface AlertStoreReads {
   topicCounts(query: TopicWindowQuery): Promise<TopicWindowCounts[]>;
-  latestItems(query: LatestItemsQuery): Promise<ScoredItem[]>;
+  topicHeadlines(query: TopicHeadlinesQuery): Promise<ScoredItem[]>;
 }
-
-/** Items read per headline lookup; the most negative few of them become the annotation. */
-const HEADLINE_SCAN = 50;
 
 export function storeDataSource(store: AlertStoreReads): AlertDataSource {
   return {
@@ -23,12 +20,19 @@ export function storeDataSource(store: AlertStoreReads): AlertDataSource {
       toMs: number,
       limit: number,
     ): Promise<Headline[]> {
-      const items = await store.latestItems({ topic, limit: HEADLINE_SCAN, beforeMs: toMs });
-      return items
-        .filter((item) => Date.parse(item.publishedAt) >= fromMs)
-        .sort((a, b) => a.score - b.score || Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
-        .slice(0, Math.max(0, limit))
-        .map((item) => ({ title: item.title, score: item.score, publishedAt: item.publishedAt }));
+      // The store sorts by score inside the window, so only the few headlines shown are read.
+      const items = await store.topicHeadlines({
+        ...topic,
+        fromMs,
+        toMs,
+        limit: Math.max(0, limit),
+        order: 'negative',
+      });
+      return items.map((item) => ({
+        title: item.title,
+        score: item.score,
+        publishedAt: item.publishedAt,
+      }));
     },
   };
 }

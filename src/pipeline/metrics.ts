@@ -94,6 +94,13 @@ export class PipelineMetrics {
     });
   }
 
+  /** Mirrors the count of items this process put on the raw topic. */
+  syncIngested(total: number): void {
+    this.itemsOut.inc({ stage: 'ingest' }, Math.max(0, total - this.lastIngested));
+    this.lastIngested = Math.max(this.lastIngested, total);
+  }
+
+  private lastIngested = 0;
   private readonly lastSeen = new Map<
     string,
     { received: number; emitted: number; deadLettered: number; duplicates: number }

@@ -3,8 +3,9 @@
  * bus → sink → store, the alert engine on the store, and the web server (dashboard, API, metrics, health).
  * Works on either bus and either store; stops in order so that nothing in flight is lost.
  */
-import type { AlertEngine } from '../alerts/engine.ts';
+import { createAlertEngine, type LiveAlertEngine } from '../alerts/create-engine.ts';
 import type { AlertSink, EvaluationOutcome } from '../alerts/notify/types.ts';
+import { storeDataSource } from '../alerts/store-data-source.ts';
 import type { Config } from '../config/schema.ts';
 import type { AlertTransition } from '../core/alert.ts';
 import type { Bus } from '../core/bus.ts';
@@ -19,10 +20,8 @@ import { readStream, type StreamContents } from '../ingest/replay/read-stream.ts
 import { type ReplaySpeed, replayItems } from '../ingest/replay/replay-stream.ts';
 import { ScoreStage } from '../scoring/score-stage.ts';
 import { SinkStage } from '../sink/sink-stage.ts';
-import { loadWatchlist } from '../topics/watchlist.ts';
 import type { WebServer } from '../web/server.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
-import { openAlertEngine } from './alerting.ts';
 import { openBus, openScorer, openStore, openTopics } from './components.ts';
 import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
 import { PipelineMetrics } from './metrics.ts';
@@ -87,9 +86,9 @@ const NOTHING_YET = new StageCounters();
 class AlertRecorder implements AlertSink {
   readonly name = 'summary';
   readonly fired: AlertSummary[] = [];
-  constructor(private readonly onTransitions: (transitions: readonly AlertTransition[]) => void) {}
+  constructor(private readonly onEvaluated: (transitions: readonly AlertTransition[]) => void) {}
   onEvaluation(outcome: EvaluationOutcome): void {
-    this.onTransitions(outcome.transitions);
+    this.onEvaluated(outcome.transitions);
     for (const transition of outcome.transitions) {
       const topic = {
         kind: transition.labels.topic_kind ?? '',
@@ -126,7 +125,7 @@ export class Pipeline {
   private scorer: SentimentScorer | undefined;
   private scoreStage: ScoreStage | undefined;
   private sinkStage: SinkStage | undefined;
-  private engine: AlertEngine | undefined;
+  private alerting: LiveAlertEngine | undefined;
   private driver: ReplayAlertDriver | undefined;
   private web: WebServer | undefined;
   private readonly recorder: AlertRecorder;
@@ -140,6 +139,7 @@ export class Pipeline {
   constructor(private readonly options: PipelineOptions) {
     this.clock = new StreamClock(options.wall ?? systemClock);
     this.recorder = new AlertRecorder((transitions) => {
+      this.metrics.alertEvaluations.inc();
       for (const transition of transitions)
         this.metrics.alertTransitions.inc({ to: transition.to });
     });
@@ -206,13 +206,17 @@ export class Pipeline {
     await this.scoreStage.start();
 
     if (config.alerts.enabled) {
-      this.engine = await openAlertEngine(config.alerts, {
-        store: this.store,
+      this.alerting = createAlertEngine({
+        config: config.alerts,
+        watchlistPath: config.topics.watchlist,
+        dataSource: storeDataSource(this.store),
+        stateStore: this.store,
         clock: this.clock,
         logger,
-        watchlist: loadWatchlist(config.topics.watchlist),
-        sinks: [this.recorder],
+        extraSinks: [this.recorder],
       });
+      // A replay drives evaluations along stream time; live sources use the cron schedule.
+      await this.alerting.start({ schedule: !this.options.replay });
     }
     if (config.web.enabled) {
       this.web = await startPipelineWeb({
@@ -234,7 +238,6 @@ export class Pipeline {
       });
     }
     if (this.options.replay) this.replayRun = this.startReplay(this.options.replay);
-    else if (this.engine) this.engine.schedule(config.alerts.evaluateCron);
   }
 
   private async startReplay(replay: ReplayPlan): Promise<void> {
@@ -253,9 +256,9 @@ export class Pipeline {
     const startMs = contents.streamStart ? Date.parse(contents.streamStart) : this.clock.now();
     const endMs = contents.streamEnd ? Date.parse(contents.streamEnd) : startMs;
     this.clock.advanceTo(startMs);
-    if (this.engine) {
+    if (this.alerting) {
       this.driver = new ReplayAlertDriver({
-        engine: this.engine,
+        engine: this.alerting.engine,
         streamNow: () => this.clock.now(),
         isDrained: () => isDrained(this.progress),
         stepMs: this.options.alertStepMs ?? (replay.speed === 'max' ? 300_000 : 60_000),
@@ -379,7 +382,7 @@ export class Pipeline {
       );
     }
     await this.driver?.stop();
-    await this.engine?.stop();
+    await this.alerting?.stop();
     await this.scoreStage?.stop();
     await this.sinkStage?.stop();
     await this.web?.close();

@@ -14,7 +14,8 @@ export interface StageProcessOptions {
   name: string;
   counters: StageCounters;
   metrics: PipelineMetrics;
-  bus: Bus;
+  /** Probed by /ready (the alert engine passes a stand-in: it reads the store, not the bus). */
+  bus: Pick<Bus, 'healthcheck'>;
   /** Extra readiness checks (the store, for the sink). */
   checks?: ReadonlyArray<() => Promise<Health>>;
   host: string;

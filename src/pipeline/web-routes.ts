@@ -47,7 +47,7 @@ export async function startPipelineWeb(deps: PipelineWebDeps): Promise<WebServer
       '/metrics': async (_req, res) => {
         metrics.syncStage('score', progress.score);
         metrics.syncStage('sink', progress.sink);
-        metrics.itemsOut.inc({ stage: 'ingest' }, 0);
+        metrics.syncIngested(progress.ingested());
         metrics.consumerLag.set(
           { stage: 'score' },
           Math.max(0, progress.ingested() - progress.score.received),

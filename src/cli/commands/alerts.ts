@@ -1,11 +1,13 @@
 /** `bellwether alerts check-rules|backtest`: validate a rules file, and run rules over a history with simulated time. */
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { BacktestEvent, BacktestResult } from '../../alerts/backtest.ts';
 import type { BacktestSource } from '../../alerts/backtest-sources.ts';
 import type { SectorGroups } from '../../alerts/selector.ts';
 import { ConfigError, UsageError } from '../../core/errors.ts';
-import { createContext } from '../context.ts';
+import { StageCounters } from '../../pipeline/stage-counters.ts';
+import { type CommandContext, createContext } from '../context.ts';
+import { resolveStreamDir } from '../options.ts';
 
 interface CheckFlags {
   watchlist?: string;
@@ -15,6 +17,8 @@ interface CheckFlags {
 interface BacktestFlags {
   rules?: string;
   scored?: string;
+  replay?: string;
+  fromStore?: boolean;
   from?: string;
   to?: string;
   step: string;
@@ -50,12 +54,21 @@ function parseInstant(flag: string, value: string): number {
  * The history to backtest over. One branch per source flag: `--replay <stream>` (score a stream with
  * the model) and `--from-store --since --until` slot in here, each returning a BacktestSource.
  */
-async function openSource(flags: BacktestFlags): Promise<BacktestSource> {
+async function openSource(flags: BacktestFlags, context: CommandContext): Promise<BacktestSource> {
+  const given = [flags.scored, flags.replay, flags.fromStore].filter(Boolean).length;
+  if (given !== 1) {
+    throw new UsageError(
+      'give one history: --scored <items.jsonl>, --replay <stream> or --from-store',
+    );
+  }
   if (flags.scored) {
     const { scoredJsonlSource } = await import('../../alerts/backtest-sources.ts');
     return scoredJsonlSource(flags.scored);
   }
-  throw new UsageError('give the history to replay: --scored <items.jsonl>');
+  const { replayScoredSource, storeSource } = await import('../../pipeline/backtest-sources.ts');
+  if (flags.replay)
+    return replayScoredSource(resolveStreamDir(flags.replay), context.config, context.logger);
+  return storeSource(context.config, context.logger);
 }
 
 const pct = (v: string | undefined): string =>
@@ -98,7 +111,95 @@ function printReport(result: BacktestResult, source: BacktestSource): void {
 export function register(program: Command): void {
   const alerts = program
     .command('alerts')
-    .description('alert rules: validate them, backtest them over history');
+    .description('alert rules: run the engine, validate rules, backtest them over history');
+
+  alerts
+    .command('run')
+    .description(
+      'run the alert engine alone: evaluate the rules on a schedule against the store, notify',
+    )
+    .addOption(
+      new Option('--store <type>', 'override store.type').choices(['embedded', 'clickhouse']),
+    )
+    .option('--port <port>', 'metrics/health port (0 = none)', '9467')
+    .addHelpText(
+      'after',
+      `
+Evaluates on alerts.evaluateCron (default every 15 s) against the store's rollup; state lives in the store,
+so a restart neither forgets nor re-fires. Notifiers come from alerts.notifiers.
+
+Example:
+  bellwether alerts run --store clickhouse`,
+    )
+    .action(
+      async (flags: { store?: 'embedded' | 'clickhouse'; port: string }, command: Command) => {
+        const { config, logger } = createContext(command, () => {}, {
+          BELLWETHER_STORE: flags.store,
+        });
+        const [
+          { openStore },
+          { createAlertEngine },
+          { storeDataSource },
+          { PipelineMetrics },
+          stageProcess,
+          signals,
+        ] = await Promise.all([
+          import('../../pipeline/components.ts'),
+          import('../../alerts/create-engine.ts'),
+          import('../../alerts/store-data-source.ts'),
+          import('../../pipeline/metrics.ts'),
+          import('../../pipeline/stage-process.ts'),
+          import('../signals.ts'),
+        ]);
+        const signal = signals.shutdownSignal((name) =>
+          logger.info(`${name}: stopping the alert engine`),
+        );
+        const store = await openStore(config.store, logger);
+        const metrics = new PipelineMetrics();
+        const live = createAlertEngine({
+          config: config.alerts,
+          watchlistPath: config.topics.watchlist,
+          dataSource: storeDataSource(store),
+          stateStore: store,
+          clock: { now: () => Date.now() },
+          logger,
+          extraSinks: [
+            {
+              name: 'metrics',
+              onEvaluation: (outcome) => {
+                metrics.alertEvaluations.inc();
+                for (const transition of outcome.transitions)
+                  metrics.alertTransitions.inc({ to: transition.to });
+              },
+            },
+          ],
+        });
+        const server = await stageProcess.serveStageEndpoints({
+          name: 'alerts',
+          counters: new StageCounters(),
+          metrics,
+          bus: {
+            healthcheck: async () => ({
+              ok: true,
+              detail: 'no bus: the alert engine reads the store',
+            }),
+          },
+          checks: [() => store.healthcheck()],
+          host: config.web.host,
+          port: Number(flags.port),
+          logger,
+        });
+        await live.start();
+        logger.info(
+          { schedule: config.alerts.evaluateCron, rules: config.alerts.rulesFile },
+          'alerts: evaluating',
+        );
+        await signals.untilAborted(signal);
+        await live.stop();
+        await store.close();
+        server?.close();
+      },
+    );
 
   alerts
     .command('check-rules')
@@ -143,6 +244,8 @@ export function register(program: Command): void {
     )
     .option('--rules <file>', 'rules file (default: alerts.rulesFile from config)')
     .option('--scored <file>', 'history: JSON Lines of scored items (ScoredItem)')
+    .option('--replay <stream>', 'history: a stream directory, scored by the model in memory')
+    .option('--from-store', 'history: the configured store (with --from/--to)')
     .option('--from <iso>', 'first evaluation (default: first item + the longest rule window)')
     .option('--to <iso>', 'last evaluation (default: an hour after the last item)')
     .option('--step <duration>', 'evaluation interval, e.g. 1m, 30s', '1m')
@@ -154,10 +257,13 @@ export function register(program: Command): void {
       `
 Examples:
   bellwether alerts backtest --scored scored.jsonl
+  bellwether alerts backtest --replay fixtures/streams/shock-tsla
+  bellwether alerts backtest --from-store --from 2026-03-10T00:00:00Z --to 2026-03-11T00:00:00Z
   bellwether alerts backtest --rules config/rules.yaml --scored scored.jsonl --step 30s --json | jq .events`,
     )
     .action(async (flags: BacktestFlags, command: Command) => {
-      const { config } = createContext(command);
+      const context = createContext(command);
+      const { config } = context;
       const { parseDuration } = await import('../../alerts/duration.ts');
       const stepMs = parseDuration(flags.step);
       if (stepMs === undefined || stepMs <= 0)
@@ -166,7 +272,7 @@ Examples:
       const { backtest } = await import('../../alerts/backtest.ts');
       const { groups, sectors } = await watchlistGroups(flags.watchlist, config.topics.watchlist);
       const rules = loadRules(flags.rules ?? config.alerts.rulesFile, { knownSectors: sectors });
-      const source = await openSource(flags);
+      const source = await openSource(flags, context);
       try {
         const longest = Math.max(0, ...rules.rules.map((r) => r.detector.window));
         const span = source.span;
