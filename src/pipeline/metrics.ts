@@ -1,9 +1,14 @@
 /** Prometheus metrics for every stage (prom-client), one registry per process, served on /metrics. */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { StageCounters } from './stage-counters.ts';
 
 export class PipelineMetrics {
   readonly registry = new Registry();
+
+  constructor() {
+    // Process metrics (CPU, memory, event-loop lag, GC) with the same prefix as ours.
+    collectDefaultMetrics({ register: this.registry, prefix: 'bellwether_process_' });
+  }
 
   readonly itemsIn = new Counter({
     name: 'bellwether_items_in_total',

@@ -22,6 +22,8 @@ export interface StageProcessOptions {
   /** 0 = no metrics/health server. */
   port: number;
   logger: Logger;
+  /** Refreshes `counters` right before a scrape (for stages that keep their counts elsewhere). */
+  beforeScrape?: () => void;
 }
 
 export async function serveStageEndpoints(
@@ -32,6 +34,7 @@ export async function serveStageEndpoints(
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
+      options.beforeScrape?.();
       metrics.syncStage(name, counters);
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(await metrics.registry.metrics());

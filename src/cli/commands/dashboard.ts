@@ -45,6 +45,8 @@ Examples:
       }
       const { createStore } = await import('../../store/create-store.ts');
       const { startWebServer } = await import('../../web/server.ts');
+      const { PipelineMetrics } = await import('../../pipeline/metrics.ts');
+      const metrics = new PipelineMetrics();
       const store = await createStore(config.store, { logger });
       await store.connect();
       const server = await startWebServer({
@@ -54,6 +56,23 @@ Examples:
         logger,
         clock: atMs === undefined ? undefined : { now: () => atMs },
         snapshotIntervalMs: config.web.snapshotIntervalMs,
+        extraRoutes: {
+          '/metrics': async (_req, res) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(await metrics.registry.metrics());
+          },
+          '/health': (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end('{"ok":true}');
+          },
+          '/ready': async (_req, res) => {
+            const health = await store
+              .healthcheck()
+              .catch((error: Error) => ({ ok: false, detail: error.message }));
+            res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: health.ok, store: health }));
+          },
+        },
       });
       process.stderr.write(`dashboard on ${server.url}/ (Ctrl-C to stop)\n`);
       await untilAborted(shutdownSignal());

@@ -13,6 +13,7 @@ interface IngestFlags {
   httpPort?: string;
   once?: boolean;
   json?: boolean;
+  port: string;
 }
 
 /** `name=url` from the command line → a feed with the configured defaults. */
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option('--http', 'serve POST /v1/items even if ingest.http.enabled is false')
     .option('--http-port <port>', 'port for the push endpoint (0 = any free port)')
     .option('--once', 'poll every feed once, print what each gave, and exit')
+    .option('--port <port>', 'metrics/health port (0 = none)', '9463')
     .option('--json', 'with --once: print one JSON object on stdout')
     .addHelpText(
       'after',
@@ -109,7 +111,30 @@ Examples:
         logger.info(
           `ingesting onto ${config.bus.type} bus topic ${config.bus.topics.raw}; Ctrl-C to stop`,
         );
+        const [{ PipelineMetrics }, { StageCounters }, { serveStageEndpoints }] = await Promise.all(
+          [
+            import('../../pipeline/metrics.ts'),
+            import('../../pipeline/stage-counters.ts'),
+            import('../../pipeline/stage-process.ts'),
+          ],
+        );
+        const counters = new StageCounters();
+        const server = await serveStageEndpoints({
+          name: 'ingest',
+          counters,
+          metrics: new PipelineMetrics(),
+          bus,
+          host: config.web.host,
+          port: Number(flags.port),
+          logger,
+          beforeScrape: () => {
+            const polled =
+              sources.scheduler?.status().reduce((sum, s) => sum + s.published, 0) ?? 0;
+            counters.emitted = polled + (sources.push?.counters.accepted ?? 0);
+          },
+        });
         await untilAborted(signal);
+        server?.close();
         await sources.stop();
         const published = sources.scheduler?.status().reduce((sum, s) => sum + s.published, 0) ?? 0;
         logger.info(
