@@ -96,17 +96,20 @@ export async function readExamples(file: string, options: LabelOptions = {}): Pr
         throw new DecodeError(`${file}:${n + 1}: not JSON`, { cause: error });
       }
       if (typeof obj.text !== 'string') return;
-      let label = typeof obj.label === 'string' ? parseLabel(obj.label, options) : undefined;
+      const label = typeof obj.label === 'string' ? parseLabel(obj.label, options) : undefined;
+      if (label) {
+        out.push({ text: obj.text, label, source });
+        return;
+      }
       if (
-        !label &&
         obj.label === null &&
         options.entityMajority &&
         obj.entities &&
         typeof obj.entities === 'object'
       ) {
-        label = strictMajority(obj.entities as Record<string, unknown>);
+        const majority = strictMajority(obj.entities as Record<string, unknown>);
+        if (majority) out.push({ text: obj.text, label: majority, source, derived: true });
       }
-      if (label) out.push({ text: obj.text, label, source });
     });
     return out;
   }
