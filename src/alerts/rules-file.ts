@@ -1,7 +1,7 @@
 /** Reads and validates a rules file, naming every problem with its rule, field path and YAML line:column. */
-import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { readConfigText } from '../config/read-text.ts';
 import { ConfigError } from '../core/errors.ts';
 import { type RulesFile, rulesFileSchema } from './rules-schema.ts';
 
@@ -144,13 +144,6 @@ export function parseRules(
 }
 
 export function loadRules(path: string, options: RuleCheckOptions = {}): RulesFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    throw new ConfigError(path, [`cannot read rules: ${reason}`]);
-  }
+  const text = readConfigText(path, 'rules');
   return parseRules(text, path, options);
 }

@@ -1,10 +1,10 @@
 /** The only reader of config files and environment: parses once into a typed Config, reporting every problem at once. */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { applyEnvOverrides } from './env.ts';
+import { readConfigText } from './read-text.ts';
 import { type Config, configSchema } from './schema.ts';
 
 /** `path.to.field: message` for every issue zod found. */
@@ -16,14 +16,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    throw new ConfigError(path, [`cannot read config: ${reason}`]);
-  }
+  const text = readConfigText(path, 'config');
   let parsed: unknown;
   try {
     parsed = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);

@@ -1,9 +1,9 @@
 /** The watchlist file (JSON or YAML): companies with their tickers, names, aliases, sector and product keywords. */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssues } from '../config/load.ts';
+import { readConfigText } from '../config/read-text.ts';
 import { ConfigError } from '../core/errors.ts';
 
 /** Upper-case symbol with an optional share-class suffix (`BRK.B`). */
@@ -87,14 +87,7 @@ export function parseWatchlist(raw: unknown, source = 'watchlist'): Watchlist {
 
 /** Reads a `.json`, `.yaml` or `.yml` watchlist file. */
 export function loadWatchlist(path: string): Watchlist {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(error);
-    throw new ConfigError(path, [`cannot read watchlist: ${reason}`]);
-  }
+  const text = readConfigText(path, 'watchlist');
   const isJson = extname(path).toLowerCase() === '.json';
   let raw: unknown;
   try {
