@@ -7,6 +7,7 @@ import {
   alertFingerprint,
 } from '../core/alert.ts';
 import type { Clock } from '../core/clock.ts';
+import { formatDuration } from '../core/duration.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { TopicKind } from '../core/news.ts';
@@ -20,7 +21,6 @@ import {
   type WindowCounts,
 } from './detectors/index.ts';
 import { EMPTY_COUNTS, type TimeRange } from './detectors/types.ts';
-import { formatDuration } from './duration.ts';
 import type { AlertSink, EvaluationOutcome } from './notify/types.ts';
 import type { Rule, RulesFile } from './rules-schema.ts';
 import { type CompiledSelector, compileSelector, type SectorGroups } from './selector.ts';

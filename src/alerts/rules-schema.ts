@@ -1,8 +1,8 @@
 /** The rules file's schema: topic selectors, detectors with their parameters, timing, labels and annotation templates. */
 import { z } from 'zod';
 import { SEVERITIES } from '../core/alert.ts';
+import { formatDuration, parseDuration } from '../core/duration.ts';
 import { TOPIC_KINDS } from '../core/news.ts';
-import { formatDuration, parseDuration } from './duration.ts';
 import { RESERVED_LABELS, templateProblems } from './template.ts';
 
 /** A duration string ("30m") parsed to milliseconds; `min` bounds it from below. */

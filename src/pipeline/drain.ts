@@ -1,5 +1,5 @@
 /** Knows when everything ingested so far has gone all the way through scoring and the sink (in one process). */
-import { sleep } from './backoff.ts';
+import { sleep } from '../core/backoff.ts';
 import type { StageCounters } from './stage-counters.ts';
 
 export interface PipelineProgress {

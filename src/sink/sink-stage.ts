@@ -4,12 +4,12 @@
  * is fetched, nothing is buffered). The store's idempotent write makes redelivery harmless.
  */
 import { deadLetter } from '../bus/dead-letter.ts';
+import { backoffDelayMs, sleep } from '../core/backoff.ts';
 import type { Bus, BusMessage, OutgoingMessage, Subscription } from '../core/bus.ts';
 import { decodeScoredItem } from '../core/codec.ts';
 import { describeError, isRetriable, ServiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
-import { backoffDelay, sleep } from '../pipeline/backoff.ts';
 import { StageCounters } from '../pipeline/stage-counters.ts';
 
 export interface ScoredItemWriter {
@@ -30,6 +30,8 @@ export interface SinkStageOptions {
 }
 
 const STAGE = 'sink';
+/** A store outage can last minutes: back off up to 30 s between attempts. */
+const STORE_BACKOFF = { baseMs: 200, maxMs: 30_000 };
 
 export class SinkStage {
   readonly counters = new StageCounters();
@@ -111,7 +113,7 @@ export class SinkStage {
             cause: error,
           });
         }
-        const delayMs = Math.round(backoffDelay(attempt));
+        const delayMs = backoffDelayMs(attempt + 1, STORE_BACKOFF);
         logger.warn(
           { error: describeError(error), attempt: attempt + 1, delayMs },
           'store write failed; retrying',

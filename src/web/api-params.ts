@@ -1,22 +1,21 @@
 /** Validation of the JSON API's path and query parameters (zod), including the duration and instant formats the API accepts. */
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.ts';
 import { TOPIC_KINDS } from '../core/news.ts';
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const MAX_WINDOW_MS = 366 * UNIT_MS.d;
+const MAX_WINDOW_MS = 366 * 86_400_000;
 
 /** A duration like `90s`, `5m`, `1h`, `7d` (or plain milliseconds), in milliseconds. */
 export const durationSchema = z
   .string()
   .trim()
-  .regex(/^(\d+)(ms|s|m|h|d)?$/, 'expected a duration such as 30s, 5m, 1h or 7d')
-  .transform((text) => {
-    const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text);
-    const amount = Number(match?.[1]);
-    const unit = match?.[2];
-    return unit === undefined || unit === 'ms'
-      ? amount
-      : amount * UNIT_MS[unit as keyof typeof UNIT_MS];
+  .transform((text, ctx) => {
+    const ms = /^\d+$/.test(text) ? Number(text) : parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 5m, 1h or 7d' });
+      return z.NEVER;
+    }
+    return ms;
   })
   .pipe(
     z.number().int().min(1_000, 'must be at least 1s').max(MAX_WINDOW_MS, 'must be at most 366d'),

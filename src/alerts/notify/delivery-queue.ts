@@ -1,5 +1,5 @@
 /** A per-notifier queue: deliveries run one at a time in the background, retried with exponential backoff. */
-import { backoffDelayMs } from '../../bus/backoff.ts';
+import { backoffDelayMs } from '../../core/backoff.ts';
 import { describeError, isRetriable } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 

@@ -3,6 +3,7 @@
  * client that creates missing topics. kafkajs is loaded on connect so that merely building the bus stays cheap.
  */
 import type { Admin, Kafka, Message, Producer, SASLOptions } from 'kafkajs';
+import { type BackoffOptions, defaultBackoff } from '../../core/backoff.ts';
 import type {
   BatchHandler,
   Bus,
@@ -14,7 +15,6 @@ import type {
 import { describeError, ServiceError } from '../../core/errors.ts';
 import type { Health } from '../../core/lifecycle.ts';
 import type { Logger } from '../../core/logger.ts';
-import { type BackoffOptions, defaultBackoff } from '../backoff.ts';
 import { KafkaSubscription } from './kafka-consumer.ts';
 import { toServiceError } from './kafka-errors.ts';
 import { kafkaLogCreator, kafkaLogLevel } from './kafka-logger.ts';

@@ -3,10 +3,10 @@
  * committing a slice only after the handler succeeded, and seeking back (with the partition paused) after a failure.
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { type BackoffOptions, backoffDelayMs } from '../../core/backoff.ts';
 import type { BatchHandler, BusMessage, SubscribeOptions, Subscription } from '../../core/bus.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { type BackoffOptions, backoffDelayMs } from '../backoff.ts';
 import { toServiceError } from './kafka-errors.ts';
 
 export interface KafkaConsumerSettings {

@@ -2,6 +2,8 @@
  * The in-process Bus: keyed partitions, per-group committed offsets, competing consumers by partition,
  * redelivery with backoff, and bounded topics whose publishers wait for the slowest group that has consumers.
  */
+
+import { type BackoffOptions, defaultBackoff } from '../../core/backoff.ts';
 import type {
   BatchHandler,
   Bus,
@@ -13,7 +15,6 @@ import type {
 import { ServiceError } from '../../core/errors.ts';
 import type { Health } from '../../core/lifecycle.ts';
 import type { Logger } from '../../core/logger.ts';
-import { type BackoffOptions, defaultBackoff } from '../backoff.ts';
 import { MemoryConsumer } from './memory-consumer.ts';
 import { MemoryTopic } from './memory-topic.ts';
 

@@ -1,8 +1,9 @@
 /** One subscription on the memory bus: claims its group's partitions, lingers for a batch, commits on success. */
+
+import { type BackoffOptions, backoffDelayMs } from '../../core/backoff.ts';
 import type { BatchHandler, BusMessage, SubscribeOptions, Subscription } from '../../core/bus.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { type BackoffOptions, backoffDelayMs } from '../backoff.ts';
 import type { GroupMember, GroupState, MemoryTopic } from './memory-topic.ts';
 
 /** Longest idle sleep; a notify normally wakes the loop long before. */

@@ -264,7 +264,7 @@ Examples:
     .action(async (flags: BacktestFlags, command: Command) => {
       const context = createContext(command);
       const { config } = context;
-      const { parseDuration } = await import('../../alerts/duration.ts');
+      const { parseDuration } = await import('../../core/duration.ts');
       const stepMs = parseDuration(flags.step);
       if (stepMs === undefined || stepMs <= 0)
         throw new UsageError(`--step must be a duration such as 1m, got "${flags.step}"`);

@@ -1,7 +1,7 @@
 /** `bellwether top`: the most negative and most positive topics over a window, with their counts and change. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { parseDuration } from '../../alerts/duration.ts';
+import { parseDuration } from '../../core/duration.ts';
 import { UsageError } from '../../core/errors.ts';
 import { TOPIC_KINDS, type TopicKind } from '../../core/news.ts';
 import type { TopicMove } from '../../core/store.ts';

@@ -6,9 +6,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PollConfig } from '../../config/ingest.ts';
 import type { Clock } from '../../core/clock.ts';
+import { formatDuration } from '../../core/duration.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { formatDuration } from '../common/duration.ts';
 import type { FeedPoller, PollResult } from './feed-poller.ts';
 import { FeedFetchError } from './fetch-feed.ts';
 
@@ -183,7 +183,7 @@ export class PollScheduler {
       slot.lastError = reason;
       logger.warn(
         { feed: name, failures: slot.failures, retryInMs: delay, err: describeError(error) },
-        `feed ${name}: ${reason}, retrying in ${formatDuration(delay)}`,
+        `feed ${name}: ${reason}, retrying in ${formatDuration(Math.round(delay / 1000) * 1000)}`,
       );
       onPoll?.(name, { status: 'error', error });
     }

@@ -1,11 +1,11 @@
 // Measures the alert engine: evaluations/s and time per evaluation over synthetic topics with the default rules.
 //
-// usage: npx tsx src/alerts/bench.ts [--topics 500] [--hours 26] [--per-hour 6] [--step 1m] [--json]
+// usage: npm run bench:alerts -- [--topics 500] [--hours 26] [--per-hour 6] [--step 1m] [--json]
 import { parseArgs } from 'node:util';
-import { backtest } from './backtest.ts';
-import { MemoryDataSource, type ScoredMention } from './data-source.ts';
-import { parseDuration } from './duration.ts';
-import { loadRules } from './rules-file.ts';
+import { backtest } from '../src/alerts/backtest.ts';
+import { MemoryDataSource, type ScoredMention } from '../src/alerts/data-source.ts';
+import { loadRules } from '../src/alerts/rules-file.ts';
+import { parseDuration } from '../src/core/duration.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,13 +1,13 @@
 // Measures a Bus end to end: messages/s from publish to a committed handler, and publish-to-handler latency.
 //
-// usage: npx tsx src/bus/bench.ts [--bus memory|kafka] [--messages N] [--batch 500] [--bytes 300] [--json]
+// usage: npm run bench:bus -- [--bus memory|kafka] [--messages N] [--batch 500] [--bytes 300] [--json]
 // (kafka: a broker on 127.0.0.1:9092, e.g. `npm run kafka -- start`; override with --brokers)
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Bus } from '../core/bus.ts';
-import { silentLogger } from '../core/logger.ts';
-import { KafkaBus } from './kafka/kafka-bus.ts';
-import { MemoryBus } from './memory/memory-bus.ts';
+import { KafkaBus } from '../src/bus/kafka/kafka-bus.ts';
+import { MemoryBus } from '../src/bus/memory/memory-bus.ts';
+import type { Bus } from '../src/core/bus.ts';
+import { silentLogger } from '../src/core/logger.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-/** Redelivery backoff shared by the adapters: exponential from a base, capped, with a little jitter. */
+/** Retry backoff shared by the bus adapters, the sink and the notifiers: exponential from a base, capped, jittered. */
 
 export interface BackoffOptions {
   /** Delay before the first redelivery. */
@@ -15,4 +15,18 @@ export function backoffDelayMs(failures: number, options: BackoffOptions): numbe
   const delay = Math.min(options.baseMs * 2 ** exponent, options.maxMs);
   // Up to 10% jitter keeps several failing consumers from retrying in lockstep.
   return Math.round(delay * (1 + Math.random() * 0.1));
+}
+
+/** Resolves after `ms`, or early (without throwing) when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
