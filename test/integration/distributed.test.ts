@@ -1,7 +1,7 @@
 // The distributed mode end to end, each stage its own process: `replay` onto Kafka, two `score` processes in
 // one consumer group, one `sink` into a ClickHouse server. Every manifest item is stored exactly once and the
-// per-topic aggregates equal an embedded run of the same stream — even with a scorer killed mid-stream and a
-// poison message on news.raw (which lands in the DLQ with its reason while the stream goes on).
+// per-topic aggregates equal an embedded run of the same stream — even with a scorer and the sink killed
+// mid-stream (a new sink takes over) and a poison message on news.raw (which lands in the DLQ with its reason while the stream goes on).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,7 +135,7 @@ afterAll(async () => {
 });
 
 describe('ingest → two scorers → sink over Kafka into ClickHouse, as separate processes', () => {
-  it('stores every item exactly once through a scorer crash and a poison message, with aggregates equal to the embedded run', async () => {
+  it('stores every item exactly once through a scorer crash, a sink crash and a poison message, with aggregates equal to the embedded run', async () => {
     const sink = stage(['sink']);
     const scorerA = stage(['score']);
     const scorerB = stage(['score']);
@@ -178,6 +178,10 @@ describe('ingest → two scorers → sink over Kafka into ClickHouse, as separat
     );
     await waitFor(async () => (await server.itemCount()) >= 300, 120_000, 'the first items stored');
     scorerA.kill('SIGKILL');
+    // The sink dies too, and a new one takes over its group: its uncommitted batch is redelivered.
+    await waitFor(async () => (await server.itemCount()) >= 600, 120_000, 'more items stored');
+    sink.kill('SIGKILL');
+    const newSink = stage(['sink']);
     const replayed = await replay;
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(JSON.parse(replayed.stdout).published).toBe(expectedItems);
@@ -197,9 +201,9 @@ describe('ingest → two scorers → sink over Kafka into ClickHouse, as separat
     expect(dead[0]?.headers[DEAD_LETTER_HEADERS.error]).toMatch(/not JSON/);
     expect(dead[0]?.value.toString()).toBe('{"id": 42, "title": ');
 
-    for (const child of [scorerB, sink]) child.kill('SIGTERM');
+    for (const child of [scorerB, newSink]) child.kill('SIGTERM');
     expect(await exited(scorerB)).toBe(0);
-    expect(await exited(sink)).toBe(0);
+    expect(await exited(newSink)).toBe(0);
     await probe.close();
   }, 900_000);
 });
