@@ -23,6 +23,31 @@ export interface TrainingRun {
   command: string;
   /** Evaluate the baselines on the same split and put them in the card. */
   baselines: boolean;
+  /** Model directories whose averaged predictions on the training split become soft targets. */
+  teachers?: string[];
+}
+
+/** Averages the teachers' probabilities on the training texts (distillation targets). */
+async function teacherTargets(
+  dirs: readonly string[],
+  texts: readonly string[],
+  logger: Logger,
+): Promise<Float32Array> {
+  const { loadModelDir } = await import('./model-files.ts');
+  const { Predictor } = await import('./predictor.ts');
+  const sum = new Float32Array(texts.length * 3);
+  for (const dir of dirs) {
+    const loaded = await loadModelDir(dir);
+    const probs = new Predictor(
+      loaded.model,
+      loaded.tokenizer,
+      loaded.meta.architecture.maxLen,
+    ).predict(texts);
+    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (probs[i] ?? 0) / dirs.length;
+    loaded.model.dispose();
+    logger.info({ teacher: loaded.meta.version }, 'teacher scored the training split');
+  }
+  return sum;
 }
 
 /** Baselines fitted on the training split and scored on the validation split, for the card. */
@@ -91,7 +116,19 @@ export async function runTraining(
     },
     'data split',
   );
-  const result = await trainModel(train, validation, run.train, onProgress);
+  const teachers = run.teachers ?? [];
+  const trainOptions =
+    teachers.length > 0
+      ? {
+          ...run.train,
+          teacherProbs: await teacherTargets(
+            teachers,
+            train.map((e) => e.text),
+            logger,
+          ),
+        }
+      : run.train;
+  const result = await trainModel(train, validation, trainOptions, onProgress);
   const hash = createHash('sha256');
   for (const w of result.model.weights) hash.update(Buffer.from(w.read().dataSync().buffer));
   const name = path.basename(run.out);
@@ -109,6 +146,7 @@ export async function runTraining(
         data: run.data.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f)),
         split: { seed: run.seed, fraction: run.valFraction, labelOptions: run.labelOptions },
         train: run.train,
+        teachers,
         classWeights: result.classWeights,
         validation: result.validation,
         history: result.history,
@@ -128,7 +166,11 @@ export async function runTraining(
     architecture: result.architecture,
     parameters: result.model.countParams(),
     sizeBytes,
-    training: { ...run.train, classWeights: result.classWeights.map((w) => Number(w.toFixed(3))) },
+    training: {
+      ...run.train,
+      ...(teachers.length > 0 ? { distilledFrom: teachers.map((t) => path.basename(t)) } : {}),
+      classWeights: result.classWeights.map((w) => Number(w.toFixed(3))),
+    },
     dataFiles: run.data.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f)),
     split: {
       seed: run.seed,

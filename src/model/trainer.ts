@@ -29,6 +29,10 @@ export interface TrainOptions {
   /** Class weights ∝ (1/frequency)^power; 0 = unweighted, 1 = fully balanced. */
   classWeightPower: number;
   seed: number;
+  /** Distillation: teacher probabilities per training example (row-major ×3, in `train` order). */
+  teacherProbs?: Float32Array;
+  /** Share of the target taken from the teacher (the rest is the smoothed label). */
+  teacherWeight?: number;
   /** Decay of an exponential moving average of the weights, which is what gets validated and kept (0 = off). */
   emaDecay?: number;
   /** Share of training tokens replaced by <unk> each step (augmentation against memorised words). */
@@ -143,6 +147,8 @@ export async function trainModel(
   let epochsRun = 0;
   const smooth = options.labelSmoothing;
   const tokenDropout = options.tokenDropout ?? 0;
+  const teacher = options.teacherProbs;
+  const teacherWeight = teacher ? (options.teacherWeight ?? 0.5) : 0;
   const emaDecay = options.emaDecay ?? 0;
   // Averaged weights generalise better than the last step's on small data; kept on the backend.
   const ema = emaDecay > 0 ? model.weights.map((w) => tf.variable(w.read().clone(), false)) : [];
@@ -194,7 +200,11 @@ export async function trainModel(
           x[row * t + j] = seq.length > 2 && random() < tokenDropout ? UNK_ID : (seq[j] ?? 0);
         }
         const label = trainLabels[i] ?? 1;
-        for (let c = 0; c < 3; c++) y[row * 3 + c] = (c === label ? 1 - smooth : 0) + smooth / 3;
+        for (let c = 0; c < 3; c++) {
+          const hard = (c === label ? 1 - smooth : 0) + smooth / 3;
+          const soft = teacher ? (teacher[i * 3 + c] ?? 0) : hard;
+          y[row * 3 + c] = (1 - teacherWeight) * hard + teacherWeight * soft;
+        }
         w[row] = weights[label] ?? 1;
       });
       globalStep++;

@@ -33,6 +33,8 @@ interface TrainFlags {
   maxMinutes?: string;
   labelSynonyms?: boolean;
   baselines: boolean;
+  teacher?: string[];
+  teacherWeight: string;
   entityMajority?: boolean;
 }
 
@@ -93,6 +95,11 @@ export function register(program: Command): void {
       '--label-synonyms',
       'accept bearish/bullish and numeric twitter labels (0=bearish,1=bullish,2=neutral)',
     )
+    .option(
+      '--teacher <dirs...>',
+      'distil: average these models on the training split into soft targets',
+    )
+    .option('--teacher-weight <x>', 'share of each target taken from the teachers', '0.5')
     .option('--no-baselines', 'skip evaluating the baselines on the same split for the card')
     .option(
       '--entity-majority',
@@ -136,12 +143,14 @@ export function register(program: Command): void {
             emaDecay: num(flags.ema, '--ema'),
             classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
             seed: num(flags.seed, '--seed'),
+            teacherWeight: num(flags.teacherWeight, '--teacher-weight'),
             ...(flags.maxMinutes
               ? { maxSeconds: num(flags.maxMinutes, '--max-minutes') * 60 }
               : {}),
           },
           command: `bellwether ${process.argv.slice(2).join(' ')}`,
           baselines: flags.baselines,
+          ...(flags.teacher ? { teachers: flags.teacher } : {}),
         },
         logger,
         (p) => {
