@@ -4,10 +4,8 @@
  * Works on either bus and either store; stops in order so that nothing in flight is lost.
  */
 import { createAlertEngine, type LiveAlertEngine } from '../alerts/create-engine.ts';
-import type { AlertSink, EvaluationOutcome } from '../alerts/notify/types.ts';
 import { storeDataSource } from '../alerts/store-data-source.ts';
 import type { Config } from '../config/schema.ts';
-import type { AlertTransition } from '../core/alert.ts';
 import type { Bus } from '../core/bus.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { describeError } from '../core/errors.ts';
@@ -16,15 +14,17 @@ import type { ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
 import { type LiveSources, startLiveSources } from '../ingest/live-sources.ts';
-import { readStream, type StreamContents } from '../ingest/replay/read-stream.ts';
-import { type ReplaySpeed, replayItems } from '../ingest/replay/replay-stream.ts';
+import { readStream } from '../ingest/replay/read-stream.ts';
+import type { ReplaySpeed } from '../ingest/replay/replay-stream.ts';
 import { ScoreStage } from '../scoring/score-stage.ts';
 import { SinkStage } from '../sink/sink-stage.ts';
 import type { WebServer } from '../web/server.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
+import { AlertRecorder, type AlertSummary } from './alert-recorder.ts';
 import { openBus, openScorer, openStore, openTopics } from './components.ts';
 import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
 import { PipelineMetrics } from './metrics.ts';
+import { playPaced } from './paced-replay.ts';
 import { StageCounters } from './stage-counters.ts';
 import { StreamClock } from './stream-clock.ts';
 import { startPipelineWeb } from './web-routes.ts';
@@ -56,15 +56,6 @@ export interface ReplayPlan {
   fastForwardMs?: number | undefined;
 }
 
-export interface AlertSummary {
-  rule: string;
-  topic: { kind: string; key: string };
-  firedAt: string;
-  resolvedAt?: string | undefined;
-  severity: string;
-  summary?: string | undefined;
-}
-
 export interface RunSummary {
   ingested: number;
   scored: number;
@@ -81,41 +72,6 @@ export interface RunSummary {
 }
 
 const NOTHING_YET = new StageCounters();
-
-/** Records firings and resolutions for the run summary. */
-class AlertRecorder implements AlertSink {
-  readonly name = 'summary';
-  readonly fired: AlertSummary[] = [];
-  constructor(private readonly onEvaluated: (transitions: readonly AlertTransition[]) => void) {}
-  onEvaluation(outcome: EvaluationOutcome): void {
-    this.onEvaluated(outcome.transitions);
-    for (const transition of outcome.transitions) {
-      const topic = {
-        kind: transition.labels.topic_kind ?? '',
-        key: transition.labels.topic_key ?? '',
-      };
-      // recovering → firing continues the same episode; only a new episode is a new firing.
-      if (transition.to === 'firing' && transition.from !== 'recovering') {
-        this.fired.push({
-          rule: transition.rule,
-          topic,
-          firedAt: transition.at,
-          severity: transition.severity,
-          summary: transition.annotations.summary,
-        });
-      } else if (transition.to === 'resolved') {
-        const open = this.fired.find(
-          (alert) =>
-            alert.rule === transition.rule &&
-            alert.topic.kind === topic.kind &&
-            alert.topic.key === topic.key &&
-            alert.resolvedAt === undefined,
-        );
-        if (open) open.resolvedAt = transition.at;
-      }
-    }
-  }
-}
 
 export class Pipeline {
   readonly metrics = new PipelineMetrics();
@@ -277,52 +233,18 @@ export class Pipeline {
       },
       'replay started',
     );
-    const onProgress = (progress: { published: number; streamTime: string }) => {
-      this.replayed = publishedBefore + progress.published;
-      const at = Date.parse(progress.streamTime);
-      // Undated items replay at the end with today's date; they must not fling stream time forward.
-      if (Number.isFinite(at)) this.clock.advanceTo(Math.min(at, endMs));
-    };
-    let publishedBefore = 0;
-    let remaining: Pick<StreamContents, 'items' | 'undatedIds' | 'streamStart' | 'streamEnd'> =
-      contents;
-    const fastForwardMs = replay.speed === 'max' ? 0 : (replay.fastForwardMs ?? 0);
-    if (fastForwardMs > 0) {
-      const splitMs = startMs + fastForwardMs;
-      const early = contents.items.filter(
-        (item) => !contents.undatedIds.has(item.id) && Date.parse(item.publishedAt) < splitMs,
-      );
-      const ahead = await replayItems(
-        { ...contents, items: early },
-        {
-          bus,
-          topic: config.bus.topics.raw,
-          speed: 'max',
-          signal: this.stopSources.signal,
-          onProgress,
-        },
-      );
-      publishedBefore = ahead.published;
-      remaining = {
-        ...contents,
-        items: contents.items.filter(
-          (item) => contents.undatedIds.has(item.id) || Date.parse(item.publishedAt) >= splitMs,
-        ),
-        streamStart: new Date(splitMs).toISOString(),
-      };
-      logger.info(
-        { items: ahead.published, until: remaining.streamStart },
-        'replay: fast-forwarded',
-      );
-    }
-    const result = await replayItems(remaining, {
+    const result = await playPaced(contents, {
       bus,
       topic: config.bus.topics.raw,
       speed: replay.speed,
+      fastForwardMs: replay.fastForwardMs ?? 0,
       signal: this.stopSources.signal,
-      onProgress,
+      logger,
+      onProgress: (published, streamMs) => {
+        this.replayed = published;
+        if (streamMs !== undefined) this.clock.advanceTo(streamMs);
+      },
     });
-    result.published += publishedBefore;
     this.replayed = result.published;
     this.clock.advanceTo(endMs);
     logger.info({ published: result.published, aborted: result.aborted }, 'replay finished');

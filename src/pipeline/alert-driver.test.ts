@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger.ts';
+import { ReplayAlertDriver } from './alert-driver.ts';
+
+const MINUTE = 60_000;
+
+function setup(options: { fromMs?: number } = {}) {
+  const evaluatedAt: number[] = [];
+  let streamNow = 10 * MINUTE;
+  let drained = false;
+  const driver = new ReplayAlertDriver({
+    engine: {
+      evaluateOnce: async (nowMs) => {
+        evaluatedAt.push(nowMs);
+      },
+    },
+    streamNow: () => streamNow,
+    isDrained: () => drained,
+    stepMs: MINUTE,
+    fromMs: options.fromMs,
+    logger: silentLogger,
+    tickMs: 5,
+  });
+  return {
+    driver,
+    evaluatedAt,
+    setNow: (ms: number) => {
+      streamNow = ms;
+    },
+    setDrained: (value: boolean) => {
+      drained = value;
+    },
+  };
+}
+
+describe('ReplayAlertDriver', () => {
+  it('evaluates every stream step from the replay start, only once the pipeline has drained', async () => {
+    const { driver, evaluatedAt, setNow, setDrained } = setup({ fromMs: 2 * MINUTE + 30_000 });
+    driver.start();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(evaluatedAt).toEqual([]);
+    setDrained(true);
+    await driver.flush();
+    expect(evaluatedAt).toEqual([3, 4, 5, 6, 7, 8, 9, 10].map((m) => m * MINUTE));
+    setNow(12 * MINUTE + 10_000);
+    await driver.flush();
+    await driver.stop();
+    expect(evaluatedAt.slice(-2)).toEqual([11 * MINUTE, 12 * MINUTE]);
+    expect(new Set(evaluatedAt).size).toBe(evaluatedAt.length);
+  });
+
+  it('without a start time, begins at the stream time it first sees', async () => {
+    const { driver, evaluatedAt, setDrained } = setup();
+    setDrained(true);
+    await driver.flush();
+    expect(evaluatedAt).toEqual([10 * MINUTE]);
+  });
+});
