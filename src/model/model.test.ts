@@ -1,4 +1,6 @@
-// The hybrid model on the wasm backend: a tiny one learns a generated task, and save → load predicts bit-identically.
+// The hybrid model on wasm — and on native TensorFlow when it is provisioned (npm run setup:native): a tiny one
+// learns a generated task, save → load predicts bit-identically, and the shipped model predicts the same
+// probabilities on both backends.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +10,7 @@ import { LABELS, type Label } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import { type Example, seededRandom } from './dataset.ts';
 import { loadModelDir, saveModelDir } from './model-files.ts';
+import { loadNativeBackend } from './native-backend.ts';
 import { Predictor } from './predictor.ts';
 import { type TrainResult, trainModel } from './trainer.ts';
 
@@ -40,12 +43,15 @@ function generate(n: number, seed: number): Example[] {
   });
 }
 
-describe('hybrid model (wasm)', () => {
+const native = await loadNativeBackend('tensorflow');
+const backends = native.ok ? (['wasm', 'tensorflow'] as const) : (['wasm'] as const);
+
+describe.each(backends)('hybrid model (%s)', (backend) => {
   let result: TrainResult;
   let dir: string;
 
   beforeAll(async () => {
-    await selectBackend('wasm', silentLogger);
+    await selectBackend(backend, silentLogger);
     dir = await mkdtemp(path.join(tmpdir(), 'bw-model-'));
     result = await trainModel(generate(240, 1), generate(90, 2), {
       architecture: {
@@ -110,5 +116,34 @@ describe('hybrid model (wasm)', () => {
     expect(after.length).toBe(texts.length * 3);
     expect(Buffer.from(after.buffer).equals(Buffer.from(before.buffer))).toBe(true);
     loaded.model.dispose();
+  });
+});
+
+describe.skipIf(!native.ok)('shipped model on both backends', () => {
+  it('predicts the same probabilities on tensorflow as on wasm (within 1e-4)', async () => {
+    const texts = [
+      ...generate(30, 9).map((e) => e.text),
+      'Tesla ($TSLA) shares plunge 8% as recall widens',
+      'Apple beats estimates and raises guidance; stock up 4.2%',
+    ];
+    const predictOn = async (name: 'wasm' | 'tensorflow') => {
+      await selectBackend(name, silentLogger);
+      const loaded = await loadModelDir('models/default');
+      const rows = new Predictor(
+        loaded.model,
+        loaded.tokenizer,
+        loaded.meta.architecture.maxLen,
+      ).predict(texts);
+      loaded.model.dispose();
+      return rows;
+    };
+    const onWasm = await predictOn('wasm');
+    const onNative = await predictOn('tensorflow');
+    expect(onNative.length).toBe(texts.length * 3);
+    const largest = onWasm.reduce(
+      (max, value, i) => Math.max(max, Math.abs(value - (onNative[i] ?? 0))),
+      0,
+    );
+    expect(largest).toBeLessThan(1e-4);
   });
 });
