@@ -1,8 +1,8 @@
 // The built-in dashboard in a real browser (Debian's chromium via playwright-core) while a simulated replay writes items and an alert fires: the page must update in place.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/logger.ts';
@@ -10,9 +10,8 @@ import type { Store } from '../../src/core/store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
 import { syntheticShockTransitions, syntheticStream } from '../../src/web/synthetic-items.ts';
+import { ARTIFACTS, browserAvailable, launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const HOUR = 3_600_000;
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1, 14, 0, 0);
@@ -20,9 +19,7 @@ const STEPS = 6;
 const STEP_MS = 5 * MIN;
 
 // A machine without the browser skips, unless told the browser is required (CI sets this).
-const required = process.env.BELLWETHER_REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-if (required && !available) throw new Error(`${CHROMIUM} is required (apt-get install chromium)`);
+const available = browserAvailable();
 
 describe.skipIf(!available)('built-in dashboard in chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bellwether-browser-'));
@@ -44,18 +41,7 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
       clock,
       snapshotIntervalMs: 250,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Generous: `npm test` runs files in parallel on a small machine.
     page.setDefaultTimeout(30_000);
