@@ -4,7 +4,7 @@ import { ReplayAlertDriver } from './alert-driver.ts';
 
 const MINUTE = 60_000;
 
-function setup(options: { fromMs?: number } = {}) {
+function setup(options: { fromMs?: number; maxStepsPerTick?: number } = {}) {
   const evaluatedAt: number[] = [];
   let streamNow = 10 * MINUTE;
   let drained = false;
@@ -18,6 +18,7 @@ function setup(options: { fromMs?: number } = {}) {
     isDrained: () => drained,
     stepMs: MINUTE,
     fromMs: options.fromMs,
+    maxStepsPerTick: options.maxStepsPerTick,
     logger: silentLogger,
     tickMs: 5,
   });
@@ -54,5 +55,19 @@ describe('ReplayAlertDriver', () => {
     setDrained(true);
     await driver.flush();
     expect(evaluatedAt).toEqual([10 * MINUTE]);
+  });
+
+  it('strides over the grid when it falls behind, always reaching the present, then resumes every step', async () => {
+    const { driver, evaluatedAt, setNow, setDrained } = setup({ fromMs: 0, maxStepsPerTick: 4 });
+    setDrained(true);
+    setNow(100 * MINUTE);
+    driver.start();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(evaluatedAt.length).toBeLessThanOrEqual(5);
+    expect(evaluatedAt.at(-1)).toBe(100 * MINUTE);
+    setNow(102 * MINUTE);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await driver.stop();
+    expect(evaluatedAt.slice(-2)).toEqual([101 * MINUTE, 102 * MINUTE]);
   });
 });

@@ -221,7 +221,8 @@ export class Pipeline {
         fromMs: startMs,
         logger,
       });
-      this.driver.start();
+      // Paced replays evaluate live; at --speed max the timeline is evaluated once it is all stored.
+      if (replay.speed !== 'max') this.driver.start();
     }
     logger.info(
       {
@@ -248,24 +249,28 @@ export class Pipeline {
     this.replayed = result.published;
     this.clock.advanceTo(endMs);
     logger.info({ published: result.published, aborted: result.aborted }, 'replay finished');
+    const driver = this.driver;
+    if (
+      driver &&
+      !result.aborted &&
+      (await waitUntilDrained(this.progress, this.stopSources.signal))
+    ) {
+      logger.info(
+        { evaluations: driver.evaluations },
+        'replay stored; evaluating alerts up to the end of the stream',
+      );
+      await driver.flush();
+      logger.info({ evaluations: driver.evaluations }, 'alert evaluation caught up');
+    }
   }
 
   /** Resolves once the replay (if any) is fully published, scored, stored, and alerts are evaluated up to its end. */
   async untilDrained(signal: AbortSignal): Promise<boolean> {
-    await this.replayRun;
-    const drained = await waitUntilDrained(this.progress, signal);
-    if (drained && this.driver) {
-      this.options.logger.info(
-        { stored: this.sinkStage?.counters.received, evaluations: this.driver.evaluations },
-        'replay drained; evaluating alerts up to the end of the stream',
-      );
-      await this.driver.flush();
-      this.options.logger.info(
-        { evaluations: this.driver.evaluations },
-        'alert evaluation caught up',
-      );
-    }
-    return drained;
+    const aborted = new Promise<void>((resolve) =>
+      signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await Promise.race([this.replayRun, aborted]);
+    return waitUntilDrained(this.progress, signal);
   }
 
   summary(): RunSummary {

@@ -237,7 +237,8 @@
             stroke: '#2f5bd3',
             width: 2,
             spanGaps: false,
-            points: { show: false },
+            // Dots, so that a bucket with no neighbours (an isolated point) is still visible.
+            points: { show: true, size: 4 },
           },
           {
             label: 'negative share',
@@ -246,7 +247,7 @@
             width: 1.5,
             dash: [5, 3],
             spanGaps: false,
-            points: { show: false },
+            points: { show: true, size: 3 },
           },
         ],
       },
@@ -278,7 +279,8 @@
     const xs = pts.map((p) => Date.parse(p.t) / 1000);
     chart.uplot.setData([
       xs,
-      pts.map((p) => p.count),
+      // Empty buckets draw no bar (a zero-height bar would look like data on the axis).
+      pts.map((p) => (p.count > 0 ? p.count : null)),
       pts.map((p) => p.meanScore),
       pts.map((p) => p.negativeShare),
     ]);
