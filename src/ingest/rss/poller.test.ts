@@ -299,16 +299,18 @@ describe('PollScheduler', () => {
   it('polls on its own once started (node-cron tick) and stops cleanly', async () => {
     routes.set('/wire', { body: rss('a', 'b', 'c') });
     await withBus(async (bus, received) => {
-      const clock = { now: () => Date.now() };
+      // Time stands still until start() has run, so however slow the machine, the start-up tick sees the
+      // first poll not yet due (10% jitter of 10 s at random 0.5 = 0.5 s) and only a later cron tick takes it.
+      let frozenAt: number | undefined = Date.now();
+      const clock = { now: () => frozenAt ?? Date.now() };
       const deps = { bus, topic: 'news.raw', poll: pollConfig, clock };
-      // 10% jitter of 10 s at random 0.5: the first poll is due 0.5 s after start, so the start-up tick
-      // cannot take it and only a later cron tick can.
       const scheduler = new PollScheduler(
         [new FeedPoller(feed('wire', { intervalSec: 10, jitterPct: 10 }), deps)],
         { poll: pollConfig, clock, logger: silentLogger, random: () => 0.5 },
       );
       scheduler.start();
       expect(scheduler.status()[0]?.polls).toBe(0);
+      frozenAt = undefined;
       await until(() => received.length === 3, 'the first poll');
       await scheduler.stop();
       expect(scheduler.status()[0]).toMatchObject({ polls: 1, published: 3, running: false });
