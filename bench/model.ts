@@ -7,9 +7,9 @@
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/config/model.ts';
 import { createLogger } from '../src/core/logger.ts';
+import { seededRandom } from '../src/core/random.ts';
 import { flopsPerText } from '../src/model/architecture.ts';
 import { selectBackend } from '../src/model/backend.ts';
-import { seededRandom } from '../src/model/dataset.ts';
 import { loadModelDir } from '../src/model/model-files.ts';
 import { loadScorer } from '../src/model/scorer.ts';
 

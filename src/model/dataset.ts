@@ -1,7 +1,9 @@
 /** Reads labelled text (CSV `text,label` or SEntFiN-style JSONL) and carves a stratified, seeded validation split. */
+
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DecodeError, UsageError } from '../core/errors.ts';
+import { seededRandom } from '../core/random.ts';
 import { LABELS, type Label } from './architecture.ts';
 
 export interface Example {
@@ -134,18 +136,6 @@ export async function readExamples(file: string, options: LabelOptions = {}): Pr
     );
   }
   return out;
-}
-
-/** Mulberry32: a small seeded PRNG so splits and shuffles are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

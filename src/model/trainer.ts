@@ -3,9 +3,10 @@
  * warmup and linear decay, per-epoch validation, early stopping that restores the best weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '../core/random.ts';
 import { type ArchitectureConfig, buildModel, LABELS } from './architecture.ts';
 import type { Example } from './dataset.ts';
-import { seededRandom, shuffleInPlace } from './dataset.ts';
+import { shuffleInPlace } from './dataset.ts';
 import { setTrainingMode } from './layers.ts';
 import {
   argmaxRows,

@@ -1,7 +1,9 @@
 /** A deterministic synthetic stream of ScoredItems (calm market, then a negative shock on one ticker) and the alert transitions such a shock raises: data for the dashboard and web tests. */
+
 import type { AlertTransition } from '../core/alert.ts';
 import { alertFingerprint } from '../core/alert.ts';
 import type { ScoredItem, SentimentLabel, TopicMention } from '../core/news.ts';
+import { seededRandom } from '../core/random.ts';
 
 export interface SyntheticCompany {
   ticker: string;
@@ -33,18 +35,6 @@ export interface SyntheticStreamOptions {
   shock?: { ticker: string; fromMs: number; toMs: number } | undefined;
   modelVersion?: string;
   seed?: number;
-}
-
-/** Small, fast, deterministic PRNG (mulberry32): the same seed gives the same stream. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const HEADLINES: Record<SentimentLabel, readonly string[]> = {
@@ -84,7 +74,7 @@ function probsFor(label: SentimentLabel, r: number): ScoredItem['probs'] {
 
 /** One item every ~gapMs, spread over the companies; inside the shock window the shocked ticker is mostly negative. */
 export function syntheticStream(options: SyntheticStreamOptions): ScoredItem[] {
-  const rnd = random(options.seed ?? 7);
+  const rnd = seededRandom(options.seed ?? 7);
   const modelVersion = options.modelVersion ?? 'synthetic-1';
   const items: ScoredItem[] = [];
   let n = 0;
