@@ -13,11 +13,11 @@ import type { BusMessage } from '../../src/core/bus.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { TopicWindowCounts } from '../../src/core/rollup.ts';
 import type { Store } from '../../src/core/store.ts';
-import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { repoRoot, runCli, startCli } from '../support/cli.ts';
 import {
   CLICKHOUSE_URL,
+  clickhouseTestStore,
   ensureClickhouse,
   ensureKafka,
   KAFKA_BROKERS,
@@ -113,17 +113,7 @@ beforeAll(async () => {
   await reference.connect();
   embeddedCounts = await reference.topicCounts(everything);
   await reference.close();
-  server = createClickhouseStore(
-    {
-      type: 'clickhouse',
-      url: CLICKHOUSE_URL,
-      username: 'default',
-      password: '',
-      database,
-      requestTimeoutMs: 30_000,
-    },
-    { logger: silentLogger },
-  );
+  server = clickhouseTestStore(database);
   await server.connect();
 }, 900_000);
 

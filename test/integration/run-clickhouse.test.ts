@@ -3,13 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.ts';
 import type { TopicWindowCounts } from '../../src/core/rollup.ts';
 import type { Store } from '../../src/core/store.ts';
 import type { RunSummary } from '../../src/pipeline/pipeline.ts';
-import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { repoRoot, runCli } from '../support/cli.ts';
-import { CLICKHOUSE_URL, ensureClickhouse } from '../support/services.ts';
+import { CLICKHOUSE_URL, clickhouseTestStore, ensureClickhouse } from '../support/services.ts';
 
 const stream = 'shock-ba';
 const expectedItems = (
@@ -40,17 +38,7 @@ const sorted = (rows: TopicWindowCounts[]) =>
 let store: Store;
 beforeAll(async () => {
   await ensureClickhouse();
-  store = createClickhouseStore(
-    {
-      type: 'clickhouse',
-      url: CLICKHOUSE_URL,
-      username: 'default',
-      password: '',
-      database,
-      requestTimeoutMs: 30_000,
-    },
-    { logger: silentLogger },
-  );
+  store = clickhouseTestStore(database);
 }, 300_000);
 afterAll(async () => {
   await store?.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
