@@ -14,8 +14,7 @@ function setup(options: { fromMs?: number; maxStepsPerTick?: number } = {}) {
         evaluatedAt.push(nowMs);
       },
     },
-    streamNow: () => streamNow,
-    isDrained: () => drained,
+    streamNow: () => (drained ? streamNow : Number.NaN),
     stepMs: MINUTE,
     fromMs: options.fromMs,
     maxStepsPerTick: options.maxStepsPerTick,

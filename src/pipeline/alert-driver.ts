@@ -1,7 +1,7 @@
 /**
- * Drives the alert engine along a replay's timeline: it evaluates at every step of stream time, but only
- * once the pipeline has drained what was published so far, so each evaluation sees complete data — live at
- * 60× and as a catch-up at `--speed max`.
+ * Drives the alert engine along a replay's timeline: it evaluates at every step of stream time up to the
+ * point where everything is stored (the replay watermark), so each evaluation sees complete data — live
+ * while a paced replay runs, and as a catch-up once a `--speed max` replay is stored.
  */
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -12,10 +12,8 @@ export interface Evaluator {
 
 export interface ReplayAlertDriverOptions {
   engine: Evaluator;
-  /** Stream time up to which items have been published. */
+  /** Stream time up to which every item is stored (NaN while none is). */
   streamNow: () => number;
-  /** Whether everything published so far has been stored. */
-  isDrained: () => boolean;
   stepMs: number;
   /** Stream time of the first evaluation (the replay's start); default: when the driver first runs. */
   fromMs?: number | undefined;
@@ -65,8 +63,7 @@ export class ReplayAlertDriver {
    * present: alerts stay timely at a coarser resolution, and return to every step once caught up.
    */
   private async catchUp(maxSteps: number): Promise<void> {
-    const { engine, streamNow, isDrained, stepMs, logger } = this.options;
-    if (!isDrained()) return;
+    const { engine, streamNow, stepMs, logger } = this.options;
     const target = streamNow();
     if (!Number.isFinite(target)) return;
     const first =

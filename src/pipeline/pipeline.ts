@@ -25,6 +25,7 @@ import { openBus, openScorer, openStore, openTopics } from './components.ts';
 import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
 import { PipelineMetrics } from './metrics.ts';
 import { playPaced } from './paced-replay.ts';
+import { ReplayWatermark } from './replay-watermark.ts';
 import { StageCounters } from './stage-counters.ts';
 import { StreamClock } from './stream-clock.ts';
 import { startPipelineWeb } from './web-routes.ts';
@@ -87,6 +88,7 @@ export class Pipeline {
   private readonly recorder: AlertRecorder;
   private readonly stopSources = new AbortController();
   private replayed = 0;
+  private readonly watermark = new ReplayWatermark();
   private live: LiveSources | undefined;
   private replayRun: Promise<void> | undefined;
   private replayInfo: RunSummary['replay'];
@@ -107,6 +109,12 @@ export class Pipeline {
       score: this.scoreStage?.counters ?? NOTHING_YET,
       sink: this.sinkStage?.counters ?? NOTHING_YET,
     };
+  }
+
+  /** Items that went all the way: stored by the sink, or dead-lettered on the way. */
+  private handled(): number {
+    const { score, sink } = this.progress;
+    return sink.received + score.deadLettered;
   }
 
   /** Items this process put on the raw topic: replayed, polled from feeds, pushed over HTTP. */
@@ -215,8 +223,11 @@ export class Pipeline {
     if (this.alerting) {
       this.driver = new ReplayAlertDriver({
         engine: this.alerting.engine,
-        streamNow: () => this.clock.now(),
-        isDrained: () => isDrained(this.progress),
+        // Evaluate up to the stream time whose items are all stored; once drained, up to the clock.
+        streamNow: () =>
+          isDrained(this.progress)
+            ? this.clock.now()
+            : (this.watermark.at(this.handled()) ?? Number.NaN),
         stepMs: this.options.alertStepMs ?? (replay.speed === 'max' ? 300_000 : 60_000),
         fromMs: startMs,
         logger,
@@ -243,7 +254,10 @@ export class Pipeline {
       logger,
       onProgress: (published, streamMs) => {
         this.replayed = published;
-        if (streamMs !== undefined) this.clock.advanceTo(streamMs);
+        if (streamMs !== undefined) {
+          this.clock.advanceTo(streamMs);
+          this.watermark.record(published, streamMs);
+        }
       },
     });
     this.replayed = result.published;
