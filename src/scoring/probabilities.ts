@@ -7,7 +7,7 @@ export interface Sentiment {
   score: number;
 }
 
-const clamp01 = (value: number): number => (value < 0 ? 0 : value > 1 ? 1 : value);
+const clamp01 = (value: number): number => Math.min(1, Math.max(0, value));
 
 /** Reads row `index` of a row-major [negative, neutral, positive] matrix. */
 export function sentimentAt(rows: Float32Array, index: number): Sentiment {
