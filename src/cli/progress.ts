@@ -4,12 +4,17 @@
  */
 
 export interface ProgressLine {
-  /** `done` and `total` in the job's unit; `total` may be an estimate or unknown. */
+  /** `done` and `total` in the job's unit; `total` may be an estimate or unknown. Rate and ETA are derived. */
   update(done: number, total: number | undefined, extra?: string): void;
+  /**
+   * Shows a line a caller composed itself (with its own figures), with a bar when `fraction` is given.
+   * `keep` lines (an epoch's result, say) are never throttled and stay on screen.
+   */
+  show(text: string, fraction?: number, keep?: boolean): void;
   finish(message: string): void;
 }
 
-function formatSeconds(seconds: number): string {
+export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   if (seconds < 60) return `${Math.round(seconds)}s`;
   if (seconds < 3600)
@@ -26,21 +31,27 @@ export function progressLine(
   const started = performance.now();
   const tty = stream.isTTY === true;
   let lastPrint = 0;
+  const show = (text: string, fraction?: number, keep = false) => {
+    const now = performance.now();
+    if (!keep && now - lastPrint < (tty ? 100 : plainEveryMs)) return;
+    lastPrint = now;
+    const bar =
+      fraction === undefined
+        ? ''
+        : `[${'#'.repeat(Math.round(Math.min(1, fraction) * 24)).padEnd(24, '.')}] ${(Math.min(1, fraction) * 100).toFixed(1)}% `;
+    stream.write(tty ? `\r\x1b[2K${bar}${text}${keep ? '\n' : ''}` : `${bar}${text}\n`);
+  };
   return {
+    show,
     update(done, total, extra) {
-      const now = performance.now();
-      if (now - lastPrint < (tty ? 100 : plainEveryMs)) return;
-      lastPrint = now;
-      const seconds = (now - started) / 1000;
+      const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? done / seconds : 0;
-      const fraction = total ? Math.min(1, done / total) : undefined;
-      const eta = fraction !== undefined && rate > 0 && total ? (total - done) / rate : Number.NaN;
-      const bar =
-        fraction === undefined
-          ? ''
-          : `[${'#'.repeat(Math.round(fraction * 24)).padEnd(24, '.')}] ${(fraction * 100).toFixed(1)}% `;
-      const text = `${label} ${bar}${done}${total ? `/${total}` : ''} ${unit}, ${rate.toFixed(0)} ${unit}/s, ETA ${formatSeconds(eta)}${extra ? `, ${extra}` : ''}`;
-      stream.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+      const fraction = total ? done / total : undefined;
+      const eta = total && rate > 0 ? (total - done) / rate : Number.NaN;
+      show(
+        `${label} ${done}${total ? `/${total}` : ''} ${unit}, ${rate.toFixed(0)} ${unit}/s, ETA ${formatSeconds(eta)}${extra ? `, ${extra}` : ''}`,
+        fraction,
+      );
     },
     finish(message) {
       stream.write(tty ? `\r\x1b[2K${message}\n` : `${message}\n`);

@@ -14,11 +14,6 @@ export class StreamClock implements Clock {
     if (this.streamMs === undefined || ms > this.streamMs) this.streamMs = ms;
   }
 
-  /** Whether a replay has set the time (otherwise the wall clock is in charge). */
-  get following(): boolean {
-    return this.streamMs !== undefined;
-  }
-
   now(): number {
     return this.streamMs ?? this.wall.now();
   }

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { BACKENDS } from '../../config/model.ts';
 import { UsageError } from '../../core/errors.ts';
 import { createContext } from '../context.ts';
+import { formatSeconds, progressLine } from '../progress.ts';
 
 interface TrainFlags {
   data: string[];
@@ -42,13 +43,6 @@ function num(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
   return n;
-}
-
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return `${m}m${String(s).padStart(2, '0')}s`;
 }
 
 export function register(program: Command): void {
@@ -108,6 +102,7 @@ export function register(program: Command): void {
     .action(async (flags: TrainFlags, command: Command) => {
       const { logger } = createContext(command);
       const { runTraining } = await import('../../model/train-run.ts');
+      const progress = progressLine('train', 'texts');
       await runTraining(
         {
           data: flags.data,
@@ -159,17 +154,12 @@ export function register(program: Command): void {
             p.valAccuracy === undefined
               ? ''
               : ` val acc ${p.valAccuracy.toFixed(4)} val macro-F1 ${(p.valMacroF1 ?? 0).toFixed(4)}`;
-          const line = `${head}${val} ${p.textsPerSec.toFixed(0)} texts/s ETA ${formatEta(p.etaSec)}`;
-          if (process.stderr.isTTY) {
-            const width = 20;
-            const filled = Math.round((p.step / p.steps) * width);
-            process.stderr.write(
-              `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${line}\x1b[K`,
-            );
-            if (p.valAccuracy !== undefined) process.stderr.write('\n');
-          } else if (p.valAccuracy !== undefined || p.step % 50 === 0) {
-            process.stderr.write(`${line}\n`);
-          }
+          const epochDone = p.valAccuracy !== undefined;
+          progress.show(
+            `${head}${val} ${p.textsPerSec.toFixed(0)} texts/s ETA ${formatSeconds(p.etaSec)}`,
+            p.step / p.steps,
+            epochDone,
+          );
         },
       );
     });
