@@ -11,7 +11,7 @@ import type { Bus } from '../core/bus.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
-import type { TopicExtractor } from '../scoring/score-stage.ts';
+import type { TopicExtractor } from '../scoring/score-items.ts';
 import { createStore } from '../store/create-store.ts';
 import { createTopicMatcher } from '../topics/matcher.ts';
 import { loadWatchlist } from '../topics/watchlist.ts';

@@ -8,7 +8,8 @@ import type { BusMessage } from '../core/bus.ts';
 import { ManualClock } from '../core/clock.ts';
 import { decodeScoredItem, encodeItem } from '../core/codec.ts';
 import { silentLogger } from '../core/logger.ts';
-import { ScoreStage, type TopicExtractor } from './score-stage.ts';
+import type { TopicExtractor } from './score-items.ts';
+import { ScoreStage } from './score-stage.ts';
 
 const topics: TopicExtractor = {
   match: (item) => [

@@ -13,8 +13,6 @@ import type { SentimentScorer } from '../core/scorer.ts';
 import { StageCounters } from '../pipeline/stage-counters.ts';
 import { scoreItems, type TopicExtractor } from './score-items.ts';
 
-export type { TopicExtractor };
-
 export interface ScoreStageOptions {
   bus: Bus;
   scorer: SentimentScorer;
