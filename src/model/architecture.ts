@@ -5,11 +5,13 @@ import {
   EncoderBlock,
   Fusion,
   type FusionMode,
+  initSeed,
   NgramBag,
   NormMeanPool,
   registerLayers,
   TokenPositionEmbedding,
   TrainDropout,
+  withInitSeed,
 } from './layers.ts';
 
 export interface ArchitectureConfig {
@@ -27,20 +29,66 @@ export interface ArchitectureConfig {
   /** Hashed token-bigram buckets for the wide branch; 0 or absent = no wide branch. */
   ngramBuckets?: number;
   ngramDim?: number;
+  /**
+   * Independently trained copies of the network whose probabilities are averaged (an ensemble in one
+   * file); absent or 1 = a single network with unprefixed layer names.
+   */
+  members?: number;
 }
 
 export const LABELS = ['negative', 'neutral', 'positive'] as const;
 export type Label = (typeof LABELS)[number];
 
-export function buildModel(cfg: ArchitectureConfig): tf.LayersModel {
+/** Layer-name prefix of ensemble member k (members > 1 only). */
+export function memberPrefix(k: number): string {
+  return `m${k}_`;
+}
+
+export function buildModel(cfg: ArchitectureConfig, initSeed = 0): tf.LayersModel {
   registerLayers();
   const ids = tf.input({ shape: [null], dtype: 'float32', name: 'ids' });
+  const members = cfg.members ?? 1;
+  if (members <= 1) {
+    const probs = withInitSeed(initSeed, () => buildNetwork(ids, cfg, ''));
+    return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_hybrid' });
+  }
+  const outputs = Array.from({ length: members }, (_, k) =>
+    withInitSeed(k, () => buildNetwork(ids, cfg, memberPrefix(k))),
+  );
+  const mean = tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor;
+  return tf.model({ inputs: ids, outputs: mean, name: 'bellwether_hybrid_ensemble' });
+}
+
+/**
+ * Copies trained single networks into the matching members of an ensemble model (built with
+ * `members` = networks.length), layer by layer under the member's name prefix.
+ */
+export function mergeMembers(
+  cfg: ArchitectureConfig,
+  networks: readonly tf.LayersModel[],
+): tf.LayersModel {
+  const ensemble = buildModel({ ...cfg, members: networks.length });
+  networks.forEach((network, k) => {
+    for (const layer of network.layers) {
+      const weights = layer.getWeights();
+      if (weights.length > 0) ensemble.getLayer(memberPrefix(k) + layer.name).setWeights(weights);
+    }
+  });
+  return ensemble;
+}
+
+/** One hybrid network from `ids` to softmax probabilities; `prefix` keeps ensemble members' layer names apart. */
+function buildNetwork(
+  ids: tf.SymbolicTensor,
+  cfg: ArchitectureConfig,
+  prefix: string,
+): tf.SymbolicTensor {
   const emb = new TokenPositionEmbedding({
     vocabSize: cfg.vocabSize,
     maxLen: cfg.maxLen,
     dim: cfg.dim,
     dropout: cfg.dropout,
-    name: 'embed',
+    name: `${prefix}embed`,
   }).apply(ids) as tf.SymbolicTensor;
   let x = emb;
   for (let i = 0; i < cfg.blocks; i++) {
@@ -49,53 +97,58 @@ export function buildModel(cfg: ArchitectureConfig): tf.LayersModel {
       heads: cfg.heads,
       ffDim: cfg.ffDim,
       dropout: cfg.dropout,
-      name: `encoder_${i}`,
+      name: `${prefix}encoder_${i}`,
     }).apply([x, ids]) as tf.SymbolicTensor;
   }
-  const pooled = new NormMeanPool({ dim: cfg.dim, name: 'pool' }).apply([
+  const pooled = new NormMeanPool({ dim: cfg.dim, name: `${prefix}pool` }).apply([
     x,
     ids,
   ]) as tf.SymbolicTensor;
   let joined = pooled;
   if (cfg.lstmUnits > 0) {
-    const lstm = new BiLstm({ inputDim: cfg.dim, units: cfg.lstmUnits, name: 'bilstm' }).apply([
-      emb,
-      ids,
-    ]) as tf.SymbolicTensor;
+    const lstm = new BiLstm({
+      inputDim: cfg.dim,
+      units: cfg.lstmUnits,
+      name: `${prefix}bilstm`,
+    }).apply([emb, ids]) as tf.SymbolicTensor;
     joined = new Fusion({
       mode: cfg.fusion,
       attnDim: cfg.dim,
       lstmDim: 2 * cfg.lstmUnits,
-      name: 'fusion',
+      name: `${prefix}fusion`,
     }).apply([pooled, lstm]) as tf.SymbolicTensor;
   }
   const buckets = cfg.ngramBuckets ?? 0;
   if (buckets > 0) {
-    const bag = new NgramBag({ buckets, dim: cfg.ngramDim ?? 32, name: 'ngram_bag' }).apply(
-      ids,
-    ) as tf.SymbolicTensor;
-    joined = tf.layers.concatenate({ name: 'wide_deep' }).apply([joined, bag]) as tf.SymbolicTensor;
+    const bag = new NgramBag({
+      buckets,
+      dim: cfg.ngramDim ?? 32,
+      name: `${prefix}ngram_bag`,
+    }).apply(ids) as tf.SymbolicTensor;
+    joined = tf.layers
+      .concatenate({ name: `${prefix}wide_deep` })
+      .apply([joined, bag]) as tf.SymbolicTensor;
   }
   const hidden = tf.layers
     .dense({
       units: cfg.hidden,
       activation: 'relu',
-      name: 'hidden',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 51 }),
+      name: `${prefix}hidden`,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(51) }),
     })
     .apply(joined) as tf.SymbolicTensor;
-  const dropped = new TrainDropout({ rate: cfg.dropout, name: 'head_dropout' }).apply(
-    hidden,
-  ) as tf.SymbolicTensor;
-  const probs = tf.layers
+  const dropped = new TrainDropout({
+    rate: cfg.dropout,
+    name: `${prefix}head_dropout`,
+  }).apply(hidden) as tf.SymbolicTensor;
+  return tf.layers
     .dense({
       units: LABELS.length,
       activation: 'softmax',
-      name: 'probs',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: 52 }),
+      name: `${prefix}probs`,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(52) }),
     })
     .apply(dropped) as tf.SymbolicTensor;
-  return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_hybrid' });
 }
 
 /** Multiply-adds ×2 per text at sequence length t, counted from the architecture (for the benchmark). */
@@ -113,5 +166,5 @@ export function flopsPerText(cfg: ArchitectureConfig, t: number): number {
   const joined = cfg.lstmUnits > 0 && cfg.fusion === 'concat' ? d + 2 * cfg.lstmUnits : d;
   const wide = (cfg.ngramBuckets ?? 0) > 0 ? (cfg.ngramDim ?? 32) : 0;
   macs += (joined + wide) * cfg.hidden + cfg.hidden * LABELS.length;
-  return 2 * macs;
+  return 2 * macs * Math.max(1, cfg.members ?? 1);
 }

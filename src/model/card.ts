@@ -2,6 +2,7 @@
 import type { ArchitectureConfig } from './architecture.ts';
 import { LABELS } from './architecture.ts';
 import type { EvalMetrics } from './metrics.ts';
+import type { HistoryRow } from './trainer.ts';
 
 export interface CardInput {
   name: string;
@@ -19,8 +20,9 @@ export interface CardInput {
   };
   validation: EvalMetrics;
   baselines?: Record<string, { accuracy: number; macroF1: number }>;
-  history: Array<{ epoch: number; loss: number; valAccuracy: number; valMacroF1: number }>;
-  bestEpoch: number;
+  history: HistoryRow[];
+  /** Each ensemble member's own best validation metrics. */
+  memberMetrics: EvalMetrics[];
   seconds: number;
   backend: string;
   command: string;
@@ -70,9 +72,23 @@ export function renderCard(input: CardInput): string {
   const history = input.history
     .map(
       (h) =>
-        `| ${h.epoch} | ${h.loss.toFixed(4)} | ${h.valAccuracy.toFixed(4)} | ${h.valMacroF1.toFixed(4)} |`,
+        `| ${h.member} | ${h.epoch} | ${h.loss.toFixed(4)} | ${h.valAccuracy.toFixed(4)} | ${h.valMacroF1.toFixed(4)} |`,
     )
     .join('\n');
+  const members = input.memberMetrics.length;
+  const memberRows = input.memberMetrics
+    .map((m, i) => `| ${i + 1} | ${m.accuracy.toFixed(4)} | ${m.macroF1.toFixed(4)} |`)
+    .join('\n');
+  const ensemble =
+    members > 1
+      ? `\nAn ensemble of ${members} networks with the same architecture, trained one after another (own initial weights,
+shuffles and dropout; same split and tokenizer) and averaged in one model file. Each alone, at its best epoch:
+
+| member | val accuracy | val macro-F1 |
+|---|---|---|
+${memberRows}
+`
+      : '';
   const baselines = input.baselines
     ? Object.entries(input.baselines)
         .map(([k, b]) => `| ${k} | ${b.accuracy.toFixed(3)} | ${b.macroF1.toFixed(3)} |`)
@@ -117,10 +133,11 @@ Targets set for this model (issue 3), read on this split:
 ${targets(input)}
 
 ## Training
-Best epoch ${input.bestEpoch} of ${input.history.length}; ${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend.
-
-| epoch | train loss | val accuracy | val macro-F1 |
-|---|---|---|---|
+${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend; each network keeps the weights of its best
+epoch by validation macro-F1.
+${ensemble}
+| member | epoch | train loss | val accuracy | val macro-F1 |
+|---|---|---|---|---|
 ${history}
 
 Command: \`${input.command}\`
@@ -131,6 +148,8 @@ Parameters: ${input.parameters.toLocaleString('en-US')}; weights file ${(input.s
 \`\`\`json
 ${JSON.stringify({ architecture: input.architecture, training: input.training, data: input.dataFiles }, null, 2)}
 \`\`\`
+
+What was tried on the way to this configuration, with figures: \`docs/model-experiments.md\`.
 
 ## Limits
 Trained on two sources (US finance tweets, Indian and global headlines); other registers (earnings

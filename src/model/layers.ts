@@ -16,6 +16,24 @@ export function setTrainingMode(on: boolean, seed?: number): void {
   if (seed !== undefined) dropoutSeed = seed;
 }
 
+/**
+ * Offset added to every initializer seed while a model is built, so the members of an ensemble start
+ * from different weights yet each build stays reproducible. Only initial values depend on it.
+ */
+let initSeedOffset = 0;
+export function withInitSeed<T>(offset: number, build: () => T): T {
+  const previous = initSeedOffset;
+  initSeedOffset = offset * 1000;
+  try {
+    return build();
+  } finally {
+    initSeedOffset = previous;
+  }
+}
+export function initSeed(base: number): number {
+  return base + initSeedOffset;
+}
+
 const NEG_INF = -1e9;
 
 function first(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -107,13 +125,13 @@ export class TokenPositionEmbedding extends tf.layers.Layer {
   }
 
   override build(): void {
-    const init = tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: 11 });
+    const init = tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: initSeed(11) });
     this.tok = this.addWeight('tok', [this.cfg.vocabSize, this.cfg.dim], 'float32', init);
     this.pos = this.addWeight(
       'pos',
       [this.cfg.maxLen, this.cfg.dim],
       'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: 12 }),
+      tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: initSeed(12) }),
     );
     this.built = true;
   }
@@ -164,7 +182,7 @@ export class EncoderBlock extends tf.layers.Layer {
 
   override build(): void {
     const { dim, ffDim } = this.cfg;
-    const glorot = (seed: number) => tf.initializers.glorotUniform({ seed });
+    const glorot = (seed: number) => tf.initializers.glorotUniform({ seed: initSeed(seed) });
     const zeros = tf.initializers.zeros();
     const ones = tf.initializers.ones();
     this.w = {
@@ -321,14 +339,14 @@ export class BiLstm extends tf.layers.Layer {
         'wx',
         [2 * inputDim, 8 * units],
         'float32',
-        tf.initializers.glorotUniform({ seed: 31 }),
+        tf.initializers.glorotUniform({ seed: initSeed(31) }),
       ),
       b: this.addWeight('b', [8 * units], 'float32', biasInit),
       wh: this.addWeight(
         'wh',
         [2 * units, 8 * units],
         'float32',
-        tf.initializers.glorotUniform({ seed: 32 }),
+        tf.initializers.glorotUniform({ seed: initSeed(32) }),
       ),
     };
     this.built = true;
@@ -425,7 +443,7 @@ export class NgramBag extends tf.layers.Layer {
       'table',
       [this.cfg.buckets, this.cfg.dim],
       'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: 61 }),
+      tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: initSeed(61) }),
     );
     this.built = true;
   }
@@ -489,14 +507,14 @@ export class Fusion extends tf.layers.Layer {
           'wp',
           [lstmDim, attnDim],
           'float32',
-          tf.initializers.glorotUniform({ seed: 41 }),
+          tf.initializers.glorotUniform({ seed: initSeed(41) }),
         ),
         bp: this.addWeight('bp', [attnDim], 'float32', tf.initializers.zeros()),
         wg: this.addWeight(
           'wg',
           [attnDim + lstmDim, attnDim],
           'float32',
-          tf.initializers.glorotUniform({ seed: 42 }),
+          tf.initializers.glorotUniform({ seed: initSeed(42) }),
         ),
         bg: this.addWeight('bg', [attnDim], 'float32', tf.initializers.zeros()),
       };

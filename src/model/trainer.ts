@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../core/random.ts';
-import { type ArchitectureConfig, buildModel, LABELS } from './architecture.ts';
+import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './architecture.ts';
 import type { Example } from './dataset.ts';
 import { shuffleInPlace } from './dataset.ts';
 import { setTrainingMode } from './layers.ts';
@@ -40,9 +40,17 @@ export interface TrainOptions {
   tokenDropout?: number;
   /** Stop after this many seconds of training, keeping the best epoch so far. */
   maxSeconds?: number;
+  /**
+   * Networks trained one after another (own initial weights, shuffles and dropout; same split and
+   * tokenizer), then averaged in one ensemble model. Absent or 1 = a single network.
+   */
+  members?: number;
 }
 
 export interface Progress {
+  /** 1-based ensemble member being trained, of `members`. */
+  member: number;
+  members: number;
   epoch: number;
   epochs: number;
   step: number;
@@ -59,11 +67,22 @@ export interface TrainResult {
   tokenizer: Tokenizer;
   architecture: ArchitectureConfig;
   validation: EvalMetrics;
-  bestEpoch: number;
+  /** Per member, the epoch whose weights were kept. */
+  bestEpochs: number[];
   epochsRun: number;
   seconds: number;
-  history: Array<{ epoch: number; loss: number; valAccuracy: number; valMacroF1: number }>;
+  history: HistoryRow[];
   classWeights: number[];
+  /** Each member's own best validation metrics (one row for a single network). */
+  memberMetrics: EvalMetrics[];
+}
+
+export interface HistoryRow {
+  member: number;
+  epoch: number;
+  loss: number;
+  valAccuracy: number;
+  valMacroF1: number;
 }
 
 export function classWeightsFor(examples: readonly Example[], power: number): number[] {
@@ -117,30 +136,110 @@ export async function trainModel(
   onProgress: (p: Progress) => void = () => {},
 ): Promise<TrainResult> {
   const started = performance.now();
-  const random = seededRandom(options.seed);
   const tokenizer = trainTokenizer(
     train.map((e) => e.text),
     { vocabSize: options.vocabSize },
   );
-  const architecture: ArchitectureConfig = { ...options.architecture, vocabSize: tokenizer.size };
-  const model = buildModel(architecture);
-  const maxLen = architecture.maxLen;
+  const single: ArchitectureConfig = {
+    ...options.architecture,
+    vocabSize: tokenizer.size,
+    members: 1,
+  };
+  const maxLen = single.maxLen;
   const encode = (e: Example) => {
     const ids = tokenizer.encode(e.text, maxLen);
     return ids.length > 0 ? ids : [1];
   };
-  const trainIds = train.map(encode);
-  const trainLabels = train.map((e) => labelIndex(e.label));
-  const valIds = validation.map(encode);
-  const valLabels = validation.map((e) => labelIndex(e.label));
-  const weights = classWeightsFor(train, options.classWeightPower);
-  const predictor = new Predictor(model, tokenizer, maxLen);
+  const data: EncodedSplit = {
+    trainIds: train.map(encode),
+    trainLabels: train.map((e) => labelIndex(e.label)),
+    valIds: validation.map(encode),
+    valLabels: validation.map((e) => labelIndex(e.label)),
+    weights: classWeightsFor(train, options.classWeightPower),
+  };
+  const members = Math.max(1, options.members ?? 1);
+  const networks: MemberResult[] = [];
+  for (let k = 0; k < members; k++) {
+    const memberOptions = {
+      ...options,
+      // Member 0 keeps the single-network seeds, so `members: 1` reproduces earlier runs.
+      seed: options.seed + k * 7919,
+      ...(options.maxSeconds ? { maxSeconds: options.maxSeconds / members } : {}),
+    };
+    networks.push(
+      trainNetwork(data, single, tokenizer, memberOptions, k, members, (p) =>
+        onProgress({
+          ...p,
+          etaSec: p.etaSec + (members - k - 1) * options.epochs * (train.length / p.textsPerSec),
+        }),
+      ),
+    );
+  }
+  const only = networks.length === 1 ? networks[0] : undefined;
+  const architecture: ArchitectureConfig = only
+    ? { ...options.architecture, vocabSize: tokenizer.size }
+    : { ...options.architecture, vocabSize: tokenizer.size, members };
+  const model = only
+    ? only.model
+    : mergeMembers(
+        single,
+        networks.map((n) => n.model),
+      );
+  const validationMetrics = only
+    ? only.metrics
+    : evaluatePredictor(new Predictor(model, tokenizer, maxLen), data.valIds, data.valLabels);
+  if (!only) for (const n of networks) n.model.dispose();
+  return {
+    model,
+    tokenizer,
+    architecture,
+    validation: validationMetrics,
+    bestEpochs: networks.map((n) => n.bestEpoch),
+    epochsRun: networks.reduce((sum, n) => sum + n.epochsRun, 0),
+    seconds: (performance.now() - started) / 1000,
+    history: networks.flatMap((n) => n.history),
+    classWeights: data.weights,
+    memberMetrics: networks.map((n) => n.metrics),
+  };
+}
 
+interface EncodedSplit {
+  trainIds: number[][];
+  trainLabels: number[];
+  valIds: number[][];
+  valLabels: number[];
+  weights: number[];
+}
+
+interface MemberResult {
+  model: tf.LayersModel;
+  metrics: EvalMetrics;
+  bestEpoch: number;
+  epochsRun: number;
+  history: HistoryRow[];
+}
+
+/** Trains one network (ensemble member `k`) with early stopping on the validation macro-F1. */
+function trainNetwork(
+  data: EncodedSplit,
+  architecture: ArchitectureConfig,
+  tokenizer: Tokenizer,
+  options: TrainOptions,
+  k: number,
+  members: number,
+  onProgress: (p: Progress) => void,
+): MemberResult {
+  const started = performance.now();
+  const random = seededRandom(options.seed);
+  const model = buildModel(architecture, k);
+  const { trainIds, trainLabels, valIds, valLabels, weights } = data;
+  const predictor = new Predictor(model, tokenizer, architecture.maxLen);
+  const trainCount = trainIds.length;
   const optimizer = tf.train.adam(options.learningRate, 0.9, 0.98, 1e-7);
-  const stepsPerEpoch = Math.ceil(train.length / options.batchSize);
+  const stepsPerEpoch = Math.ceil(trainCount / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmup = Math.min(200, Math.floor(totalSteps / 10));
-  const history: TrainResult['history'] = [];
+  const history: HistoryRow[] = [];
   let best:
     | { f1: number; epoch: number; weights: Float32Array[]; metrics: EvalMetrics }
     | undefined;
@@ -234,8 +333,10 @@ export async function trainModel(
       const elapsed = (performance.now() - epochStart) / 1000;
       const rate = seen / Math.max(elapsed, 1e-3);
       const remainingTexts =
-        (batches.length - s - 1) * options.batchSize + (options.epochs - epoch) * train.length;
+        (batches.length - s - 1) * options.batchSize + (options.epochs - epoch) * trainCount;
       onProgress({
+        member: k + 1,
+        members,
         epoch,
         epochs: options.epochs,
         step: s + 1,
@@ -249,12 +350,15 @@ export async function trainModel(
     epochsRun = epoch;
     const metrics = withEma(() => evaluatePredictor(predictor, valIds, valLabels));
     history.push({
+      member: k + 1,
       epoch,
       loss: lossSum / Math.max(seen, 1),
       valAccuracy: metrics.accuracy,
       valMacroF1: metrics.macroF1,
     });
     onProgress({
+      member: k + 1,
+      members,
       epoch,
       epochs: options.epochs,
       step: batches.length,
@@ -273,16 +377,11 @@ export async function trainModel(
   if (best && (best.epoch !== epochsRun || ema.length > 0)) restore(model, best.weights);
   optimizer.dispose();
   for (const e of ema) e.dispose();
-  const validationMetrics = best?.metrics ?? evaluatePredictor(predictor, valIds, valLabels);
   return {
     model,
-    tokenizer,
-    architecture,
-    validation: validationMetrics,
+    metrics: best?.metrics ?? evaluatePredictor(predictor, valIds, valLabels),
     bestEpoch: best?.epoch ?? epochsRun,
     epochsRun,
-    seconds: (performance.now() - started) / 1000,
     history,
-    classWeights: weights,
   };
 }

@@ -23,6 +23,7 @@ interface TrainFlags {
   ngramBuckets: string;
   ngramDim: string;
   maxLen: string;
+  members: string;
   vocab: string;
   patience: string;
   smoothing: string;
@@ -71,6 +72,11 @@ export function register(program: Command): void {
     .option('--dropout <x>', 'dropout rate', '0.2')
     .option('--ngram-buckets <n>', 'hashed bigram buckets for the wide branch (0 = off)', '0')
     .option('--ngram-dim <n>', 'wide branch width', '32')
+    .option(
+      '--members <n>',
+      'networks trained one after another and averaged in one model file (an ensemble)',
+      '1',
+    )
     .option('--max-len <n>', 'max subword tokens per text', '48')
     .option('--vocab <n>', 'subword vocabulary size', '6000')
     .option('--patience <n>', 'early stopping patience (epochs)', '3')
@@ -138,6 +144,7 @@ export function register(program: Command): void {
             emaDecay: num(flags.ema, '--ema'),
             classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
             seed: num(flags.seed, '--seed'),
+            members: num(flags.members, '--members'),
             teacherWeight: num(flags.teacherWeight, '--teacher-weight'),
             ...(flags.maxMinutes
               ? { maxSeconds: num(flags.maxMinutes, '--max-minutes') * 60 }
@@ -149,7 +156,8 @@ export function register(program: Command): void {
         },
         logger,
         (p) => {
-          const head = `epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)}`;
+          const member = p.members > 1 ? `member ${p.member}/${p.members} ` : '';
+          const head = `${member}epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)}`;
           const val =
             p.valAccuracy === undefined
               ? ''
