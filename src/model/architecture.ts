@@ -8,6 +8,7 @@ import {
   initSeed,
   NgramBag,
   NormMeanPool,
+  PolarityPrior,
   registerLayers,
   TokenPositionEmbedding,
   TrainDropout,
@@ -34,6 +35,12 @@ export interface ArchitectureConfig {
    * file); absent or 1 = a single network with unprefixed layer names.
    */
   members?: number;
+  /**
+   * Feed the finance polarity lexicon in as a prior: each token's cue (positive / negative) is added
+   * to its embedding through a learned projection, and whether the text has each cue joins the wide
+   * branch. Absent = off.
+   */
+  lexicon?: boolean;
 }
 
 export const LABELS = ['negative', 'neutral', 'positive'] as const;
@@ -44,16 +51,24 @@ export function memberPrefix(k: number): string {
   return `m${k}_`;
 }
 
-export function buildModel(cfg: ArchitectureConfig, initSeed = 0): tf.LayersModel {
+/**
+ * `polarity` (±1/0 per token id, from the tokenizer and the lexicon) fills the lexicon prior's table
+ * when a model is built for training; a model loaded from disk reads the table from its weights.
+ */
+export function buildModel(
+  cfg: ArchitectureConfig,
+  initSeed = 0,
+  polarity?: Float32Array,
+): tf.LayersModel {
   registerLayers();
   const ids = tf.input({ shape: [null], dtype: 'float32', name: 'ids' });
   const members = cfg.members ?? 1;
   if (members <= 1) {
-    const probs = withInitSeed(initSeed, () => buildNetwork(ids, cfg, ''));
+    const probs = withInitSeed(initSeed, () => buildNetwork(ids, cfg, '', polarity));
     return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_hybrid' });
   }
   const outputs = Array.from({ length: members }, (_, k) =>
-    withInitSeed(k, () => buildNetwork(ids, cfg, memberPrefix(k))),
+    withInitSeed(k, () => buildNetwork(ids, cfg, memberPrefix(k), polarity)),
   );
   const mean = tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: mean, name: 'bellwether_hybrid_ensemble' });
@@ -82,14 +97,37 @@ function buildNetwork(
   ids: tf.SymbolicTensor,
   cfg: ArchitectureConfig,
   prefix: string,
+  polarity: Float32Array | undefined,
 ): tf.SymbolicTensor {
-  const emb = new TokenPositionEmbedding({
+  let emb = new TokenPositionEmbedding({
     vocabSize: cfg.vocabSize,
     maxLen: cfg.maxLen,
     dim: cfg.dim,
     dropout: cfg.dropout,
     name: `${prefix}embed`,
   }).apply(ids) as tf.SymbolicTensor;
+  let cues: tf.SymbolicTensor | undefined;
+  if (cfg.lexicon) {
+    const prior = new PolarityPrior(
+      { vocabSize: cfg.vocabSize, name: `${prefix}polarity` },
+      polarity,
+    ).apply(ids) as tf.SymbolicTensor;
+    const lift = tf.layers
+      .dense({
+        units: cfg.dim,
+        useBias: false,
+        name: `${prefix}polarity_lift`,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(71) }),
+      })
+      .apply(prior) as tf.SymbolicTensor;
+    emb = tf.layers
+      .add({ name: `${prefix}embed_with_polarity` })
+      .apply([emb, lift]) as tf.SymbolicTensor;
+    // Max over time ignores padding (its cue is 0), so the summary does not depend on batch padding.
+    cues = tf.layers
+      .globalMaxPooling1d({ name: `${prefix}polarity_cues` })
+      .apply(prior) as tf.SymbolicTensor;
+  }
   let x = emb;
   for (let i = 0; i < cfg.blocks; i++) {
     x = new EncoderBlock({
@@ -129,6 +167,11 @@ function buildNetwork(
       .concatenate({ name: `${prefix}wide_deep` })
       .apply([joined, bag]) as tf.SymbolicTensor;
   }
+  if (cues) {
+    joined = tf.layers
+      .concatenate({ name: `${prefix}with_cues` })
+      .apply([joined, cues]) as tf.SymbolicTensor;
+  }
   const hidden = tf.layers
     .dense({
       units: cfg.hidden,
@@ -164,7 +207,8 @@ export function flopsPerText(cfg: ArchitectureConfig, t: number): number {
     if (cfg.fusion === 'gate') macs += 2 * u * d + (d + 2 * u) * d;
   }
   const joined = cfg.lstmUnits > 0 && cfg.fusion === 'concat' ? d + 2 * cfg.lstmUnits : d;
-  const wide = (cfg.ngramBuckets ?? 0) > 0 ? (cfg.ngramDim ?? 32) : 0;
+  const wide = ((cfg.ngramBuckets ?? 0) > 0 ? (cfg.ngramDim ?? 32) : 0) + (cfg.lexicon ? 2 : 0);
+  if (cfg.lexicon) macs += t * 2 * d;
   macs += (joined + wide) * cfg.hidden + cfg.hidden * LABELS.length;
   return 2 * macs * Math.max(1, cfg.members ?? 1);
 }

@@ -476,6 +476,64 @@ export class NgramBag extends tf.layers.Layer {
   }
 }
 
+export interface PolarityPriorConfig {
+  vocabSize: number;
+  name?: string;
+}
+
+/**
+ * Looks up each token's lexicon polarity: ids [B, T] → [B, T, 2] (positive cue, negative cue), from a
+ * fixed table saved with the weights. `table` (±1/0 per token id) is given when a model is built for
+ * training; a loaded model reads it from its weights.
+ */
+export class PolarityPrior extends tf.layers.Layer {
+  static className = 'BwPolarityPrior';
+  private readonly cfg: PolarityPriorConfig;
+  private readonly initial: Float32Array | undefined;
+  private table?: tf.LayerVariable;
+
+  constructor(config: PolarityPriorConfig, table?: Float32Array) {
+    super(config.name ? { name: config.name } : {});
+    this.cfg = config;
+    this.initial = table;
+    this.trainable = false;
+  }
+
+  override build(): void {
+    const values = this.initial ?? new Float32Array(this.cfg.vocabSize);
+    const init = {
+      apply: () => tf.tensor2d(values, [this.cfg.vocabSize, 1]),
+      getClassName: () => 'BwPolarityTable',
+    } as unknown as ReturnType<typeof tf.initializers.zeros>;
+    this.table = this.addWeight(
+      'table',
+      [this.cfg.vocabSize, 1],
+      'float32',
+      init,
+      undefined,
+      false,
+    );
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = shapeList(inputShape)[0] ?? [null, null];
+    return [s[0] ?? null, s[1] ?? null, 2];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      if (!this.table) throw new Error('polarity prior not built');
+      const p = tf.gather(this.table.read(), tf.cast(first(inputs), 'int32'));
+      return tf.concat([tf.relu(p), tf.relu(tf.neg(p))], 2);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.cfg };
+  }
+}
+
 export type FusionMode = 'gate' | 'concat';
 
 export interface FusionConfig {
@@ -593,6 +651,7 @@ export function registerLayers(): void {
     Fusion,
     TrainDropout,
     NgramBag,
+    PolarityPrior,
   ]) {
     tf.serialization.registerClass(
       cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>,

@@ -10,12 +10,16 @@ export interface TokenizerJson {
   version: 1;
   vocab: string[];
   merges: Array<[string, string]>;
+  /** Words kept as one token each (absent in tokenizers saved before it existed). */
+  wholeWords?: string[];
 }
 
 export interface TrainTokenizerOptions {
   vocabSize: number;
   /** Pairs seen fewer times than this are never merged. */
   minPairCount?: number;
+  /** Words that always get a token of their own, seen in the corpus or not (the polarity lexicon). */
+  wholeWords?: readonly string[];
 }
 
 function symbolsOf(word: string): string[] {
@@ -31,13 +35,28 @@ export class Tokenizer {
   private readonly ids: Map<string, number>;
   private readonly ranks: Map<string, number>;
   private readonly merges: ReadonlyArray<[string, string]>;
+  readonly wholeWords: readonly string[];
   private readonly cache = new Map<string, number[]>();
 
-  constructor(vocab: readonly string[], merges: ReadonlyArray<[string, string]>) {
+  constructor(
+    vocab: readonly string[],
+    merges: ReadonlyArray<[string, string]>,
+    wholeWords: readonly string[] = [],
+  ) {
     this.vocab = vocab;
     this.merges = merges;
+    this.wholeWords = wholeWords;
     this.ids = new Map(vocab.map((token, i) => [token, i]));
     this.ranks = new Map(merges.map(([a, b], i) => [`${a} ${b}`, i]));
+    for (const word of wholeWords) {
+      const id = this.ids.get(word + END);
+      if (id !== undefined) this.cache.set(word, [id]);
+    }
+  }
+
+  /** The token id of a whole word, if it has one of its own. */
+  wordId(word: string): number | undefined {
+    return this.ids.get(word + END);
   }
 
   get size(): number {
@@ -83,17 +102,24 @@ export class Tokenizer {
     }
     const ids = symbols.map((s) => this.ids.get(s) ?? UNK_ID);
     // Bounded cache: news vocabularies are Zipfian, so the head stays hot without growing forever.
+    // (Whole words were put in it at construction, so they never reach the merge loop.)
     if (this.cache.size < 200_000) this.cache.set(word, ids);
     return ids;
   }
 
   toJSON(): TokenizerJson {
-    return { kind: 'bpe', version: 1, vocab: [...this.vocab], merges: [...this.merges] };
+    return {
+      kind: 'bpe',
+      version: 1,
+      vocab: [...this.vocab],
+      merges: [...this.merges],
+      ...(this.wholeWords.length > 0 ? { wholeWords: [...this.wholeWords] } : {}),
+    };
   }
 
   static fromJSON(json: TokenizerJson): Tokenizer {
     if (json.kind !== 'bpe' || json.version !== 1) throw new Error('unsupported tokenizer format');
-    return new Tokenizer(json.vocab, json.merges);
+    return new Tokenizer(json.vocab, json.merges, json.wholeWords ?? []);
   }
 }
 
@@ -103,9 +129,12 @@ export class Tokenizer {
  */
 export function trainTokenizer(texts: Iterable<string>, options: TrainTokenizerOptions): Tokenizer {
   const minPair = options.minPairCount ?? 3;
+  const whole = new Set(options.wholeWords ?? []);
   const wordCounts = new Map<string, number>();
   for (const text of texts) {
-    for (const word of pretokenize(text)) wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
+    for (const word of pretokenize(text)) {
+      if (!whole.has(word)) wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1);
+    }
   }
   const words: string[][] = [];
   const freqs: number[] = [];
@@ -120,7 +149,12 @@ export function trainTokenizer(texts: Iterable<string>, options: TrainTokenizerO
     .filter(([s, c]) => c >= 2 || isMarker(s.replace(END, '')))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([s]) => s);
-  const vocab = ['<pad>', '<unk>', ...Object.values(MARKERS).map((m) => m + END)];
+  const vocab = [
+    '<pad>',
+    '<unk>',
+    ...Object.values(MARKERS).map((m) => m + END),
+    ...[...whole].sort().map((w) => w + END),
+  ];
   const seen = new Set(vocab);
   for (const s of base) {
     if (!seen.has(s)) {
@@ -183,5 +217,5 @@ export function trainTokenizer(texts: Iterable<string>, options: TrainTokenizerO
     pairCounts.delete(bestKey);
     pairWords.delete(bestKey);
   }
-  return new Tokenizer(vocab, merges);
+  return new Tokenizer(vocab, merges, [...whole].sort());
 }

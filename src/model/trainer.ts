@@ -8,6 +8,7 @@ import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './arc
 import type { Example } from './dataset.ts';
 import { shuffleInPlace } from './dataset.ts';
 import { setTrainingMode } from './layers.ts';
+import { lexiconWords, polarityTable } from './lexicon.ts';
 import {
   argmaxRows,
   confusionMatrix,
@@ -136,10 +137,12 @@ export async function trainModel(
   onProgress: (p: Progress) => void = () => {},
 ): Promise<TrainResult> {
   const started = performance.now();
+  const lexicon = options.architecture.lexicon === true;
   const tokenizer = trainTokenizer(
     train.map((e) => e.text),
-    { vocabSize: options.vocabSize },
+    { vocabSize: options.vocabSize, ...(lexicon ? { wholeWords: lexiconWords() } : {}) },
   );
+  const polarity = lexicon ? polarityTable(tokenizer) : undefined;
   const single: ArchitectureConfig = {
     ...options.architecture,
     vocabSize: tokenizer.size,
@@ -167,7 +170,7 @@ export async function trainModel(
       ...(options.maxSeconds ? { maxSeconds: options.maxSeconds / members } : {}),
     };
     networks.push(
-      trainNetwork(data, single, tokenizer, memberOptions, k, members, (p) =>
+      trainNetwork(data, single, tokenizer, polarity, memberOptions, k, members, (p) =>
         onProgress({
           ...p,
           etaSec: p.etaSec + (members - k - 1) * options.epochs * (train.length / p.textsPerSec),
@@ -224,6 +227,7 @@ function trainNetwork(
   data: EncodedSplit,
   architecture: ArchitectureConfig,
   tokenizer: Tokenizer,
+  polarity: Float32Array | undefined,
   options: TrainOptions,
   k: number,
   members: number,
@@ -231,7 +235,7 @@ function trainNetwork(
 ): MemberResult {
   const started = performance.now();
   const random = seededRandom(options.seed);
-  const model = buildModel(architecture, k);
+  const model = buildModel(architecture, k, polarity);
   const { trainIds, trainLabels, valIds, valLabels, weights } = data;
   const predictor = new Predictor(model, tokenizer, architecture.maxLen);
   const trainCount = trainIds.length;

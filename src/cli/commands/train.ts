@@ -24,6 +24,7 @@ interface TrainFlags {
   ngramDim: string;
   maxLen: string;
   members: string;
+  lexicon?: boolean;
   vocab: string;
   patience: string;
   smoothing: string;
@@ -72,6 +73,7 @@ export function register(program: Command): void {
     .option('--dropout <x>', 'dropout rate', '0.2')
     .option('--ngram-buckets <n>', 'hashed bigram buckets for the wide branch (0 = off)', '0')
     .option('--ngram-dim <n>', 'wide branch width', '32')
+    .option('--lexicon', 'feed the finance polarity lexicon in as a prior (its words kept whole)')
     .option(
       '--members <n>',
       'networks trained one after another and averaged in one model file (an ensemble)',
@@ -133,6 +135,7 @@ export function register(program: Command): void {
               dropout: num(flags.dropout, '--dropout'),
               ngramBuckets: num(flags.ngramBuckets, '--ngram-buckets'),
               ngramDim: num(flags.ngramDim, '--ngram-dim'),
+              ...(flags.lexicon ? { lexicon: true } : {}),
             },
             vocabSize: num(flags.vocab, '--vocab'),
             epochs: num(flags.epochs, '--epochs'),
