@@ -113,7 +113,10 @@ Split: stratified by source × label, ${pct(input.split.fraction)} held out for 
 |---|---|---|
 ${splitRows}
 
-## Validation metrics (the held-out split above; early stopping read it, nothing else was tuned on it)
+## Validation metrics (the held-out split above)
+Early stopping read this split, and so did the choice among the configurations compared in
+\`docs/model-experiments.md\` (with a cross-source reading beside it), so the figures lean slightly optimistic.
+
 Accuracy **${v.accuracy.toFixed(4)}**, macro-F1 **${v.macroF1.toFixed(4)}** (n = ${v.n}).
 
 | class | precision | recall | F1 | support |
@@ -153,7 +156,13 @@ What was tried on the way to this configuration, with figures: \`docs/model-expe
 
 ## Limits
 Trained on two sources (US finance tweets, Indian and global headlines); other registers (earnings
-call language, crypto slang, sarcasm) will be weaker. Cashtags, numbers, percentages, amounts and
+call language, crypto slang, sarcasm) will be weaker.${
+    input.architecture.lexicon
+      ? ` The polarity lexicon (about 500 words and forms, written for
+this project in \`src/model/lexicon.ts\`) is a prior the network learns how far to trust; it helps most on
+text unlike the training data, and a cue used against its usual sense ("cuts losses") is left to context.`
+      : ''
+  } Cashtags, numbers, percentages, amounts and
 links are reduced to markers by the tokenizer, so the model judges wording, not which company or
 how large a number is. Neutral is the majority class; class weights counter that in training.
 `;
