@@ -24,7 +24,7 @@ interface TrainFlags {
   ngramDim: string;
   maxLen: string;
   members: string;
-  lexicon?: boolean;
+  lexicon: boolean;
   vocab: string;
   patience: string;
   smoothing: string;
@@ -51,12 +51,12 @@ export function register(program: Command): void {
   program
     .command('train')
     .description(
-      'train the sentiment model (tokenizer + hybrid Transformer/BiLSTM) and write it with a model card',
+      'train the sentiment model (tokenizer + hybrid Transformer/BiLSTM) and write it with a model card; the defaults are the shipped configuration (models/default)',
     )
     .requiredOption('--data <files...>', 'labelled CSV (text,label) and/or JSONL files')
     .requiredOption('--out <dir>', 'output model directory, e.g. models/default')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
-    .option('--epochs <n>', 'maximum epochs', '12')
+    .option('--epochs <n>', 'maximum epochs', '6')
     .option('--batch-size <n>', 'texts per step', '32')
     .option('--lr <x>', 'peak learning rate (Adam)', '0.002')
     .option('--dim <n>', 'model width', '64')
@@ -70,18 +70,23 @@ export function register(program: Command): void {
         .default('gate'),
     )
     .option('--hidden <n>', 'dense layer before the softmax', '64')
-    .option('--dropout <x>', 'dropout rate', '0.2')
-    .option('--ngram-buckets <n>', 'hashed bigram buckets for the wide branch (0 = off)', '0')
+    .option('--dropout <x>', 'dropout rate', '0.3')
+    .option('--ngram-buckets <n>', 'hashed bigram buckets for the wide branch (0 = off)', '8192')
     .option('--ngram-dim <n>', 'wide branch width', '32')
-    .option('--lexicon', 'feed the finance polarity lexicon in as a prior (its words kept whole)')
+    .option(
+      '--lexicon',
+      'feed the finance polarity lexicon in as a prior, its words kept whole',
+      true,
+    )
+    .option('--no-lexicon', 'leave the lexicon prior out')
     .option(
       '--members <n>',
       'networks trained one after another and averaged in one model file (an ensemble)',
-      '1',
+      '3',
     )
     .option('--max-len <n>', 'max subword tokens per text', '48')
-    .option('--vocab <n>', 'subword vocabulary size', '6000')
-    .option('--patience <n>', 'early stopping patience (epochs)', '3')
+    .option('--vocab <n>', 'subword vocabulary size (lexicon words included)', '4500')
+    .option('--patience <n>', 'early stopping patience (epochs)', '2')
     .option('--smoothing <x>', 'label smoothing', '0.05')
     .option(
       '--token-dropout <x>',

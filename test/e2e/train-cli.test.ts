@@ -1,0 +1,118 @@
+// `bellwether train` → `eval` → `score-text` as a user runs them: the defaults train the shipped kind of
+// model (lexicon prior, an ensemble in one file) and the other commands load what it wrote.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+
+const CUES = {
+  negative: ['plunge', 'slump', 'downgrade', 'warning', 'loss'],
+  neutral: ['schedules', 'announces', 'files', 'meeting', 'holds'],
+  positive: ['surge', 'record', 'upgrade', 'beats', 'rally'],
+} as const;
+
+/** A small labelled CSV written here: one cue word per row decides the label. */
+function labelledCsv(rows: number): string {
+  const lines = ['text,label'];
+  const labels = Object.keys(CUES) as Array<keyof typeof CUES>;
+  for (let i = 0; i < rows; i++) {
+    const label = labels[i % 3] ?? 'neutral';
+    const cue = CUES[label][Math.floor(i / 3) % 5];
+    lines.push(`"Acme ${i % 7} shares ${cue} in ${['march', 'may', 'june'][i % 3]}",${label}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('train, eval and score-text from the command line', () => {
+  let dir: string;
+  let data: string;
+  let out: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bw-train-cli-'));
+    data = path.join(dir, 'labelled.csv');
+    out = path.join(dir, 'tiny');
+    await writeFile(data, labelledCsv(180));
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains with the default configuration (lexicon prior, an ensemble) and writes the card', async () => {
+    const run = await runCli(
+      [
+        'train',
+        '--data',
+        data,
+        '--out',
+        out,
+        '--backend',
+        'wasm',
+        '--members',
+        '2',
+        '--epochs',
+        '2',
+        '--dim',
+        '16',
+        '--heads',
+        '2',
+        '--ff',
+        '32',
+        '--lstm',
+        '8',
+        '--hidden',
+        '16',
+        '--ngram-buckets',
+        '64',
+        '--ngram-dim',
+        '8',
+        '--vocab',
+        '700',
+        '--lr',
+        '0.01',
+        '--no-baselines',
+      ],
+      {},
+      180_000,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const meta = JSON.parse(await readFile(path.join(out, 'meta.json'), 'utf8'));
+    expect(meta.architecture).toMatchObject({ lexicon: true, members: 2 });
+    const card = await readFile(path.join(out, 'card.md'), 'utf8');
+    expect(card).toContain('An ensemble of 2 networks');
+    expect(card).toContain('polarity lexicon');
+  });
+
+  it('evaluates the trained model with --json and scores texts with it', async () => {
+    const evaluated = await runCli([
+      'eval',
+      '--model',
+      out,
+      '--data',
+      data,
+      '--backend',
+      'wasm',
+      '--json',
+    ]);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const report = JSON.parse(evaluated.stdout);
+    expect(report.n).toBe(180);
+    expect(report.accuracy).toBeGreaterThan(0.6);
+
+    const scored = await runCli([
+      'score-text',
+      '--model',
+      out,
+      'Acme shares plunge in may',
+      'Acme shares surge in june',
+    ]);
+    expect(scored.code, scored.stderr).toBe(0);
+    const rows = scored.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((r) => r.label)).toEqual(['negative', 'positive']);
+  });
+});
