@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchHandler, Bus, BusMessage, OutgoingMessage, Subscription } from '../core/bus.ts';
+import { ServiceError } from '../core/errors.ts';
 
 export interface BusContractOptions {
   /** Upper bound for any one wait on deliveries; Kafka group joins need a few seconds. */
@@ -100,6 +101,19 @@ export function runBusContract(
       const topic = unique(what);
       await bus.ensureTopics([{ name: topic, partitions }]);
       return topic;
+    }
+
+    /** Polls the group's lag until it is `expected`; a commit lands a moment after its handler resolves. */
+    async function waitForLag(topic: string, group: string, expected: number): Promise<void> {
+      const deadline = Date.now() + waitMs;
+      let last = await bus.lag(topic, group);
+      while (last !== expected) {
+        if (Date.now() > deadline) {
+          throw new Error(`lag of ${group} stayed ${last} for ${waitMs} ms, expected ${expected}`);
+        }
+        await sleep(100);
+        last = await bus.lag(topic, group);
+      }
     }
 
     beforeEach(async () => {
@@ -333,6 +347,57 @@ export function runBusContract(
       const union = [...first.values, ...second.values];
       expect(duplicates(union)).toEqual([]);
       expect(union).toEqual(all.map((m) => String(m.value)));
+    });
+
+    it("reports a group's lag: what was published less what the group committed, over all partitions", async () => {
+      const topic = await topicWith('lag', 3);
+      const reader = unique('g-reader');
+      const stuck = unique('g-stuck');
+      expect(await bus.lag(topic, reader)).toBe(0);
+      const all = keyedMessages('l', 6, 5);
+      await bus.publish(topic, all);
+      expect(await bus.lag(topic, reader)).toBe(all.length);
+
+      // Takes every batch and fails it: handed out but never committed, so it owes everything throughout.
+      let stuckAttempts = 0;
+      await subscribe(topic, stuck, async () => {
+        stuckAttempts++;
+        throw new Error('never commits');
+      });
+      // Commits a few small batches, then fails the rest; `handled` stops moving once it reaches `take`.
+      const take = 12;
+      let handled = 0;
+      const sub = await subscribe(
+        topic,
+        reader,
+        async (batch) => {
+          if (handled >= take) throw new Error('enough for now');
+          handled += batch.length;
+        },
+        { maxBatchSize: 4 },
+      );
+      await waitUntil(() => handled >= take && stuckAttempts > 0, waitMs, 'both groups to consume');
+      expect(handled).toBeLessThan(all.length);
+      await waitForLag(topic, reader, all.length - handled);
+      await sub.close();
+      expect(await bus.lag(topic, reader)).toBe(all.length - handled);
+      expect(await bus.lag(topic, stuck)).toBe(all.length);
+
+      // Later messages add to the lag of a group with no consumer; a group that never read owes them all.
+      await bus.publish(topic, keyedMessages('more', 5, 1));
+      expect(await bus.lag(topic, reader)).toBe(all.length + 5 - handled);
+      expect(await bus.lag(topic, stuck)).toBe(all.length + 5);
+      expect(await bus.lag(topic, unique('g-never'))).toBe(all.length + 5);
+    });
+
+    it('refuses the lag of a topic that does not exist, without retrying', async () => {
+      const failure = await bus.lag(unique('missing'), unique('g')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ServiceError);
+      expect(failure).toMatchObject({ retriable: false });
+      expect(String(failure)).toMatch(/no such topic/);
     });
 
     it('treats ensureTopics as idempotent and leaves existing topics as they are', async () => {

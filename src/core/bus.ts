@@ -54,4 +54,13 @@ export interface Bus extends Lifecycle {
   /** Resolves once the bus holds the messages. Waits (backpressure) while consumers are too far behind. */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
+  /**
+   * How many messages of `topic` the consumer `group` has yet to commit: over every partition, the log end
+   * less the group's committed position (the log start where it has committed nothing, or where what it
+   * committed has since been dropped by retention). It is the group's view, the same whichever process
+   * asks and however many consumers the group has, and it counts a batch in flight until it is committed.
+   * A group the bus has never seen owes everything retained. Rejects (not retriable) when the topic does
+   * not exist.
+   */
+  lag(topic: string, group: string): Promise<number>;
 }

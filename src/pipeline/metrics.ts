@@ -54,7 +54,7 @@ export class PipelineMetrics {
   });
   readonly consumerLag = new Gauge({
     name: 'bellwether_consumer_lag',
-    help: 'Messages published to a stage input topic and not yet handled by it (this process view).',
+    help: "Messages on a stage input topic not yet handled: in score/sink processes the consumer group's committed lag read from the bus (the same for every member), in bellwether run this process's own counts.",
     labelNames: ['stage'],
     registers: [this.registry],
   });

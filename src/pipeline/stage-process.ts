@@ -1,10 +1,12 @@
 /**
- * Runs one stage as its own process (`bellwether score`, `bellwether sink`): serves /metrics, /health and
- * /ready on its own port, logs progress, and on SIGINT/SIGTERM stops fetching, finishes or abandons the batch
- * in flight without committing it, disconnects, and exits 0.
+ * Runs one stage as its own process (`bellwether score`, `bellwether sink`): serves /metrics (with its
+ * consumer group's lag read from the bus), /health and /ready on its own port, logs progress, and on
+ * SIGINT/SIGTERM stops fetching, finishes or abandons the batch in flight without committing it,
+ * disconnects, and exits 0.
  */
 import { createServer, type Server } from 'node:http';
 import type { Bus } from '../core/bus.ts';
+import { describeError } from '../core/errors.ts';
 import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
 import type { PipelineMetrics } from './metrics.ts';
@@ -24,6 +26,63 @@ export interface StageProcessOptions {
   logger: Logger;
   /** Refreshes `counters` right before a scrape (for stages that keep their counts elsewhere). */
   beforeScrape?: () => void;
+  /** The stage's input and consumer group: each scrape then sets bellwether_consumer_lag from the bus. */
+  lag?: GroupLagSource;
+}
+
+export interface GroupLagSource {
+  bus: Pick<Bus, 'lag'>;
+  topic: string;
+  group: string;
+}
+
+/** A scrape waits at most this long for the lag (Prometheus gives up on a scrape after 10 s by default). */
+const LAG_TIMEOUT_MS = 2_000;
+
+/**
+ * Returns a refresh for the `bellwether_consumer_lag{stage}` gauge from the group's committed lag. A failing or
+ * slow query never fails the scrape: the gauge keeps its last value (and stays unset until a query succeeds),
+ * the first failure of a run is logged as a warning, repeats at debug, and a later success says so once.
+ */
+export function groupLagGauge(
+  stage: string,
+  source: GroupLagSource,
+  metrics: PipelineMetrics,
+  logger: Logger,
+  timeoutMs = LAG_TIMEOUT_MS,
+): () => Promise<void> {
+  let failing = false;
+  // One query at a time: scrapes arriving while the broker is slow share it rather than pile up.
+  let inFlight: Promise<number> | undefined;
+  return async () => {
+    inFlight ??= source.bus.lag(source.topic, source.group).finally(() => {
+      inFlight = undefined;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+    });
+    try {
+      const lag = await Promise.race([inFlight, timeout]);
+      metrics.consumerLag.set({ stage }, lag);
+      if (failing) logger.info({ stage, lag }, `${stage}: consumer lag readable again`);
+      failing = false;
+    } catch (error) {
+      const fields = {
+        stage,
+        topic: source.topic,
+        group: source.group,
+        error: describeError(error),
+      };
+      const message = `${stage}: consumer lag query failed; bellwether_consumer_lag keeps its last value`;
+      if (failing) logger.debug(fields, message);
+      else logger.warn(fields, message);
+      failing = true;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 export async function serveStageEndpoints(
@@ -31,11 +90,15 @@ export async function serveStageEndpoints(
 ): Promise<Server | undefined> {
   if (options.port === 0) return undefined;
   const { metrics, counters, name, bus } = options;
+  const refreshLag = options.lag
+    ? groupLagGauge(name, options.lag, metrics, options.logger)
+    : undefined;
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
       options.beforeScrape?.();
       metrics.syncStage(name, counters);
+      await refreshLag?.();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(await metrics.registry.metrics());
       return;

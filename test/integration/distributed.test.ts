@@ -4,6 +4,7 @@
 // mid-stream (a new sink takes over) and a poison message on news.raw (which lands in the DLQ with its reason while the stream goes on).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,14 +65,31 @@ const env = { BELLWETHER_CONFIG: configFile, BELLWETHER_LOG_LEVEL: 'info' };
 
 const children: ChildProcess[] = [];
 const logs = new Map<ChildProcess, string>();
-function stage(args: string[]): ChildProcess {
-  const child = startCli([...args, '--port', '0'], env);
+/** `port` 0 = no metrics server; the stages that live to the end serve /metrics so their lag can be read. */
+function stage(args: string[], port = 0): ChildProcess {
+  const child = startCli([...args, '--port', String(port)], env);
   logs.set(child, '');
   child.stderr?.on('data', (chunk) => logs.set(child, `${logs.get(child) ?? ''}${chunk}`));
   children.push(child);
   return child;
 }
 const consuming = (child: ChildProcess) => /consuming/.test(logs.get(child) ?? '');
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no free port');
+  return address.port;
+}
+/** The stage's `bellwether_consumer_lag` from its /metrics, or undefined when the series is not there. */
+async function scrapedLag(port: number, stageName: string): Promise<number | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`bellwether_consumer_lag{stage="${stageName}"}`));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
@@ -126,9 +144,10 @@ afterAll(async () => {
 
 describe('ingest → two scorers → sink over Kafka into ClickHouse, as separate processes', () => {
   it('stores every item exactly once through a scorer crash, a sink crash and a poison message, with aggregates equal to the embedded run', async () => {
+    const [scorerPort, sinkPort] = [await freePort(), await freePort()];
     const sink = stage(['sink']);
     const scorerA = stage(['score']);
-    const scorerB = stage(['score']);
+    const scorerB = stage(['score'], scorerPort);
     await waitFor(
       () => consuming(sink) && consuming(scorerA) && consuming(scorerB),
       180_000,
@@ -171,7 +190,7 @@ describe('ingest → two scorers → sink over Kafka into ClickHouse, as separat
     // The sink dies too, and a new one takes over its group: its uncommitted batch is redelivered.
     await waitFor(async () => (await server.itemCount()) >= 600, 120_000, 'more items stored');
     sink.kill('SIGKILL');
-    const newSink = stage(['sink']);
+    const newSink = stage(['sink'], sinkPort);
     const replayed = await replay;
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(JSON.parse(replayed.stdout).published).toBe(expectedItems);
@@ -190,6 +209,20 @@ describe('ingest → two scorers → sink over Kafka into ClickHouse, as separat
     expect(dead[0]?.key).toBe('poison');
     expect(dead[0]?.headers[DEAD_LETTER_HEADERS.error]).toMatch(/not JSON/);
     expect(dead[0]?.value.toString()).toBe('{"id": 42, "title": ');
+
+    // Both groups have committed everything (the poison message included): each process reports its
+    // group's lag as 0, which an absent gauge or one read off the wrong topic or group would not.
+    let lags: (number | undefined)[] = [];
+    await waitFor(
+      async () => {
+        lags = [await scrapedLag(scorerPort, 'score'), await scrapedLag(sinkPort, 'sink')];
+        return lags.every((lag) => lag === 0);
+      },
+      60_000,
+      'both groups to report no lag',
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; last scraped lags: ${JSON.stringify(lags)}`);
+    });
 
     for (const child of [scorerB, newSink]) child.kill('SIGTERM');
     expect(await exited(scorerB)).toBe(0);

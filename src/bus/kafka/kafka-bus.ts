@@ -1,6 +1,7 @@
 /**
  * The Kafka Bus (kafkajs): an idempotent, gzip-compressing producer, one consumer per subscription, and an admin
- * client that creates missing topics. kafkajs is loaded on connect so that merely building the bus stays cheap.
+ * client that creates missing topics and reads groups' lag. kafkajs is loaded on connect so that merely building
+ * the bus stays cheap.
  */
 import type { Admin, Kafka, Message, Producer, SASLOptions } from 'kafkajs';
 import { type BackoffOptions, defaultBackoff } from '../../core/backoff.ts';
@@ -253,6 +254,49 @@ export class KafkaBus implements Bus {
         this.subscriptions.delete(subscription);
       },
     };
+  }
+
+  async lag(topic: string, group: string): Promise<number> {
+    const { admin } = this.connected();
+    // kafkajs retries an unknown topic until its retries run out (tens of seconds); one listing answers at once.
+    if (!this.knownTopics.has(topic)) {
+      let exists: boolean;
+      try {
+        exists = (await admin.listTopics()).includes(topic);
+      } catch (error) {
+        throw toServiceError(error, `lag of ${group} on ${topic}`);
+      }
+      if (!exists) {
+        throw new ServiceError('kafka', `lag of ${group} on ${topic}: no such topic`, {
+          retriable: false,
+        });
+      }
+      this.knownTopics.add(topic);
+    }
+    try {
+      const [ends, committed] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId: group, topics: [topic] }),
+      ]);
+      const commits = new Map<number, string>();
+      for (const entry of committed) {
+        if (entry.topic !== topic) continue;
+        for (const p of entry.partitions) commits.set(p.partition, p.offset);
+      }
+      // BigInt: offsets are 64-bit; only the (small) total becomes a number.
+      let total = 0n;
+      for (const { partition, high, low } of ends) {
+        const end = BigInt(high);
+        const start = BigInt(low);
+        // -1 means no commit; a commit below the log start points at messages retention deleted.
+        const commit = BigInt(commits.get(partition) ?? '-1');
+        const position = commit > start ? commit : start;
+        if (end > position) total += end - position;
+      }
+      return Number(total);
+    } catch (error) {
+      throw toServiceError(error, `lag of ${group} on ${topic}`);
+    }
   }
 
   /** Closes every subscription (each finishes or abandons its batch), then the producer and admin. */

@@ -126,6 +126,17 @@ export class MemoryBus implements Bus {
     };
   }
 
+  async lag(topicName: string, group: string): Promise<number> {
+    this.assertOpen();
+    const topic = this.topics.get(topicName);
+    if (!topic) {
+      throw new ServiceError('memory bus', `lag of ${group} on ${topicName}: no such topic`, {
+        retriable: false,
+      });
+    }
+    return topic.lag(group);
+  }
+
   /** Closes every subscription (each finishes its batch in flight), then fails waiting publishers. */
   close(): Promise<void> {
     this.closing ??= (async () => {

@@ -114,6 +114,19 @@ export class MemoryTopic {
     return live ? this.capacity - backlog : Number.POSITIVE_INFINITY;
   }
 
+  /**
+   * Messages `groupName` has yet to commit, summed over partitions. Read without creating the group: a group
+   * that exists only because someone asked about it would hold back trimming for ever.
+   */
+  lag(groupName: string): number {
+    const group = this.groups.get(groupName);
+    let total = 0;
+    this.logs.forEach((log, p) => {
+      total += log.end - (group ? group.position(p, log) : log.start);
+    });
+    return total;
+  }
+
   group(name: string): GroupState {
     let state = this.groups.get(name);
     if (!state) {

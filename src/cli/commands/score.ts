@@ -79,6 +79,7 @@ Examples:
         counters: stage.counters,
         metrics,
         bus,
+        lag: { bus, topic: config.bus.topics.raw, group: config.scoring.group },
         host: config.web.host,
         port,
         logger,

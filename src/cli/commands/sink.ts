@@ -68,6 +68,7 @@ Examples:
         counters: stage.counters,
         metrics,
         bus,
+        lag: { bus, topic: config.bus.topics.scored, group: config.sink.group },
         checks: [() => store.healthcheck()],
         host: config.web.host,
         port: Number(flags.port),

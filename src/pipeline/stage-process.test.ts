@@ -1,0 +1,117 @@
+// A stage process's /metrics reports its consumer group's lag from the bus, and survives a lag query that fails or hangs.
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryBus } from '../bus/memory/memory-bus.ts';
+import { silentLogger } from '../core/logger.ts';
+import { PipelineMetrics } from './metrics.ts';
+import { StageCounters } from './stage-counters.ts';
+import { groupLagGauge, serveStageEndpoints } from './stage-process.ts';
+
+function capturingLogger() {
+  const lines: { level: number; msg: string }[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, sink), lines };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (typeof address !== 'object' || !address) throw new Error('no port');
+  return address.port;
+}
+
+/** The gauge's value for `stage` in the exposition text, or undefined when the series is absent. */
+function lagIn(text: string, stage: string): number | undefined {
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`bellwether_consumer_lag{stage="${stage}"}`));
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('stage /metrics consumer lag', () => {
+  it("serves the group's lag from the bus, and keeps serving (the last value) when the query fails", async () => {
+    const bus = new MemoryBus({ partitions: 2, capacity: 1_000 }, silentLogger);
+    await bus.connect();
+    cleanups.push(() => bus.close());
+    await bus.publish(
+      'in',
+      Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: String(i) })),
+    );
+    const { logger, lines } = capturingLogger();
+    const port = await freePort();
+    const server = await serveStageEndpoints({
+      name: 'score',
+      counters: new StageCounters(),
+      metrics: new PipelineMetrics(),
+      bus,
+      lag: { bus, topic: 'in', group: 'scorers' },
+      host: '127.0.0.1',
+      port,
+      logger,
+    });
+    cleanups.push(async () => {
+      server?.close();
+    });
+    const scrape = async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      return { status: res.status, text: await res.text() };
+    };
+
+    const first = await scrape();
+    expect(first.status).toBe(200);
+    expect(lagIn(first.text, 'score')).toBe(9);
+
+    await bus.publish('in', [{ key: 'k0', value: 'more' }]);
+    expect(lagIn((await scrape()).text, 'score')).toBe(10);
+
+    // A closed bus refuses the query: the scrape still answers, with the last value, and warns once.
+    await bus.close();
+    const failed = [await scrape(), await scrape()];
+    for (const f of failed) {
+      expect(f.status).toBe(200);
+      expect(lagIn(f.text, 'score')).toBe(10);
+    }
+    const complaints = lines.filter((l) => l.msg.includes('consumer lag query failed'));
+    expect(complaints.map((l) => l.level)).toEqual([40, 20]);
+  });
+
+  it('gives up on a query that hangs, leaving the gauge unset, and shares it with the next scrape', async () => {
+    let calls = 0;
+    const hung = {
+      lag: () => {
+        calls++;
+        return new Promise<number>(() => {});
+      },
+    };
+    const metrics = new PipelineMetrics();
+    const { logger, lines } = capturingLogger();
+    const refresh = groupLagGauge(
+      'sink',
+      { bus: hung, topic: 'in', group: 'g' },
+      metrics,
+      logger,
+      50,
+    );
+    const started = Date.now();
+    await refresh();
+    await refresh();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(calls).toBe(1);
+    expect(lagIn(await metrics.registry.metrics(), 'sink')).toBeUndefined();
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
+  });
+});
