@@ -5,27 +5,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyArchitecture } from '../../test/support/tiny-architecture.ts';
 import { silentLogger } from '../core/logger.ts';
-import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './architecture.ts';
+import { buildModel, LABELS, mergeMembers } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import type { Example } from './dataset.ts';
 import { loadModelDir, saveModelDir } from './model-files.ts';
 import { type TrainResult, trainModel } from './trainer.ts';
 
-const ARCH: ArchitectureConfig = {
-  vocabSize: 50,
-  maxLen: 12,
-  dim: 8,
-  blocks: 1,
-  heads: 2,
-  ffDim: 16,
-  lstmUnits: 4,
-  fusion: 'gate',
-  hidden: 8,
-  dropout: 0,
-  ngramBuckets: 32,
-  ngramDim: 4,
-};
+const ARCH = tinyArchitecture();
 
 const IDS = tf.tensor2d(
   [

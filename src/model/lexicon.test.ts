@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyArchitecture } from '../../test/support/tiny-architecture.ts';
 import { silentLogger } from '../core/logger.ts';
-import { type ArchitectureConfig, buildModel, LABELS } from './architecture.ts';
+import { buildModel, LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import { lexiconWords, polarityOf, polarityTable } from './lexicon.ts';
 import { loadModelDir, saveModelDir } from './model-files.ts';
@@ -50,19 +51,7 @@ describe('polarity lexicon', () => {
 describe('model with the lexicon prior', () => {
   let dir: string;
   const tokenizer = trainTokenizer(corpus, { vocabSize: 600, wholeWords: lexiconWords() });
-  const cfg: ArchitectureConfig = {
-    vocabSize: tokenizer.size,
-    maxLen: 12,
-    dim: 8,
-    blocks: 1,
-    heads: 2,
-    ffDim: 16,
-    lstmUnits: 4,
-    fusion: 'gate',
-    hidden: 8,
-    dropout: 0,
-    lexicon: true,
-  };
+  const cfg = tinyArchitecture({ vocabSize: tokenizer.size, lexicon: true });
 
   beforeAll(async () => {
     await selectBackend('wasm', silentLogger);
