@@ -34,6 +34,17 @@ export function initSeed(base: number): number {
   return base + initSeedOffset;
 }
 
+/** An initializer that yields the given values (shaped by the weight it initializes). */
+function valuesInitializer(
+  values: Float32Array,
+  className: string,
+): ReturnType<typeof tf.initializers.zeros> {
+  return {
+    apply: (shape: number[]) => tf.tensor(values, shape),
+    getClassName: () => className,
+  } as unknown as ReturnType<typeof tf.initializers.zeros>;
+}
+
 const NEG_INF = -1e9;
 
 function first(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
@@ -330,10 +341,7 @@ export class BiLstm extends tf.layers.Layer {
     // Forget-gate bias starts at 1 so early gradients flow through time.
     const bias = new Float32Array(8 * units);
     for (let j = 2 * units; j < 4 * units; j++) bias[j] = 1;
-    const biasInit = {
-      apply: () => tf.tensor1d(bias),
-      getClassName: () => 'BwForgetBias',
-    } as unknown as ReturnType<typeof tf.initializers.zeros>;
+    const biasInit = valuesInitializer(bias, 'BwForgetBias');
     this.w = {
       wx: this.addWeight(
         'wx',
@@ -501,10 +509,7 @@ export class PolarityPrior extends tf.layers.Layer {
 
   override build(): void {
     const values = this.initial ?? new Float32Array(this.cfg.vocabSize);
-    const init = {
-      apply: () => tf.tensor2d(values, [this.cfg.vocabSize, 1]),
-      getClassName: () => 'BwPolarityTable',
-    } as unknown as ReturnType<typeof tf.initializers.zeros>;
+    const init = valuesInitializer(values, 'BwPolarityTable');
     this.table = this.addWeight(
       'table',
       [this.cfg.vocabSize, 1],

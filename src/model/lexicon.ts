@@ -301,8 +301,8 @@ function build(stems: readonly string[], words: readonly string[]): Set<string> 
   return new Set([...stems.flatMap(inflect), ...words]);
 }
 
-export const POSITIVE_WORDS_SET: ReadonlySet<string> = build(POSITIVE_STEMS, POSITIVE_WORDS);
-export const NEGATIVE_WORDS_SET: ReadonlySet<string> = build(NEGATIVE_STEMS, NEGATIVE_WORDS);
+const POSITIVE_WORDS_SET: ReadonlySet<string> = build(POSITIVE_STEMS, POSITIVE_WORDS);
+const NEGATIVE_WORDS_SET: ReadonlySet<string> = build(NEGATIVE_STEMS, NEGATIVE_WORDS);
 
 /** +1 for a positive cue, −1 for a negative one, 0 otherwise (a word listed as both counts as neither). */
 export function polarityOf(word: string): number {

@@ -178,20 +178,24 @@ export async function trainModel(
       ),
     );
   }
-  const only = networks.length === 1 ? networks[0] : undefined;
-  const architecture: ArchitectureConfig = only
-    ? { ...options.architecture, vocabSize: tokenizer.size }
-    : { ...options.architecture, vocabSize: tokenizer.size, members };
-  const model = only
-    ? only.model
-    : mergeMembers(
+  const [first] = networks;
+  if (!first) throw new Error('no network was trained');
+  const ensemble = networks.length > 1;
+  const architecture: ArchitectureConfig = {
+    ...options.architecture,
+    vocabSize: tokenizer.size,
+    ...(ensemble ? { members } : {}),
+  };
+  const model = ensemble
+    ? mergeMembers(
         single,
         networks.map((n) => n.model),
-      );
-  const validationMetrics = only
-    ? only.metrics
-    : evaluatePredictor(new Predictor(model, tokenizer, maxLen), data.valIds, data.valLabels);
-  if (!only) for (const n of networks) n.model.dispose();
+      )
+    : first.model;
+  if (ensemble) for (const n of networks) n.model.dispose();
+  const validationMetrics = ensemble
+    ? evaluatePredictor(new Predictor(model, tokenizer, maxLen), data.valIds, data.valLabels)
+    : first.metrics;
   return {
     model,
     tokenizer,
