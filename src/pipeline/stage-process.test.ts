@@ -1,8 +1,8 @@
 // A stage process's /metrics reports its consumer group's lag from the bus, and survives a lag query that fails or hangs.
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { consumerLagIn, freePort } from '../../test/support/metrics-scrape.ts';
 import { MemoryBus } from '../bus/memory/memory-bus.ts';
 import { silentLogger } from '../core/logger.ts';
 import { PipelineMetrics } from './metrics.ts';
@@ -18,23 +18,6 @@ function capturingLogger() {
     },
   });
   return { logger: pino({ level: 'debug' }, sink), lines };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
-
-/** The gauge's value for `stage` in the exposition text, or undefined when the series is absent. */
-function lagIn(text: string, stage: string): number | undefined {
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`bellwether_consumer_lag{stage="${stage}"}`));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -73,17 +56,17 @@ describe('stage /metrics consumer lag', () => {
 
     const first = await scrape();
     expect(first.status).toBe(200);
-    expect(lagIn(first.text, 'score')).toBe(9);
+    expect(consumerLagIn(first.text, 'score')).toBe(9);
 
     await bus.publish('in', [{ key: 'k0', value: 'more' }]);
-    expect(lagIn((await scrape()).text, 'score')).toBe(10);
+    expect(consumerLagIn((await scrape()).text, 'score')).toBe(10);
 
     // A closed bus refuses the query: the scrape still answers, with the last value, and warns once.
     await bus.close();
     const failed = [await scrape(), await scrape()];
     for (const f of failed) {
       expect(f.status).toBe(200);
-      expect(lagIn(f.text, 'score')).toBe(10);
+      expect(consumerLagIn(f.text, 'score')).toBe(10);
     }
     const complaints = lines.filter((l) => l.msg.includes('consumer lag query failed'));
     expect(complaints.map((l) => l.level)).toEqual([40, 20]);
@@ -111,7 +94,7 @@ describe('stage /metrics consumer lag', () => {
     await refresh();
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(calls).toBe(1);
-    expect(lagIn(await metrics.registry.metrics(), 'sink')).toBeUndefined();
+    expect(consumerLagIn(await metrics.registry.metrics(), 'sink')).toBeUndefined();
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
   });
 });

@@ -4,7 +4,6 @@
 // mid-stream (a new sink takes over) and a poison message on news.raw (which lands in the DLQ with its reason while the stream goes on).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import type { TopicWindowCounts } from '../../src/core/rollup.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { repoRoot, runCli, startCli } from '../support/cli.ts';
+import { consumerLagIn, freePort } from '../support/metrics-scrape.ts';
 import {
   CLICKHOUSE_URL,
   clickhouseTestStore,
@@ -74,21 +74,10 @@ function stage(args: string[], port = 0): ChildProcess {
   return child;
 }
 const consuming = (child: ChildProcess) => /consuming/.test(logs.get(child) ?? '');
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no free port');
-  return address.port;
-}
 /** The stage's `bellwether_consumer_lag` from its /metrics, or undefined when the series is not there. */
 async function scrapedLag(port: number, stageName: string): Promise<number | undefined> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`bellwether_consumer_lag{stage="${stageName}"}`));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+  return consumerLagIn(text, stageName);
 }
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => {
