@@ -1,10 +1,11 @@
 /** Config slice for news sources: RSS/Atom feeds, the HTTP push endpoint and the demo replay. */
 import { z } from 'zod';
+import { httpUrl } from './http-url.ts';
 
 export const feedConfigSchema = z
   .object({
     name: z.string().min(1),
-    url: z.url(),
+    url: httpUrl(),
     /** Poll interval; each run is jittered by up to `jitterPct` percent. */
     intervalSec: z.int().min(10).max(86_400).default(300),
     jitterPct: z.int().min(0).max(50).default(10),
