@@ -1,4 +1,5 @@
 /** The Scorer port: what the scoring stage needs from the sentiment model, whatever backend runs it. */
+import type { Health } from './lifecycle.ts';
 
 export interface SentimentScorer {
   /** Identifies the weights; stored with every score so re-scored history stays distinguishable. */
@@ -10,5 +11,10 @@ export interface SentimentScorer {
    * (length 3 × texts.length), in the order given.
    */
   scoreBatch(texts: readonly string[]): Promise<Float32Array>;
+  /**
+   * Whether the model scores a known-good text right now. Readiness reads it, and the stage asks it when every
+   * item of a batch failed, to tell a model outage (retry later) from bad items (dead-letter them).
+   */
+  healthcheck(): Promise<Health>;
   close(): Promise<void>;
 }

@@ -6,9 +6,11 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../config/model.ts';
 import { ServiceError } from '../core/errors.ts';
+import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import { type ConcreteBackend, selectBackend } from './backend.ts';
+import { probeScorer } from './health-probe.ts';
 import { loadModelDir } from './model-files.ts';
 import { Predictor } from './predictor.ts';
 
@@ -38,6 +40,10 @@ class InProcessScorer implements SentimentScorer {
 
   async scoreBatch(texts: readonly string[]): Promise<Float32Array> {
     return this.predictor.predict(texts);
+  }
+
+  healthcheck(): Promise<Health> {
+    return probeScorer((texts) => this.scoreBatch(texts), 'model');
   }
 
   async close(): Promise<void> {
@@ -145,6 +151,10 @@ class WorkerPoolScorer implements SentimentScorer {
       offset += part.length;
     }
     return out;
+  }
+
+  healthcheck(): Promise<Health> {
+    return probeScorer((texts) => this.scoreBatch(texts), 'worker pool');
   }
 
   async close(): Promise<void> {

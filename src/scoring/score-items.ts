@@ -1,7 +1,8 @@
 /**
  * Scores a batch of items in one model call and attaches topics. If the model rejects the batch, items are
- * scored one by one to isolate the poison ones; if every item fails alone too, the model itself is down and
- * the error is thrown (retriable) instead of blaming the data. Shared by the scoring stage and backfill.
+ * scored one by one to isolate the poison ones; if every item fails alone too and the model's health check
+ * (a known-good text) fails as well, the model itself is down and the error is thrown (retriable) instead of
+ * blaming the data. Shared by the scoring stage and backfill.
  */
 import type { Clock } from '../core/clock.ts';
 import { describeError, ServiceError } from '../core/errors.ts';
@@ -76,13 +77,19 @@ export async function scoreItems(
     }
   }
   if (scored.length === 0) {
-    throw new ServiceError(
-      'scorer',
-      `model failed on every item of the batch: ${describeError(lastError)}`,
-      {
-        cause: lastError,
-      },
-    );
+    // Every item failed alone too: either the model is down (retry the batch later) or the items are bad.
+    // A known-good text tells them apart; without it a lone poison item would be redelivered forever.
+    const health = await ctx.scorer.healthcheck().catch((error: unknown) => ({
+      ok: false,
+      detail: describeError(error),
+    }));
+    if (!health.ok) {
+      throw new ServiceError(
+        'scorer',
+        `model failed on every item of the batch and on a known-good text (${health.detail}): ${describeError(lastError)}`,
+        { cause: lastError },
+      );
+    }
   }
   return { scored, failed };
 }

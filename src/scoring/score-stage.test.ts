@@ -20,7 +20,7 @@ const topics: TopicExtractor = {
   ],
 };
 
-function setup(scorer = new LexiconScorer()) {
+function setup(scorer = new LexiconScorer(), maxBatchSize = 64) {
   const bus = new MemoryBus(
     { partitions: 2, capacity: 1_000, topics: ['raw', 'scored', 'dlq'] },
     silentLogger,
@@ -33,7 +33,7 @@ function setup(scorer = new LexiconScorer()) {
     outputTopic: 'scored',
     dlqTopic: 'dlq',
     group: 'scorer',
-    maxBatchSize: 64,
+    maxBatchSize,
     lingerMs: 5,
     clock: new ManualClock(Date.UTC(2026, 2, 2, 16)),
     logger: silentLogger,
@@ -132,5 +132,28 @@ describe('ScoreStage', () => {
     await waitFor(() => scored.length === 4, 10_000, 'scored after recovery');
     const ids = scored.map((message) => decodeScoredItem(message.value).id).sort();
     expect(ids).toEqual(['test-1', 'test-2', 'test-3', 'test-4']);
+  });
+
+  it('issue 14.8 — a poison item at batch size 1 is dead-lettered, not redelivered forever', async () => {
+    const { bus, stage, scorer, scored, dead, collect } = setup(new LexiconScorer(), 1);
+    cleanup = async () => {
+      await stage.stop();
+      await bus.close();
+    };
+    await bus.connect();
+    await collect();
+    await stage.start();
+    const poison = newsItem(7, { title: 'Acme POISON headline' });
+    const after = newsItem(8, { title: 'Acme beats estimates' });
+    await bus.publish('raw', [
+      { key: poison.id, value: encodeItem(poison) },
+      { key: after.id, value: encodeItem(after) },
+    ]);
+    await waitFor(() => dead.length === 1 && scored.length === 1, 5_000, 'poison dead-lettered');
+    expect(dead[0]?.key).toBe(poison.id);
+    expect(dead[0]?.headers[DEAD_LETTER_HEADERS.error]).toMatch(/scoring failed: kernel rejected/);
+    expect(decodeScoredItem(scored[0]?.value ?? Buffer.alloc(0)).id).toBe(after.id);
+    // Two tries of the poison item and one probe of a known-good text, then the next item: no redelivery loop.
+    expect(scorer.calls).toBe(4);
   });
 });

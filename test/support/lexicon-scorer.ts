@@ -2,6 +2,8 @@
  * A test double for the SentimentScorer port: word lists instead of the neural model, so stage tests are
  * instant and their expected labels obvious. It can be told to fail (poison texts, or the model being down).
  */
+import { describeError } from '../../src/core/errors.ts';
+import type { Health } from '../../src/core/lifecycle.ts';
 import type { SentimentScorer } from '../../src/core/scorer.ts';
 
 const NEGATIVE = /\b(miss|misses|cut|cuts|lawsuit|recall|plunge|plunges|downgrade|fraud|loss)\b/i;
@@ -35,6 +37,16 @@ export class LexiconScorer implements SentimentScorer {
       rows.set(probs, index * 3);
     });
     return rows;
+  }
+
+  /** Scores a known-good text, as the real scorers do. */
+  async healthcheck(): Promise<Health> {
+    try {
+      await this.scoreBatch(['Shares were little changed']);
+      return { ok: true, detail: 'lexicon scores' };
+    } catch (error) {
+      return { ok: false, detail: describeError(error) };
+    }
   }
 
   async close(): Promise<void> {}
