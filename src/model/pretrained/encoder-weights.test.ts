@@ -1,0 +1,77 @@
+// Checks the encoder weight format on a tiny BERT: a written encoder reads back identical, and incomplete or truncated ones are refused with the reason.
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DATA_FILE,
+  type EncoderConfig,
+  type EncoderWeights,
+  expectedShapes,
+  type NamedTensor,
+  readEncoderWeights,
+  writeEncoderWeights,
+} from './encoder-weights.ts';
+
+const TINY: EncoderConfig = {
+  layers: 2,
+  hidden: 4,
+  heads: 2,
+  intermediate: 8,
+  vocabSize: 10,
+  maxPositions: 6,
+  typeVocabSize: 2,
+  layerNormEps: 1e-12,
+};
+
+function tinyWeights(): EncoderWeights {
+  const tensors = new Map<string, NamedTensor>();
+  let next = 0;
+  for (const [name, shape] of expectedShapes(TINY)) {
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => (next++ % 97) / 7);
+    tensors.set(name, { shape, values });
+  }
+  const source = { id: 'tiny', package: 'g:a:1', sha256: 'ab', dequantized: false };
+  return { source, config: TINY, tensors };
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bw-encoder-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('encoder weight format', () => {
+  it('reads back every tensor bit-identical, with its config and source', async () => {
+    const written = tinyWeights();
+    await writeEncoderWeights(dir, written);
+    const read = await readEncoderWeights(dir);
+    expect(read.config).toEqual(TINY);
+    expect(read.source).toEqual(written.source);
+    expect([...read.tensors.keys()].sort()).toEqual([...written.tensors.keys()].sort());
+    for (const [name, tensor] of written.tensors) {
+      expect(read.tensors.get(name)?.shape).toEqual(tensor.shape);
+      expect(Array.from(read.tensors.get(name)?.values ?? [])).toEqual(Array.from(tensor.values));
+    }
+  });
+
+  it('refuses to write an encoder with a missing or misshapen tensor, naming each', async () => {
+    const weights = tinyWeights();
+    weights.tensors.delete('encoder.layer.1.output.dense.weight');
+    weights.tensors.set('embeddings.LayerNorm.bias', { shape: [3], values: new Float32Array(3) });
+    const error = await writeEncoderWeights(dir, weights).then(
+      () => new Error('written'),
+      (e: Error) => e,
+    );
+    expect(error.message).toContain('missing encoder.layer.1.output.dense.weight');
+    expect(error.message).toContain('embeddings.LayerNorm.bias is [3], expected [4]');
+  });
+
+  it('refuses a truncated data file', async () => {
+    await writeEncoderWeights(dir, tinyWeights());
+    await truncate(path.join(dir, DATA_FILE), 100);
+    await expect(readEncoderWeights(dir)).rejects.toThrow(/runs past the end of encoder\.bin/);
+  });
+});
