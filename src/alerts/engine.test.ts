@@ -6,6 +6,9 @@ import type { TopicWindowCounts, TopicWindowQuery } from '../core/rollup.ts';
 import type { AlertDataSource } from './data-source.ts';
 import { AlertEngine } from './engine.ts';
 import { MemoryAlertStateStore } from './memory-state-store.ts';
+import { DeliveryQueue } from './notify/delivery-queue.ts';
+import { GroupDispatcher } from './notify/dispatcher.ts';
+import type { Notification } from './notify/types.ts';
 import { parseRules } from './rules-file.ts';
 
 const MIN = 60_000;
@@ -27,19 +30,49 @@ class ScriptedSource implements AlertDataSource {
   }
 }
 
-function rules(timing: string, settings = 'staleAfterEvaluations: 3, resolvedRetention: 5m') {
+function rules(
+  timing: string,
+  settings = 'staleAfterEvaluations: 3, resolvedRetention: 5m',
+  { select = '{ kinds: [ticker] }', labels = '{ team: desk }' } = {},
+) {
   return parseRules(
     [
       `settings: { ${settings} }`,
       'rules:',
       '  - name: Spike',
-      '    select: { kinds: [ticker] }',
+      `    select: ${select}`,
       '    detector: { type: negative-share-spike, window: 10m, baseline: 1h, minCount: 3, margin: 0.1, prior: { share: 0.1, weight: 10 } }',
       `    ${timing}`,
       '    severity: critical',
-      '    labels: { team: desk }',
+      `    labels: ${labels}`,
     ].join('\n'),
   );
+}
+
+/** A dispatcher (Alertmanager-like timers) whose receiver logs `status:team/topic,…` per notification into `sent`. */
+function loggingDispatcher(sent: string[], repeatIntervalMs = 60 * MIN): GroupDispatcher {
+  const receiver = {
+    name: 'ops',
+    sendResolved: true,
+    async send(n: Notification) {
+      sent.push(
+        `${n.status}:${n.alerts.map((a) => `${a.status === n.status ? '' : `${a.status} `}${a.labels.team ?? '-'}/${a.labels.topic_key}`).join(',')}`,
+      );
+    },
+  };
+  const queue = new DeliveryQueue((n: Notification) => receiver.send(n), {
+    name: 'ops',
+    maxAttempts: 1,
+    baseDelayMs: 1,
+    maxDelayMs: 1,
+    capacity: 10,
+  });
+  return new GroupDispatcher([{ receiver, queue }], {
+    groupBy: ['alertname'],
+    groupWaitMs: 0,
+    groupIntervalMs: MIN,
+    repeatIntervalMs,
+  });
 }
 
 interface Step {
@@ -325,25 +358,6 @@ describe('restart recovery', () => {
     expect(second.snapshot()[0]?.state).toBe('firing');
   });
 
-  it('resolves instances of a rule that left the rules file', async () => {
-    const clock = new ManualClock(T0);
-    const source = new ScriptedSource(clock);
-    const store = new MemoryAlertStateStore();
-    source.obs = 'A';
-    await new AlertEngine({
-      rules: rules('for: 0s'),
-      dataSource: source,
-      stateStore: store,
-      clock,
-    }).evaluateOnce(T0);
-    const empty = parseRules('rules: []');
-    const second = new AlertEngine({ rules: empty, dataSource: source, stateStore: store, clock });
-    const outcome = await second.evaluateOnce(T0 + MIN);
-    expect(outcome.transitions.map((t) => `${t.rule}:${t.from}→${t.to}`)).toEqual([
-      'Spike:firing→resolved',
-    ]);
-  });
-
   it('serialises overlapping evaluations', async () => {
     const clock = new ManualClock(T0);
     const source = new ScriptedSource(clock);
@@ -362,39 +376,12 @@ describe('restart recovery', () => {
 
 describe('restart with notifications', () => {
   it('the dispatcher of a restarted engine does not announce an alert that was already firing', async () => {
-    const { GroupDispatcher } = await import('./notify/dispatcher.ts');
-    const { DeliveryQueue } = await import('./notify/delivery-queue.ts');
     const sent: string[] = [];
-    const makeDispatcher = () => {
-      const receiver = {
-        name: 'ops',
-        sendResolved: true,
-        async send(n: import('./notify/types.ts').Notification) {
-          sent.push(`${n.status}:${n.alerts.map((a) => a.labels.topic_key).join(',')}`);
-        },
-      };
-      const queue = new DeliveryQueue(
-        (n: import('./notify/types.ts').Notification) => receiver.send(n),
-        {
-          name: 'ops',
-          maxAttempts: 1,
-          baseDelayMs: 1,
-          maxDelayMs: 1,
-          capacity: 10,
-        },
-      );
-      return new GroupDispatcher([{ receiver, queue }], {
-        groupBy: ['alertname'],
-        groupWaitMs: 0,
-        groupIntervalMs: MIN,
-        repeatIntervalMs: 60 * MIN,
-      });
-    };
     const clock = new ManualClock(T0);
     const source = new ScriptedSource(clock);
     const store = new MemoryAlertStateStore();
     source.obs = 'A';
-    const first = makeDispatcher();
+    const first = loggingDispatcher(sent);
     await new AlertEngine({
       rules: rules('for: 0s'),
       dataSource: source,
@@ -403,9 +390,9 @@ describe('restart with notifications', () => {
       sinks: [first],
     }).evaluateOnce(T0);
     await first.drain(1_000);
-    expect(sent).toEqual(['firing:ACME']);
+    expect(sent).toEqual(['firing:desk/ACME']);
 
-    const second = makeDispatcher();
+    const second = loggingDispatcher(sent);
     const restarted = new AlertEngine({
       rules: rules('for: 0s'),
       dataSource: source,
@@ -418,12 +405,90 @@ describe('restart with notifications', () => {
       await restarted.evaluateOnce(clock.now());
     }
     await second.drain(1_000);
-    expect(sent).toEqual(['firing:ACME']);
+    expect(sent).toEqual(['firing:desk/ACME']);
     clock.set(T0 + 6 * MIN);
     source.obs = 'I';
     await restarted.evaluateOnce(clock.now());
     await second.drain(1_000);
-    expect(sent).toEqual(['firing:ACME', 'resolved:ACME']);
+    expect(sent).toEqual(['firing:desk/ACME', 'resolved:desk/ACME']);
+  });
+});
+
+describe('issue 14.10 — instances no rule produces any more resolve on load, with a notification', () => {
+  const HOUR = 60 * MIN;
+
+  /** Fires Spike on ACME under the original rules, then restarts under `edited` and evaluates every 30 min for 5 h. */
+  async function restartUnder(edited: ReturnType<typeof rules>) {
+    const sent: string[] = [];
+    const clock = new ManualClock(T0);
+    const source = new ScriptedSource(clock);
+    const store = new MemoryAlertStateStore();
+    source.obs = 'A';
+    const first = loggingDispatcher(sent, 4 * HOUR);
+    await new AlertEngine({
+      rules: rules('for: 0s'),
+      dataSource: source,
+      stateStore: store,
+      clock,
+      sinks: [first],
+    }).evaluateOnce(T0);
+    await first.drain(1_000);
+
+    const second = loggingDispatcher(sent, 4 * HOUR);
+    const restarted = new AlertEngine({
+      rules: edited,
+      dataSource: source,
+      stateStore: store,
+      clock,
+      sinks: [second],
+    });
+    for (let at = T0 + MIN; at <= T0 + 5 * HOUR; at += 30 * MIN) {
+      clock.set(at);
+      await restarted.evaluateOnce(at);
+    }
+    await second.drain(1_000);
+    const transitions = store.transitions.map((t) => `${t.fingerprint}:${t.from}→${t.to}`);
+    return { sent, transitions, saved: await store.loadAlertStates(), restarted };
+  }
+
+  it("an instance saved under the rule's old labels is resolved (and announced) instead of re-notified every 4 h", async () => {
+    const { sent, transitions, saved } = await restartUnder(
+      rules('for: 0s', undefined, { labels: '{ team: risk }' }),
+    );
+    expect(transitions).toEqual([
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:firing→resolved',
+      'Spike{team="risk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
+    ]);
+    // The old identity is announced resolved once; only the new one repeats.
+    expect(sent).toEqual([
+      'firing:desk/ACME',
+      'firing:risk/ACME,resolved desk/ACME',
+      'firing:risk/ACME',
+    ]);
+    expect(saved.map((a) => `${a.labels.team}:${a.state}`)).toEqual(['risk:firing']);
+  });
+
+  it('an instance whose topic the rule no longer selects is resolved on load, even while its data still spikes', async () => {
+    const { sent, transitions, saved } = await restartUnder(
+      rules('for: 0s', undefined, { select: "{ kinds: [ticker], keys: ['OTHER*'] }" }),
+    );
+    expect(transitions).toEqual([
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:firing→resolved',
+    ]);
+    expect(sent).toEqual(['firing:desk/ACME', 'resolved:desk/ACME']);
+    expect(saved).toEqual([]);
+  });
+
+  it('an instance whose rule left the rules file is resolved and announced', async () => {
+    const { sent, transitions, saved } = await restartUnder(parseRules('rules: []'));
+    expect(transitions).toEqual([
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
+      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:firing→resolved',
+    ]);
+    expect(sent).toEqual(['firing:desk/ACME', 'resolved:desk/ACME']);
+    expect(saved).toEqual([]);
   });
 });
 

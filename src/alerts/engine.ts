@@ -22,6 +22,7 @@ import {
 } from './detectors/index.ts';
 import { EMPTY_COUNTS, type TimeRange } from './detectors/types.ts';
 import type { AlertSink, EvaluationOutcome } from './notify/types.ts';
+import { endOrphans, instanceLabels } from './reconcile.ts';
 import type { Rule, RulesFile } from './rules-schema.ts';
 import { type CompiledSelector, compileSelector, type SectorGroups } from './selector.ts';
 import { type Observation, stepAlert } from './state-machine.ts';
@@ -49,6 +50,15 @@ interface CompiledRule {
   rule: Rule;
   selector: CompiledSelector;
 }
+
+/** What one evaluation (or reconciliation) changed: transitions to record, instances to save. */
+interface Round {
+  nowMs: number;
+  transitions: AlertTransition[];
+  changed: Map<string, Alert>;
+}
+
+const newRound = (nowMs: number): Round => ({ nowMs, transitions: [], changed: new Map() });
 
 const topicId = (kind: string, key: string): string => `${kind}\u0000${key}`;
 
@@ -90,7 +100,10 @@ export class AlertEngine {
     this.sinks = options.sinks ?? [];
   }
 
-  /** Loads persisted instances (a restart neither re-fires nor forgets) and seeds the sinks with them. */
+  /**
+   * Loads persisted instances (a restart neither re-fires nor forgets), seeds the sinks with them, then
+   * reconciles them with the rules as they are now.
+   */
   async start(): Promise<void> {
     if (this.loaded) return;
     const stored = await this.options.stateStore.loadAlertStates();
@@ -101,10 +114,24 @@ export class AlertEngine {
     this.loaded = true;
     const nowMs = this.options.clock.now();
     for (const sink of this.sinks) sink.seed?.([...this.alerts.values()], nowMs);
+    const ended = await this.reconcile(nowMs);
     this.options.logger?.info(
-      { rules: this.rules.length, restored: this.alerts.size },
+      { rules: this.rules.length, restored: this.alerts.size, ended: ended.transitions.length },
       'alert engine started',
     );
+  }
+
+  /**
+   * Ends the instances no rule produces any more (rule removed, labels edited, topic no longer selected):
+   * evaluations never reach them, so left alone they would fire, and be re-notified, forever. Their
+   * resolutions are saved and handed to the sinks like an evaluation's.
+   */
+  async reconcile(nowMs: number): Promise<EvaluationOutcome> {
+    const round = newRound(nowMs);
+    for (const { fingerprint, alert, changes } of endOrphans(this.alerts, this.rules, nowMs)) {
+      this.record(fingerprint, alert, changes, round);
+    }
+    return this.commit(round);
   }
 
   /** Evaluates on a node-cron schedule with the engine's clock; a slow evaluation makes the next tick skip. */
@@ -156,6 +183,15 @@ export class AlertEngine {
 
   private async evaluate(nowMs: number): Promise<EvaluationOutcome> {
     if (!this.loaded) await this.start();
+    const round = newRound(nowMs);
+    await this.evaluateRules(round);
+    this.forgetResolved(round);
+    return this.commit(round);
+  }
+
+  /** Steps every instance each rule produces at the round's instant: topics with data, and remembered ones. */
+  private async evaluateRules(round: Round): Promise<void> {
+    const { nowMs } = round;
     const cache = new Map<string, Promise<Map<string, TopicWindowCounts>>>();
     const counts = (range: TimeRange, kinds: readonly TopicKind[], keys?: readonly string[]) => {
       const id = `${range.fromMs}:${range.toMs}:${kinds.join(',')}:${keys?.join(',') ?? '*'}`;
@@ -174,10 +210,6 @@ export class AlertEngine {
       }
       return hit;
     };
-
-    const transitions: AlertTransition[] = [];
-    const changed = new Map<string, Alert>();
-    const knownRules = new Set(this.rules.map((r) => r.rule.name));
     const staleAfter = this.options.rules.settings.staleAfterEvaluations;
 
     for (const { rule, selector } of this.rules) {
@@ -199,11 +231,13 @@ export class AlertEngine {
         if (alert.rule !== rule.name) continue;
         const kind = alert.labels.topic_kind as TopicKind | undefined;
         const key = alert.labels.topic_key;
-        if (kind && key !== undefined) candidates.set(topicId(kind, key), { kind, key });
+        if (kind && key !== undefined && selector.matches(kind, key)) {
+          candidates.set(topicId(kind, key), { kind, key });
+        }
       }
 
       for (const [id, topic] of candidates) {
-        const labels = { ...rule.labels, topic_kind: topic.kind, topic_key: topic.key };
+        const labels = instanceLabels(rule, topic.kind, topic.key);
         const fingerprint = alertFingerprint(rule.name, labels);
         const previous: Alert = this.alerts.get(fingerprint) ?? {
           rule: rule.name,
@@ -244,26 +278,14 @@ export class AlertEngine {
             step.changes.length > 0,
           );
         }
-        this.record(fingerprint, next, step.changes, nowMs, transitions, changed);
+        this.record(fingerprint, next, step.changes, round);
       }
     }
+  }
 
-    for (const [fingerprint, alert] of this.alerts) {
-      if (!knownRules.has(alert.rule)) {
-        // The rule left the rules file: end its instances rather than leave them firing forever.
-        const to =
-          alert.state === 'firing' || alert.state === 'recovering' ? 'resolved' : 'inactive';
-        const next: Alert = {
-          ...alert,
-          state: to,
-          evaluatedAt: new Date(nowMs).toISOString(),
-          ...(to === 'resolved' ? { resolvedAt: new Date(nowMs).toISOString() } : {}),
-        };
-        this.record(fingerprint, next, [{ from: alert.state, to }], nowMs, transitions, changed);
-      }
-    }
-    this.forgetResolved(nowMs, changed);
-
+  /** Saves what the round changed, records its transitions, and hands the outcome to every sink. */
+  private async commit(round: Round): Promise<EvaluationOutcome> {
+    const { nowMs, transitions, changed } = round;
     await this.options.stateStore.saveAlertStates([...changed.values()]);
     if (transitions.length > 0) await this.options.stateStore.appendAlertTransitions(transitions);
     const outcome: EvaluationOutcome = { nowMs, alerts: this.snapshot(), transitions };
@@ -296,9 +318,7 @@ export class AlertEngine {
     fingerprint: string,
     next: Alert,
     changes: readonly { from: Alert['state']; to: Alert['state'] }[],
-    nowMs: number,
-    transitions: AlertTransition[],
-    changed: Map<string, Alert>,
+    { nowMs, transitions, changed }: Round,
   ): void {
     for (const c of changes) {
       transitions.push({
@@ -322,7 +342,7 @@ export class AlertEngine {
     if (next.state !== 'resolved' || changes.length > 0) changed.set(fingerprint, next);
   }
 
-  private forgetResolved(nowMs: number, changed: Map<string, Alert>): void {
+  private forgetResolved({ nowMs, changed }: Round): void {
     const retention = this.options.rules.settings.resolvedRetention;
     for (const [fingerprint, alert] of this.alerts) {
       if (alert.state !== 'resolved' || !alert.resolvedAt) continue;

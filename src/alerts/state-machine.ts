@@ -22,7 +22,8 @@ export interface StepResult {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
+/** A copy of `value` without `keys` (optional fields an instance drops when its state changes). */
+export function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
   const copy = { ...value };
   for (const key of keys) delete copy[key];
   return copy;

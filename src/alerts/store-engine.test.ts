@@ -6,9 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
+import type { Store } from '../core/store.ts';
 import { createEmbeddedStore } from '../store/embedded/embedded-store.ts';
 import { AlertEngine } from './engine.ts';
 import { parseRules } from './rules-file.ts';
+import type { RulesFile } from './rules-schema.ts';
 import { storeDataSource } from './store-data-source.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bellwether-alerts-store-'));
@@ -94,6 +96,63 @@ describe('alert engine over the embedded store', () => {
       ]);
     } finally {
       await second.close();
+    }
+  });
+
+  it('issue 14.10 — after a labels edit, the instance saved under the old labels is stored resolved on reload', async () => {
+    const editedDir = mkdtempSync(join(tmpdir(), 'bellwether-alerts-edited-'));
+    const open = async () => {
+      const store = createEmbeddedStore(
+        { type: 'embedded', path: editedDir },
+        { logger: silentLogger },
+      );
+      await store.connect();
+      return store;
+    };
+    const engineOver = (store: Store, ruleSet: RulesFile) =>
+      new AlertEngine({
+        rules: ruleSet,
+        dataSource: storeDataSource(store),
+        stateStore: store,
+        clock: new ManualClock(T),
+      });
+    try {
+      const first = await open();
+      const spike: ScoredItem[] = [];
+      for (let i = 0; i < 10; i++) spike.push(item(i, T - (25 - i * 2) * MIN, true));
+      await first.writeScored(spike);
+      await engineOver(first, rules).evaluateOnce(T);
+      await first.close();
+
+      const edited = parseRules(`
+rules:
+  - name: StoreSpike
+    select: { kinds: [ticker] }
+    detector: { type: negative-share-spike, window: 30m, baseline: 6h, minCount: 5, margin: 0.2 }
+    labels: { team: risk }
+`);
+      const second = await open();
+      await engineOver(second, edited).start();
+      await second.close();
+
+      const third = await open();
+      try {
+        const saved = await third.loadAlertStates();
+        expect(saved.map((a) => `${a.labels.team ?? '-'}:${a.state}`)).toEqual(['-:resolved']);
+        const recorded = await third.alertTransitions({
+          fromMs: T - MIN,
+          toMs: T + MIN,
+          limit: 10,
+        });
+        expect(recorded.map((t) => `${t.labels.team ?? '-'}:${t.from}→${t.to}`).sort()).toEqual([
+          '-:firing→resolved',
+          '-:inactive→firing',
+        ]);
+      } finally {
+        await third.close();
+      }
+    } finally {
+      rmSync(editedDir, { recursive: true, force: true });
     }
   });
 });
