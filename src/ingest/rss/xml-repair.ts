@@ -4,13 +4,20 @@
  */
 import { decodeHTML } from 'entities';
 import { parseFeedDate } from '../common/normalize.ts';
+import { closedSpans } from './closed-spans.ts';
 
 const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 /** CDATA sections and comments pass through untouched. */
-const OPAQUE = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+const OPAQUE_START = /<!\[CDATA\[|<!--/g;
+const CDATA_END = /\]\]>/g;
+const COMMENT_END = /-->/g;
 const AMPERSAND = /&(?:(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{0,31});)?/g;
-/** Text elements that some feeds fill with unescaped HTML. */
-const TEXT_ELEMENT = /<(title|description|summary)(\s[^<>]*)?>((?:(?!<\/\1\s*>)[\s\S])*)<\/\1\s*>/g;
+/** Text elements that some feeds fill with unescaped HTML; each ends at its first closing tag. */
+const TEXT_TAGS = ['title', 'description', 'summary'];
+const TEXT_ELEMENT_START = new RegExp(`<(${TEXT_TAGS.join('|')})(\\s[^<>]*)?>`, 'g');
+const TEXT_ELEMENT_END = new Map<string | undefined, RegExp>(
+  TEXT_TAGS.map((tag) => [tag, new RegExp(`</${tag}\\s*>`, 'g')]),
+);
 const RAW_TAG = /<[A-Za-z/]/;
 /** Atom dates: rss-parser throws on the whole feed when one of them is not a date. */
 const ATOM_DATE = /<(published|updated)(\s[^<>]*)?>([^<]*)<\/\1\s*>/g;
@@ -39,15 +46,18 @@ function escapeAmpersands(segment: string, counts: { bare: number; html: number 
 
 function wrapRawHtml(xml: string): { xml: string; wrapped: number } {
   let wrapped = 0;
-  const out = xml.replace(
-    TEXT_ELEMENT,
-    (match, tag: string, attrs: string | undefined, body: string) => {
-      if (!RAW_TAG.test(body) || body.includes('<![CDATA[')) return match;
-      wrapped += 1;
-      return `<${tag}${attrs ?? ''}><![CDATA[${body.replaceAll(']]>', ']]]]><![CDATA[>')}]]></${tag}>`;
-    },
-  );
-  return { xml: out, wrapped };
+  let out = '';
+  let last = 0;
+  const spans = closedSpans(xml, TEXT_ELEMENT_START, (open) => TEXT_ELEMENT_END.get(open[1]));
+  for (const { open, body, end } of spans) {
+    if (!RAW_TAG.test(body) || body.includes('<![CDATA[')) continue;
+    wrapped += 1;
+    const [, tag, attrs] = open;
+    const cdata = body.replaceAll(']]>', ']]]]><![CDATA[>');
+    out += `${xml.slice(last, open.index)}<${tag}${attrs ?? ''}><![CDATA[${cdata}]]></${tag}>`;
+    last = end;
+  }
+  return { xml: out + xml.slice(last), wrapped };
 }
 
 function setAsideBadAtomDates(xml: string): string {
@@ -67,9 +77,14 @@ export function repairFeedXml(input: string, atom: boolean): RepairResult {
   const counts = { bare: 0, html: 0 };
   let xml = '';
   let last = 0;
-  for (const match of wrappedXml.matchAll(OPAQUE)) {
-    xml += escapeAmpersands(wrappedXml.slice(last, match.index), counts) + match[0];
-    last = match.index + match[0].length;
+  const opaque = closedSpans(wrappedXml, OPAQUE_START, (open) =>
+    open[0] === '<!--' ? COMMENT_END : CDATA_END,
+  );
+  for (const { open, end } of opaque) {
+    xml +=
+      escapeAmpersands(wrappedXml.slice(last, open.index), counts) +
+      wrappedXml.slice(open.index, end);
+    last = end;
   }
   xml += escapeAmpersands(wrappedXml.slice(last), counts);
   if (counts.bare > 0) changes.push(`${counts.bare} bare '&' escaped`);
