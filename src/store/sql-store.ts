@@ -34,6 +34,7 @@ import {
 import { fromRow, ITEM_COLUMNS, type RawItemRow, toRow } from './item-rows.ts';
 import { applyMigrations } from './migrations.ts';
 import type { SqlEngine } from './sql-engine.ts';
+import { unstoredItems } from './unstored-items.ts';
 
 const MINUTE_MS = 60_000;
 /** Dense series longer than this are refused: the caller asked for a far too fine bucket. */
@@ -177,24 +178,10 @@ export class SqlStore implements Store {
 
   private async writeScoredNow(items: readonly ScoredItem[]): Promise<WriteResult> {
     if (items.length === 0) return { inserted: 0, duplicates: 0 };
-    // Within the batch: the first copy of each (id, modelVersion) wins.
-    const fresh = new Map<string, ScoredItem>();
-    const ids = new Set<string>();
-    for (const item of items) {
-      const key = `${item.modelVersion}\u0000${item.id}`;
-      if (!fresh.has(key)) fresh.set(key, item);
-      ids.add(item.id);
-    }
-    // Across batches and restarts: one query for the ids of this batch already stored.
-    const stored = await this.engine.select<{ id: string; model_version: string }>(
-      `SELECT DISTINCT id, model_version FROM scored_items
-       WHERE id IN (SELECT arrayJoin({ids:Array(String)}))`,
-      { ids: [...ids] },
-    );
-    for (const row of stored) fresh.delete(`${row.model_version}\u0000${row.id}`);
+    const fresh = await unstoredItems(this.engine, items);
     const rows = [];
     let latest: ScoredItem | undefined;
-    for (const item of fresh.values()) {
+    for (const item of fresh) {
       rows.push(toRow(item));
       if (!latest || item.scoredAt > latest.scoredAt) latest = item;
     }

@@ -58,7 +58,7 @@ describe('readHistory', () => {
     const { items } = await readAll(path);
     expect(items).toEqual([
       expect.objectContaining({
-        id: 'u:https://x.example/n',
+        id: 'u2:wire:https://x.example/n',
         source: 'wire',
         publishedAt: '2024-02-01T10:00:00.000Z',
       }),
@@ -103,20 +103,23 @@ describe('readHistory', () => {
       duplicates: 0,
     });
     expect(all.items.at(-1)).toMatchObject({
-      id: 'g:r1',
+      id: 'g2:c:r1',
       source: 'c',
       publishedAt: '2024-01-01T10:00:00.000Z',
     });
   });
 
-  it('drops items repeated across files of a directory', async () => {
+  it('drops items a source repeats across files; another source numbering alike keeps its own (issue 14.1)', async () => {
     await writeFile(
       join(dir, 'one.jsonl'),
       '{"id":"x1","title":"Same story"}\n{"id":"x2","title":"Other"}\n',
     );
-    await writeFile(join(dir, 'two.jsonl'), '{"id":"x1","title":"Same story, again"}\n');
+    await writeFile(
+      join(dir, 'two.jsonl'),
+      '{"id":"x1","source":"one","title":"Same story, again"}\n{"id":"x1","title":"Two’s own x1"}\n',
+    );
     const { items, reader } = await readAll(dir);
-    expect(items.map((i) => i.id)).toEqual(['g:x1', 'g:x2']);
+    expect(items.map((i) => i.id)).toEqual(['g2:one:x1', 'g2:one:x2', 'g2:two:x1']);
     expect(reader.progress.duplicates).toBe(1);
   });
 

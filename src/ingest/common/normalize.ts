@@ -28,6 +28,8 @@ export interface NormalizeContext {
   fetchedAt: string;
   /** Where the entry came from, for problem reports. */
   where: string;
+  /** Keeps ids apart from every feed's when the source an entry names is not vouched for (see stableItemId). */
+  idNamespace?: string | undefined;
 }
 
 export type NormalizeResult =
@@ -103,7 +105,7 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): Normal
         : 'no date; using the fetch time',
     });
   }
-  const id = stableItemId({ source, guid: raw.guid, link, title });
+  const id = stableItemId({ source, namespace: context.idNamespace, guid: raw.guid, link, title });
   const candidate = {
     id,
     source: clip(source, 256),

@@ -41,26 +41,29 @@ describe('readStream', () => {
         '',
         '{"title":"   ","summary":"<b></b>","publishedAt":"2024-01-01T09:00:00Z"}',
         '[1,2]',
+        '{"id":"shared","source":"desk","title":"Desk story on the tape","publishedAt":"2024-01-01T06:00:00Z"}',
       ].join('\n'),
     );
     await writeFile(join(dir, 'manifest.json'), '{"name":"x"}');
     await writeFile(join(dir, 'README.md'), 'not news');
 
     const stream = await readStream(dir, { fetchedAt });
-    // desk.atom.xml is read first (name order), so its copy of "shared" wins.
+    // desk.atom.xml is read first (name order), so its copy of desk's "shared" wins over the tape's;
+    // wire's own "shared" is another item (ids are scoped by source).
     expect(stream.items.map((i) => i.title)).toEqual([
       'Tape one',
       'From Atom',
       'Same minute B',
       'Tape two',
       'Same minute A',
+      'From RSS',
       'No date',
     ]);
     expect(stream.duplicates).toBe(1);
     expect(stream.rejected).toBe(3);
     expect(stream.items.find((i) => i.title === 'Tape two')?.source).toBe('override');
     expect(stream.items.find((i) => i.title === 'Tape one')).toMatchObject({
-      id: 'g:j1',
+      id: 'g2:tape:j1',
       source: 'tape',
     });
     expect(stream.items.find((i) => i.title === 'From Atom')?.source).toBe('desk');
@@ -70,9 +73,9 @@ describe('readStream', () => {
       'tape.jsonl:6',
     ]);
     expect(stream.streamStart).toBe('2024-01-01T07:00:00.000Z');
-    expect(stream.streamEnd).toBe('2024-01-01T09:00:00.000Z');
-    expect([...stream.undatedIds]).toEqual(['g:r3']);
-    expect(stream.files['tape.jsonl']).toEqual({ format: 'jsonl', items: 2, rejected: 3 });
+    expect(stream.streamEnd).toBe('2024-01-01T10:00:00.000Z');
+    expect([...stream.undatedIds]).toEqual(['g2:wire:r3']);
+    expect(stream.files['tape.jsonl']).toEqual({ format: 'jsonl', items: 3, rejected: 3 });
     expect(stream.items.every((i) => i.fetchedAt === fetchedAt)).toBe(true);
   });
 

@@ -24,9 +24,9 @@ describe('feedBodyToItems', () => {
     );
     expect(batch.rejected).toBe(0);
     expect(batch.items.map((i) => i.id)).toEqual([
-      'g:abc-1',
-      'u:https://news.example.com/t?a=1&b=2',
-      expect.stringMatching(/^h:[0-9a-f]{32}$/),
+      'g2:wire:abc-1',
+      'u2:wire:https://news.example.com/t?a=1&b=2',
+      expect.stringMatching(/^h2:wire:[0-9a-f]{32}$/),
     ]);
     const [apple, tesla, boeing] = batch.items;
     expect(apple?.publishedAt).toBe('2024-01-02T14:30:00.000Z');
@@ -54,13 +54,13 @@ describe('feedBodyToItems', () => {
       </feed>`);
     expect(batch.items).toHaveLength(2);
     expect(batch.items[0]).toMatchObject({
-      id: 'g:urn:x:1',
+      id: 'g2:wire:urn:x:1',
       title: 'Nvidia & AMD',
       summary: 'Chips.',
       publishedAt: fetchedAt,
     });
     expect(batch.items[1]).toMatchObject({
-      id: 'g:urn:x:2',
+      id: 'g2:wire:urn:x:2',
       url: 'https://e.com/intel',
       summary: 'Fab news',
       publishedAt: '2024-03-01T10:00:00.000Z',
@@ -84,7 +84,7 @@ describe('feedBodyToItems', () => {
       where: 'wire.rss.xml#1',
       message: 'no title or summary text',
     });
-    expect(batch.items.map((i) => i.id)).toEqual(['g:untitled', 'g:huge']);
+    expect(batch.items.map((i) => i.id)).toEqual(['g2:wire:untitled', 'g2:wire:huge']);
     expect(batch.items[0]?.title).toBe('Microsoft raises guidance.');
     expect(batch.items[1]?.summary?.length).toBeLessThanOrEqual(20_000);
     expect(batch.problems.filter((p) => p.kind === 'truncated')).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('feedBodyToItems', () => {
       `<item><guid>1</guid><title>One</title></item><item><guid>2</guid><title>Two</title></item>`,
     ).replace('</channel></rss>', '<item><guid>3</guid><title>Thr');
     const batch = await read(xml);
-    expect(batch.items.map((i) => i.id)).toEqual(['g:1', 'g:2']);
+    expect(batch.items.map((i) => i.id)).toEqual(['g2:wire:1', 'g2:wire:2']);
     expect(batch.items[0]?.lang).toBe('en-us');
     const recovered = batch.problems.find((p) => p.kind === 'recovered');
     expect(recovered?.message).toMatch(/kept 2 complete <item>; 1 incomplete <item> dropped/);
@@ -117,7 +117,7 @@ describe('feedBodyToItems', () => {
       <entry><id>b</id><title>Bad one</title><summary>x</sumary></entry>
       <entry><id>c</id><title>Good two</title></entry>
     </feed>`);
-    expect(batch.items.map((i) => i.id)).toEqual(['g:a', 'g:c']);
+    expect(batch.items.map((i) => i.id)).toEqual(['g2:wire:a', 'g2:wire:c']);
     expect(batch.rejected).toBe(1);
     expect(batch.problems).toContainEqual(
       expect.objectContaining({ kind: 'rejected', where: 'wire.rss.xml#2' }),

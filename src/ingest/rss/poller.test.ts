@@ -156,7 +156,7 @@ describe('FeedPoller', () => {
       routes.set('/wire', { body: rss('c', 'a', 'b', 'c') });
       expect(await poller.poll()).toMatchObject({ status: 'ok', published: 1, seen: 3 });
       await until(() => received.length === 3, 'three items');
-      expect(received.map((i) => i.id)).toEqual(['g:a', 'g:b', 'g:c']);
+      expect(received.map((i) => i.id)).toEqual(['g2:wire:a', 'g2:wire:b', 'g2:wire:c']);
     });
   });
 
