@@ -65,6 +65,8 @@ export interface RunSummary {
   inserted: number;
   duplicates: number;
   dlq: number;
+  /** Alert episodes fired in this run; `alerts` lists the latest of them (a bounded list). */
+  alertsFired: number;
   alerts: AlertSummary[];
   replay?: { stream: string; duplicates: number; rejected: number; problems: number } | undefined;
   modelVersion: string;
@@ -297,6 +299,7 @@ export class Pipeline {
       inserted: sink?.emitted ?? 0,
       duplicates: sink?.duplicates ?? 0,
       dlq: (score?.deadLettered ?? 0) + (sink?.deadLettered ?? 0),
+      alertsFired: this.recorder.firedTotal,
       alerts: this.recorder.fired,
       replay: this.replayInfo,
       modelVersion: this.scorer?.modelVersion ?? '',

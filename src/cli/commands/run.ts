@@ -27,7 +27,7 @@ function printSummary(summary: RunSummary, json: boolean): void {
   const lines = [
     `ingested ${summary.ingested}, scored ${summary.scored}, stored ${summary.stored} (${summary.inserted} new, ${summary.duplicates} already stored), DLQ ${summary.dlq}`,
     `model ${summary.modelVersion} on ${summary.backend}, ${(summary.elapsedMs / 1000).toFixed(1)} s`,
-    `alerts fired: ${summary.alerts.length}`,
+    `alerts fired: ${summary.alertsFired}${summary.alertsFired > summary.alerts.length ? ` (the latest ${summary.alerts.length} listed)` : ''}`,
     ...summary.alerts.map(
       (alert) =>
         `  ${alert.firedAt}  ${alert.severity.padEnd(8)} ${alert.rule}  ${alert.topic.kind}:${alert.topic.key}${alert.resolvedAt ? `  (resolved ${alert.resolvedAt})` : ''}`,
