@@ -1,4 +1,4 @@
-// Measures Store.writeScored throughput (items/s) for large batches on the embedded store (chdb) or a ClickHouse server, and the cost of replaying a batch (all duplicates).
+// Measures Store.writeScored throughput (items/s) for large batches on the embedded store (chdb) or a ClickHouse server, the cost of replaying a batch (all duplicates), and of the rollup reads over everything written.
 //
 // usage: npx tsx bench/store-write.ts [--store embedded|clickhouse] [--batch 5000] [--batches 6] [--url http://127.0.0.1:8123] [--json]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -90,6 +90,34 @@ const t0 = performance.now();
 const replay = await store.writeScored(replayItems);
 const replayMs = performance.now() - t0;
 if (replay.duplicates !== batchSize) throw new Error(`replay: ${replay.duplicates} duplicates`);
+
+/** Median of three runs of a read, in ms. */
+async function readMs(read: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await read();
+    times.push(performance.now() - t);
+  }
+  return Math.round(times.sort((a, b) => a - b)[1] ?? 0);
+}
+// The rollup reads over the whole written range: alert windows, movers, one topic's series.
+const endMs = start + batches * batchSize * 2_000;
+const reads = {
+  topicCountsMs: await readMs(() => store.topicCounts({ fromMs: start, toMs: endMs })),
+  topMoversMs: await readMs(() =>
+    store.topMovers({ nowMs: endMs, windowMs: (endMs - start) / 2, minCount: 1, limit: 10 }),
+  ),
+  topicSeriesMs: await readMs(() =>
+    store.topicSeries({
+      kind: 'ticker',
+      key: 'T1',
+      fromMs: start,
+      toMs: endMs,
+      bucketMs: 3_600_000,
+    }),
+  ),
+};
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -103,6 +131,7 @@ const report = {
   minItemsPerSecond: Math.round(sorted[0] ?? 0),
   maxItemsPerSecond: Math.round(sorted[sorted.length - 1] ?? 0),
   replayAllDuplicatesMs: Math.round(replayMs),
+  ...reads,
 };
 if (args.json) {
   console.log(JSON.stringify(report));
@@ -110,6 +139,8 @@ if (args.json) {
   console.log(
     `${report.store}: ${batches} batches of ${batchSize} items: median ${report.medianItemsPerSecond} items/s ` +
       `(min ${report.minItemsPerSecond}, max ${report.maxItemsPerSecond}); ` +
-      `replaying a batch (all duplicates) took ${report.replayAllDuplicatesMs} ms`,
+      `replaying a batch (all duplicates) took ${report.replayAllDuplicatesMs} ms; ` +
+      `reads over all items: topicCounts ${reads.topicCountsMs} ms, topMovers ${reads.topMoversMs} ms, ` +
+      `topicSeries ${reads.topicSeriesMs} ms`,
   );
 }

@@ -257,7 +257,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         rows: Number(
           (
             await store.query<{ n: number | string }>(
-              'SELECT count() AS n FROM item_topics WHERE model_version = {mv:String}',
+              'SELECT count() AS n FROM topic_items WHERE model_version = {mv:String}',
               { mv },
             )
           )[0]?.n,
@@ -314,6 +314,65 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(results.reduce((n, r) => n + r.duplicates, 0)).toBe(40);
       const counts = await store.topicCounts({ fromMs: T0, toMs: T0 + MINUTE, modelVersion: mv });
       expect(counts.map((c) => [c.key, c.count, c.negatives])).toEqual([['CONC', 30, 30]]);
+    });
+
+    it('issue 14.16 — two writers racing the same items count each item once in every rollup read', async () => {
+      const mv = version('two-writers');
+      const items = Array.from({ length: 60 }, (_, i) =>
+        makeItem(
+          {
+            id: itemId(`w2-${i}`),
+            atMs: T0 + i * 7_000,
+            label: (['negative', 'neutral', 'positive'] as const)[i % 3] ?? 'neutral',
+            score: [-0.6, 0.1, 0.7][i % 3] ?? 0,
+            topics: [t('ticker', 'RACE'), t('sector', `s${i % 2}`)],
+          },
+          mv,
+        ),
+      );
+      // A second store over the same data, as a sink in another consumer group would be: its writes
+      // are not serialized with this one's, so both can find an item missing and both insert it.
+      const other = await makeStore();
+      await other.connect();
+      try {
+        for (let round = 0; round < 3; round++) {
+          const slice = items.slice(round * 20, round * 20 + 30);
+          await Promise.all([store.writeScored(slice), other.writeScored([...slice].reverse())]);
+        }
+      } finally {
+        await other.close();
+      }
+      const toMs = T0 + 10 * MINUTE;
+      const expected = normalized(expectedCounts(items, T0, toMs));
+      expect(normalized(await store.topicCounts({ fromMs: T0, toMs, modelVersion: mv }))).toEqual(
+        expected,
+      );
+      const series = await store.topicSeries({
+        kind: 'ticker',
+        key: 'RACE',
+        fromMs: T0,
+        toMs,
+        bucketMs: 10 * MINUTE,
+        modelVersion: mv,
+      });
+      expect(series.map((b) => [b.count, b.negatives, b.positives])).toEqual([[60, 20, 20]]);
+      const movers = await store.topMovers({
+        nowMs: toMs,
+        windowMs: 10 * MINUTE,
+        minCount: 1,
+        limit: 10,
+        modelVersion: mv,
+      });
+      const moved = [...movers.negative, ...movers.positive].find((m) => m.key === 'RACE');
+      expect(moved?.count).toBe(60);
+      // The rollup as dashboards read it, with plain sums.
+      const [panel] = await store.query<{ n: number | string; neg: number | string }>(
+        `SELECT sum(items) AS n, sum(negatives) AS neg FROM topic_minute
+         WHERE model_version = {mv:String} AND kind = 'ticker' AND key = 'RACE'`,
+        { mv },
+      );
+      expect([Number(panel?.n), Number(panel?.neg)]).toEqual([60, 20]);
+      expect(await store.itemCount(mv)).toBe(60);
     });
 
     it('takes a batch of thousands of items with long ids in one call, and again as duplicates', async () => {

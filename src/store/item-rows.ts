@@ -1,4 +1,4 @@
-/** Maps scored items to scored_items rows and back; the one place that knows the column layout. */
+/** Maps scored items to scored_items and topic_items rows and back; the one place that knows their column layout. */
 import type { ScoredItem, SentimentLabel, TopicKind, TopicMention } from '../core/news.ts';
 
 /** DateTime is unsigned 32-bit seconds: instants outside it are clamped rather than rejected. */
@@ -83,6 +83,35 @@ export function toRow(item: ScoredItem): ScoredItemRow {
     has_summary: item.summary === undefined ? 0 : 1,
     has_lang: item.lang === undefined ? 0 : 1,
   };
+}
+
+export interface TopicItemRow {
+  model_version: string;
+  kind: TopicKind;
+  key: string;
+  minute: number;
+  item_id: string;
+  published_at: number;
+  relevance: number;
+  label: SentimentLabel;
+  score: number;
+  source: string;
+}
+
+/** The item's topic_items rows: one per topic mentioned, in the minute it was published. */
+export function toTopicRows(row: ScoredItemRow): TopicItemRow[] {
+  return row.topic_kinds.map((kind, i) => ({
+    model_version: row.model_version,
+    kind,
+    key: row.topic_keys[i] ?? '',
+    minute: row.published_at - (row.published_at % 60),
+    item_id: row.id,
+    published_at: row.published_at,
+    relevance: row.topic_relevance[i] ?? 1,
+    label: row.label,
+    score: row.score,
+    source: row.source,
+  }));
 }
 
 /** The columns fromRow reads, in the order queries select them. */

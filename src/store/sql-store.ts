@@ -31,7 +31,7 @@ import {
   type RawTransitionRow,
   transitionRow,
 } from './alert-rows.ts';
-import { fromRow, ITEM_COLUMNS, type RawItemRow, toRow } from './item-rows.ts';
+import { fromRow, ITEM_COLUMNS, type RawItemRow, toRow, toTopicRows } from './item-rows.ts';
 import { applyMigrations } from './migrations.ts';
 import type { SqlEngine } from './sql-engine.ts';
 import { unstoredItems } from './unstored-items.ts';
@@ -60,6 +60,20 @@ interface RollupRow {
   pos: Num;
   ssum: Num;
 }
+
+/**
+ * The rollup under a filter: one row per item in its topic-minute however many copies of it are stored
+ * (two writers, a crash between inserts). Every rollup read aggregates this, so each item id counts once.
+ */
+function itemsPerTopicMinute(where: string): string {
+  return `(SELECT kind, key, minute, item_id, any(label) AS item_label, any(score) AS item_score
+    FROM topic_items
+    WHERE ${where}
+    GROUP BY kind, key, minute, item_id)`;
+}
+
+const ROLLUP_SUMS = `count() AS n, countIf(item_label = 'negative') AS neg,
+  countIf(item_label = 'positive') AS pos, sum(item_score) AS ssum`;
 
 /** Seconds for "minute start ≥ ms" and "minute start < ms" bounds (a minute counts when its start does). */
 function boundS(ms: number): number {
@@ -164,8 +178,8 @@ export class SqlStore implements Store {
   }
 
   /**
-   * Writes are serialized: two overlapping batches checked for stored ids at the same time would
-   * both insert their shared items. (Writers in different processes are not coordinated; see README.)
+   * Writes are serialized so that overlapping batches of one process do not both insert their shared
+   * items. Correct counts do not depend on it: copies from any number of writers collapse (see README).
    */
   writeScored(items: readonly ScoredItem[]): Promise<WriteResult> {
     const next = this.writeChain.then(() => this.writeScoredNow(items));
@@ -185,6 +199,10 @@ export class SqlStore implements Store {
       rows.push(toRow(item));
       if (!latest || item.scoredAt > latest.scoredAt) latest = item;
     }
+    // Rollup rows first: an item counts as stored only once scored_items has it, so a crash between
+    // the two inserts leaves it to be redelivered and written again, and the extra copies collapse.
+    const topicRows = rows.flatMap(toTopicRows);
+    if (topicRows.length > 0) await this.engine.insert('topic_items', topicRows);
     if (rows.length > 0) await this.engine.insert('scored_items', rows);
     if (latest) this.noteWrittenVersion(latest.modelVersion);
     return { inserted: rows.length, duplicates: items.length - rows.length };
@@ -229,11 +247,11 @@ export class SqlStore implements Store {
       params.keys = query.keys;
     }
     const rows = await this.engine.select<RollupRow>(
-      `SELECT kind, key, sum(items) AS n, sum(negatives) AS neg, sum(positives) AS pos,
-              sum(score_sum) AS ssum
-       FROM topic_minute
-       WHERE model_version = {mv:String}
-         AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})${filters}
+      `SELECT kind, key, ${ROLLUP_SUMS}
+       FROM ${itemsPerTopicMinute(
+         `model_version = {mv:String}
+         AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})${filters}`,
+       )}
        GROUP BY kind, key
        ORDER BY kind, key`,
       params,
@@ -265,11 +283,11 @@ export class SqlStore implements Store {
     const found = new Map<number, RollupRow>();
     if (version !== null) {
       const rows = await this.engine.select<RollupRow & { t: Num }>(
-        `SELECT intDiv(toUInt32(minute), {b:UInt32}) * {b:UInt32} AS t,
-                sum(items) AS n, sum(negatives) AS neg, sum(positives) AS pos, sum(score_sum) AS ssum
-         FROM topic_minute
-         WHERE model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
-           AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})
+        `SELECT intDiv(toUInt32(minute), {b:UInt32}) * {b:UInt32} AS t, ${ROLLUP_SUMS}
+         FROM ${itemsPerTopicMinute(
+           `model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
+           AND minute >= toDateTime({from:UInt32}) AND minute < toDateTime({to:UInt32})`,
+         )}
          GROUP BY t
          ORDER BY t`,
         {
@@ -326,17 +344,18 @@ export class SqlStore implements Store {
       RollupRow & { pn: Num; pneg: Num; ppos: Num; pssum: Num }
     >(
       `SELECT kind, key,
-              sumIf(items, minute >= toDateTime({mid:UInt32})) AS n,
-              sumIf(negatives, minute >= toDateTime({mid:UInt32})) AS neg,
-              sumIf(positives, minute >= toDateTime({mid:UInt32})) AS pos,
-              sumIf(score_sum, minute >= toDateTime({mid:UInt32})) AS ssum,
-              sumIf(items, minute < toDateTime({mid:UInt32})) AS pn,
-              sumIf(negatives, minute < toDateTime({mid:UInt32})) AS pneg,
-              sumIf(positives, minute < toDateTime({mid:UInt32})) AS ppos,
-              sumIf(score_sum, minute < toDateTime({mid:UInt32})) AS pssum
-       FROM topic_minute
-       WHERE model_version = {mv:String}
-         AND minute >= toDateTime({prev:UInt32}) AND minute < toDateTime({to:UInt32})${filters}
+              countIf(minute >= toDateTime({mid:UInt32})) AS n,
+              countIf(item_label = 'negative' AND minute >= toDateTime({mid:UInt32})) AS neg,
+              countIf(item_label = 'positive' AND minute >= toDateTime({mid:UInt32})) AS pos,
+              sumIf(item_score, minute >= toDateTime({mid:UInt32})) AS ssum,
+              countIf(minute < toDateTime({mid:UInt32})) AS pn,
+              countIf(item_label = 'negative' AND minute < toDateTime({mid:UInt32})) AS pneg,
+              countIf(item_label = 'positive' AND minute < toDateTime({mid:UInt32})) AS ppos,
+              sumIf(item_score, minute < toDateTime({mid:UInt32})) AS pssum
+       FROM ${itemsPerTopicMinute(
+         `model_version = {mv:String}
+         AND minute >= toDateTime({prev:UInt32}) AND minute < toDateTime({to:UInt32})${filters}`,
+       )}
        GROUP BY kind, key
        HAVING n >= {min:UInt32} AND n > 0`,
       params,
@@ -384,8 +403,8 @@ export class SqlStore implements Store {
     }
     if (query.topic) {
       filters += ` AND id IN (
-        SELECT item_id FROM item_topics
-        WHERE kind = {kind:String} AND key = {key:String} AND model_version = {mv:String})`;
+        SELECT item_id FROM topic_items
+        WHERE model_version = {mv:String} AND kind = {kind:String} AND key = {key:String})`;
       params.kind = query.topic.kind;
       params.key = query.topic.key;
     }
@@ -417,9 +436,9 @@ export class SqlStore implements Store {
        WHERE model_version = {mv:String}
          AND published_ms >= {from:UInt64} AND published_ms < {to:UInt64}
          AND id IN (
-           SELECT item_id FROM item_topics
-           WHERE kind = {kind:String} AND key = {key:String} AND model_version = {mv:String}
-             AND published_at >= toDateTime({fromS:UInt32}) AND published_at <= toDateTime({toS:UInt32}))
+           SELECT item_id FROM topic_items
+           WHERE model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
+             AND minute >= toDateTime({fromS:UInt32}) AND minute <= toDateTime({toS:UInt32}))
        ORDER BY ${order}
        LIMIT 1 BY id
        LIMIT ${limit}`,
@@ -429,7 +448,8 @@ export class SqlStore implements Store {
         key: query.key,
         from: msParam(query.fromMs),
         to: msParam(query.toMs),
-        fromS: Math.max(0, Math.floor(query.fromMs / 1000)),
+        // topic_items is keyed by minute: widen the lower bound to the minute holding fromMs.
+        fromS: Math.max(0, Math.floor(query.fromMs / MINUTE_MS) * 60),
         toS: boundS(query.toMs),
       },
     );
@@ -498,7 +518,7 @@ export class SqlStore implements Store {
        FROM scored_items`,
     );
     const [topics] = await this.engine.select<{ n: Num }>(
-      'SELECT uniqExact(kind, key) AS n FROM topic_minute WHERE model_version = {mv:String}',
+      'SELECT uniqExact(kind, key) AS n FROM topic_items WHERE model_version = {mv:String}',
       { mv: version ?? '' },
     );
     const count = Number(items?.n ?? 0);

@@ -83,13 +83,14 @@ interface SummaryCounts {
 }
 
 /**
- * One pass over the current model's items: all stored, and those published in [from, to] (seconds).
- * Cheaper than stats(), which counts distinct ids over every version on each call.
+ * One pass over the current model's items: all stored, and those published in [from, to] (seconds),
+ * each id once (two writers may store an item twice until a merge). Cheaper than stats(), which
+ * counts over every version on each call.
  */
-const SUMMARY_SQL = `SELECT count() AS stored,
-  countIf(published_at >= toDateTime({from:UInt32}) AND published_at <= toDateTime({to:UInt32})) AS n,
-  countIf(label = 'negative' AND published_at >= toDateTime({from:UInt32}) AND published_at <= toDateTime({to:UInt32})) AS neg,
-  countIf(label = 'positive' AND published_at >= toDateTime({from:UInt32}) AND published_at <= toDateTime({to:UInt32})) AS pos
+const SUMMARY_SQL = `SELECT uniqExact(id) AS stored,
+  uniqExactIf(id, published_at >= toDateTime({from:UInt32}) AND published_at <= toDateTime({to:UInt32})) AS n,
+  uniqExactIf(id, label = 'negative' AND published_at >= toDateTime({from:UInt32}) AND published_at <= toDateTime({to:UInt32})) AS neg,
+  uniqExactIf(id, label = 'positive' AND published_at >= toDateTime({from:UInt32}) AND published_at <= toDateTime({to:UInt32})) AS pos
 FROM scored_items
 WHERE model_version = {mv:String}`;
 

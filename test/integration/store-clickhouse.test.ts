@@ -4,12 +4,14 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { ScoredItem } from '../../src/core/news.ts';
+import { ClickhouseEngine } from '../../src/store/clickhouse/clickhouse-engine.ts';
 import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { runStoreContract } from '../../src/store/contract.ts';
+import { runRollupMigrationContract } from '../../src/store/rollup-migration-contract.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../deploy/clickhouse/clickhouse.sh', import.meta.url));
 const URL_ = process.env.BELLWETHER_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -47,6 +49,16 @@ const config = (overrides: Partial<{ url: string; database: string }> = {}) => (
 
 runStoreContract('clickhouse', async () =>
   createClickhouseStore(config(), { logger: silentLogger }),
+);
+
+// The migration needs a database with no schema yet: one of its own, dropped afterwards.
+const MIGRATION_DATABASE = `bellwether_migration_${Date.now().toString(36)}`;
+afterAll(async () => {
+  await fetch(URL_, { method: 'POST', body: `DROP DATABASE IF EXISTS ${MIGRATION_DATABASE}` });
+});
+runRollupMigrationContract(
+  'clickhouse',
+  () => new ClickhouseEngine(config({ database: MIGRATION_DATABASE })),
 );
 
 describe('clickhouse store: server specifics', () => {
