@@ -1,10 +1,12 @@
-/** Ingest throughput on the fixture streams: parsing (readStream) and replay at --speed max onto the memory bus: `npm run bench:ingest [-- --json]`. */
+/** Ingest throughput on the fixture streams: parsing (readStream), replay at --speed max onto the memory bus, and hostile feed bodies: `npm run bench:ingest [-- --json]`. */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryBus } from '../src/bus/memory/memory-bus.ts';
 import { silentLogger } from '../src/core/logger.ts';
 import { readStream, type StreamContents } from '../src/ingest/replay/read-stream.ts';
 import { replayItems } from '../src/ingest/replay/replay-stream.ts';
+import { feedBodyToItems } from '../src/ingest/rss/feed-items.ts';
+import { repairFeedXml } from '../src/ingest/rss/xml-repair.ts';
 
 const json = process.argv.includes('--json');
 const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? '3');
@@ -47,6 +49,49 @@ const replayMs = performance.now() - replayStart;
 await sub.close();
 await bus.close();
 
+// Hostile feed bodies: markup that made the XML repair quadratic, timed alone and as a whole poll's parse.
+function feedOf(unit: (i: number) => string, bytes: number): string {
+  const parts: string[] = [];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    parts.push(unit(i));
+    size += parts[i]?.length ?? 0;
+  }
+  return `<rss version="2.0"><channel>${parts.join('')}</channel></rss>`;
+}
+const hostileBodies = {
+  '168 KB, </titl> in every item': feedOf(
+    (i) =>
+      `<item><guid>${i}</guid><title>Headline number ${i}</titl><description>d</description></item>`,
+    168 * 1024,
+  ),
+  '64 KB of unclosed <title>': feedOf(() => '<title>0123456789', 64 * 1024),
+  '4 MB, every kind of unclosed markup': feedOf(
+    (i) =>
+      `<item><guid>${i}</guid><title>H ${i} &amp; <b>up</b></titl><description><![CDATA[x <!-- y</description></item><title>z`,
+    4 * 1024 * 1024,
+  ),
+};
+const hostile = [];
+for (const [name, xml] of Object.entries(hostileBodies)) {
+  const repairStart = performance.now();
+  repairFeedXml(xml, false);
+  const repairMs = performance.now() - repairStart;
+  const parseStart = performance.now();
+  const batch = await feedBodyToItems(Buffer.from(xml), {
+    where: 'bench',
+    source: 'bench',
+    fetchedAt: new Date().toISOString(),
+  });
+  const parseMs = performance.now() - parseStart;
+  hostile.push({
+    name,
+    bytes: xml.length,
+    repairMs: Math.round(repairMs),
+    bodyToItemsMs: Math.round(parseMs),
+    rejected: batch.rejected,
+  });
+}
+
 const result = {
   bench: 'ingest',
   streams: names.length,
@@ -56,6 +101,7 @@ const result = {
   replayConsumed: consumed,
   replayItemsPerSec: Math.round(consumed / (replayMs / 1000)),
   replayStreamItems: biggest.items.length,
+  hostile,
 };
 if (json) console.log(JSON.stringify(result));
 else {
@@ -64,4 +110,9 @@ else {
       `replay --speed max onto the memory bus (consumed) ${result.replayItemsPerSec.toLocaleString('en-US')} items/s ` +
       `(${result.replayStreamItems} items ×${rounds})`,
   );
+  for (const h of hostile) {
+    console.log(
+      `hostile body ${h.name}: repair ${h.repairMs} ms, body → items ${h.bodyToItemsMs} ms (${h.rejected} rejected)`,
+    );
+  }
 }
