@@ -189,6 +189,7 @@ export class Pipeline {
         config: config.web,
         store: this.store,
         bus: this.bus,
+        scorer: this.scorer,
         clock: this.clock,
         metrics: this.metrics,
         progress: this.progress,

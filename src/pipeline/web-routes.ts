@@ -4,6 +4,7 @@ import type { WebConfig } from '../config/web.ts';
 import type { Bus } from '../core/bus.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
 import { startWebServer, type WebServer } from '../web/server.ts';
 import type { PipelineProgress } from './drain.ts';
@@ -13,6 +14,7 @@ export interface PipelineWebDeps {
   config: WebConfig;
   store: Store;
   bus: Bus;
+  scorer: Pick<SentimentScorer, 'healthcheck'>;
   clock: Clock;
   metrics: PipelineMetrics;
   progress: PipelineProgress;
@@ -29,13 +31,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export async function startPipelineWeb(deps: PipelineWebDeps): Promise<WebServer> {
-  const { metrics, progress, bus, store } = deps;
+  const { metrics, progress, bus, store, scorer } = deps;
   const checks = async () => {
-    const [busHealth, storeHealth] = await Promise.all([
+    const [busHealth, storeHealth, scorerHealth] = await Promise.all([
       bus.healthcheck().catch((error: Error) => ({ ok: false, detail: error.message })),
       store.healthcheck().catch((error: Error) => ({ ok: false, detail: error.message })),
+      scorer.healthcheck().catch((error: Error) => ({ ok: false, detail: error.message })),
     ]);
-    return { ok: busHealth.ok && storeHealth.ok, bus: busHealth, store: storeHealth };
+    return {
+      ok: busHealth.ok && storeHealth.ok && scorerHealth.ok,
+      bus: busHealth,
+      store: storeHealth,
+      scorer: scorerHealth,
+    };
   };
   const server = await startWebServer({
     store,
@@ -59,7 +67,7 @@ export async function startPipelineWeb(deps: PipelineWebDeps): Promise<WebServer
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(await metrics.registry.metrics());
       },
-      // Liveness: the process serves requests. Readiness: its bus and store answer.
+      // Liveness: the process serves requests. Readiness: its bus and store answer and its model scores.
       '/health': (_req, res) => sendJson(res, 200, { ok: true }),
       '/ready': async (_req, res) => {
         const result = await checks();

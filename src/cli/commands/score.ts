@@ -79,6 +79,8 @@ Examples:
         counters: stage.counters,
         metrics,
         bus,
+        // Ready only while the model scores: with every worker down, every batch would fail.
+        checks: [() => scorer.healthcheck()],
         lag: { bus, topic: config.bus.topics.raw, group: config.scoring.group },
         host: config.web.host,
         port,
