@@ -69,6 +69,11 @@ export class PipelineMetrics {
     labelNames: ['to'],
     registers: [this.registry],
   });
+  readonly eventStreamsDropped = new Counter({
+    name: 'bellwether_web_event_streams_dropped_total',
+    help: 'Dashboard event streams cut off because their client stopped reading (its socket stayed full).',
+    registers: [this.registry],
+  });
   readonly backend = new Gauge({
     name: 'bellwether_model_backend_info',
     help: 'The TensorFlow.js backend and model version in use (value 1).',

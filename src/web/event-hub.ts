@@ -22,6 +22,8 @@ interface Connection {
   bucketMs: number | undefined;
   /** Identities of the transitions in the feed last sent. */
   seenAlerts: Set<string>;
+  /** Consecutive ticks the client's socket was still full from an earlier event. */
+  stalledTicks: number;
 }
 
 interface SharedSnapshot {
@@ -36,6 +38,8 @@ export interface EventHubOptions {
   clock: Clock;
   logger: Logger;
   intervalMs: number;
+  /** Counts streams dropped because their client stopped reading (a prom-client Counter on /metrics). */
+  dropped?: { inc(): void } | undefined;
 }
 
 const transitionId = (t: AlertTransition): string => `${t.at}|${t.fingerprint}|${t.to}`;
@@ -43,6 +47,12 @@ const SUMMARY_WINDOW_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 /** Each open page costs queries per tick: a bound keeps a forgotten tab farm from loading the store. */
 const MAX_CONNECTIONS = 64;
+/**
+ * Ticks a client may leave its socket full before its stream is dropped. Nothing is written to a full
+ * socket (the next snapshot supersedes the skipped one), so each stream buffers at most one event beyond
+ * what the socket holds; a client that never reads again is cut off rather than kept forever.
+ */
+const MAX_STALLED_TICKS = 10;
 
 export class EventHub {
   private readonly connections = new Set<Connection>();
@@ -75,6 +85,7 @@ export class EventHub {
       windowMs: q.window,
       bucketMs: q.bucket,
       seenAlerts: new Set(),
+      stalledTicks: 0,
     };
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -172,8 +183,30 @@ export class EventHub {
     return series;
   }
 
+  /** Whether the client read what it was sent before: a stalled one is skipped, and dropped when it stays so. */
+  private ready(c: Connection): boolean {
+    if (!this.connections.has(c)) return false;
+    if (!c.res.writableNeedDrain) {
+      c.stalledTicks = 0;
+      return true;
+    }
+    c.stalledTicks += 1;
+    if (c.stalledTicks >= MAX_STALLED_TICKS) this.drop(c);
+    return false;
+  }
+
+  private drop(c: Connection): void {
+    this.connections.delete(c);
+    this.options.logger.warn(
+      { bufferedBytes: c.res.writableLength, stalledTicks: c.stalledTicks },
+      'dropped an event stream whose client stopped reading',
+    );
+    c.res.destroy();
+    this.options.dropped?.inc();
+  }
+
   private async send(c: Connection, shared: SharedSnapshot): Promise<void> {
-    if (!this.connections.has(c)) return;
+    if (!this.ready(c)) return;
     const nowMs = this.options.clock.now();
     const series = await Promise.all(c.topics.map((t) => this.series(c, t, nowMs)));
     const newAlerts = shared.alerts.filter((a) => !c.seenAlerts.has(transitionId(a)));
@@ -192,7 +225,11 @@ export class EventHub {
   private reportError(error: unknown): void {
     this.options.logger.warn({ err: describeError(error) }, 'dashboard snapshot failed');
     for (const c of this.connections) {
-      c.res.write(`event: problem\ndata: ${JSON.stringify({ message: 'store query failed' })}\n\n`);
+      if (this.ready(c)) {
+        c.res.write(
+          `event: problem\ndata: ${JSON.stringify({ message: 'store query failed' })}\n\n`,
+        );
+      }
     }
   }
 }

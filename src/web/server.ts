@@ -25,6 +25,8 @@ export interface WebServerOptions {
   extraRoutes?: Record<string, RouteHandler>;
   /** How often the event stream sends a snapshot. */
   snapshotIntervalMs?: number;
+  /** Counts event streams dropped because their client stopped reading (the pipeline's prom-client counter). */
+  eventStreamsDropped?: { inc(): void } | undefined;
 }
 
 export interface WebServer {
@@ -44,6 +46,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     clock,
     logger,
     intervalMs: options.snapshotIntervalMs ?? 2_000,
+    dropped: options.eventStreamsDropped,
   });
   const extra = new Map(Object.entries(options.extraRoutes ?? {}));
 
