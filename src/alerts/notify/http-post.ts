@@ -1,26 +1,44 @@
 /** POSTs a body to a notification target, translating HTTP and network failures into ServiceErrors. */
 import { ServiceError } from '../../core/errors.ts';
+import { redactUrl } from '../../core/redact-url.ts';
 
 export interface PostOptions {
   service: string;
+  /** May carry a token (path, query) or user:pass@: only its redacted form reaches messages. */
   url: string;
   body: string;
   headers?: Record<string, string> | undefined;
   timeoutMs: number;
 }
 
+/** Credentials in the URL go as Basic auth: fetch refuses such a URL with an error that quotes it whole. */
+function withoutCredentials(url: URL): { url: URL; headers: Record<string, string> } {
+  if (url.username === '' && url.password === '') return { url, headers: {} };
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  return { url: bare, headers: { authorization: `Basic ${Buffer.from(pair).toString('base64')}` } };
+}
+
 /** 5xx, 429, timeouts and network errors are retriable; other 4xx are not (the payload will not change). */
 export async function postBody(options: PostOptions): Promise<void> {
+  const shown = redactUrl(options.url);
+  const parsed = URL.parse(options.url);
+  if (!parsed) {
+    throw new ServiceError(options.service, `POST ${shown}: not a URL`, { retriable: false });
+  }
+  const target = withoutCredentials(parsed);
   let response: Response;
   try {
-    response = await fetch(options.url, {
+    response = await fetch(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers },
+      headers: { 'content-type': 'application/json', ...target.headers, ...options.headers },
       body: options.body,
       signal: AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
-    throw new ServiceError(options.service, `POST ${options.url} failed`, {
+    throw new ServiceError(options.service, `POST ${shown} failed`, {
       cause: error,
       retriable: true,
     });
@@ -33,7 +51,7 @@ export async function postBody(options: PostOptions): Promise<void> {
   const retriable = response.status >= 500 || response.status === 429 || response.status === 408;
   throw new ServiceError(
     options.service,
-    `POST ${options.url} answered ${response.status}${text ? `: ${text}` : ''}`,
+    `POST ${shown} answered ${response.status}${text ? `: ${text}` : ''}`,
     { retriable },
   );
 }

@@ -7,6 +7,7 @@ import {
 } from '@clickhouse/client';
 import type { ClickhouseStoreConfig } from '../../config/store.ts';
 import { ServiceError } from '../../core/errors.ts';
+import { redactUrl } from '../../core/redact-url.ts';
 import type { SqlParams } from '../../core/store.ts';
 import type { SqlEngine } from '../sql-engine.ts';
 import { TRANSIENT_CLICKHOUSE_CODES } from '../transient-errors.ts';
@@ -66,14 +67,17 @@ function lacksQueryParameters(error: unknown): boolean {
 
 export class ClickhouseEngine implements SqlEngine {
   readonly type = 'clickhouse';
+  /** Logged and shown in health: the URL without user:pass@, path or query, which may carry credentials. */
   readonly location: string;
+  private readonly shownUrl: string;
   private client: ClickHouseClient | undefined;
   /** Servers without query parameters (18.16) get values bound client-side by inline-params.ts. */
   private serverParams = true;
   private version = '';
 
   constructor(private readonly config: ClickhouseStoreConfig) {
-    this.location = `${config.url} database ${config.database}`;
+    this.shownUrl = redactUrl(config.url);
+    this.location = `${this.shownUrl} database ${config.database}`;
   }
 
   private make(database?: string): ClickHouseClient {
@@ -136,7 +140,7 @@ export class ClickhouseEngine implements SqlEngine {
   private translate(error: unknown, what: string): ServiceError {
     if (error instanceof ServiceError) return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new ServiceError('clickhouse', `${what} at ${this.config.url}: ${message.trim()}`, {
+    return new ServiceError('clickhouse', `${what} at ${this.shownUrl}: ${message.trim()}`, {
       retriable: isRetriableDriverError(error),
       cause: error,
     });
