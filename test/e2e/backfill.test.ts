@@ -1,6 +1,6 @@
 // `bellwether backfill`: history from a directory of feed files scored straight into the store; a second run
 // and a re-score of the stored items with the same model change nothing; bad flags are usage errors.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,4 +86,56 @@ describe('bellwether backfill', () => {
     expect(noSince.code).toBe(2);
     expect(noSince.stderr).toMatch(/--since must be an ISO date/);
   }, 120_000);
+});
+
+describe('issue 14.6 — backfill lists every file and line it cannot read, keeps going, and fails when nothing was read', () => {
+  const inputs = mkdtempSync(join(tmpdir(), 'bellwether-backfill-bad-'));
+  afterAll(() => rmSync(inputs, { recursive: true, force: true }));
+  const problemEnv = { BELLWETHER_STORE_PATH: join(inputs, 'store') };
+
+  function input(name: string, files: Record<string, string>): string {
+    const dir = join(inputs, name);
+    mkdirSync(dir);
+    for (const [file, body] of Object.entries(files)) writeFileSync(join(dir, file), body);
+    return dir;
+  }
+  const unreadable = {
+    'bad.jsonl': 'not json\n',
+    'data.json': '{"title":"a JSON document, not JSON Lines"}',
+    'notes.txt': 'hello',
+    'no-text.csv': 'foo,label\nx,positive\n',
+  };
+
+  it('names each unreadable file and bad line, and exits non-zero when no item was read', async () => {
+    const dir = input('nothing-readable', unreadable);
+    const run = await runCli(['backfill', '--input', dir, '--json'], problemEnv, 120_000);
+    expect(run.code).toBe(1);
+    for (const where of ['bad.jsonl:1', 'data.json', 'notes.txt', 'no-text.csv'])
+      expect(run.stderr).toContain(where);
+    expect(run.stderr).toMatch(/nothing to backfill: no item could be read/);
+    const summary = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as Summary & {
+      problems: Array<{ kind: string; where: string }>;
+    };
+    expect(summary.read).toBe(0);
+    expect(summary.problems.map((p) => p.where).sort()).toEqual([
+      'bad.jsonl:1',
+      'data.json',
+      'no-text.csv',
+      'notes.txt',
+    ]);
+  }, 180_000);
+
+  it('stores what it can read, lists the rest, and exits 0', async () => {
+    const dir = input('partly-readable', {
+      ...unreadable,
+      'good.jsonl':
+        '{"id":"ok-1","title":"Tesla recalls 2 million cars","publishedAt":"2026-03-10T14:00:00Z"}\n',
+    });
+    const run = await runCli(['backfill', '--input', dir, '--json'], problemEnv, 120_000);
+    expect(run.code, run.stderr).toBe(0);
+    expect(summaryOf(run.stdout)).toMatchObject({ read: 1, inserted: 1 });
+    for (const where of ['bad.jsonl:1', 'data.json', 'notes.txt', 'no-text.csv'])
+      expect(run.stderr).toContain(where);
+    expect(run.stderr).toMatch(/4 problems/);
+  }, 180_000);
 });

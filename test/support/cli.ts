@@ -22,14 +22,16 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
   return spawn(process.execPath, [bellwetherBin, ...args], { cwd: repoRoot, env: cleanEnv(env) });
 }
 
-/** Runs to completion (killed after `timeoutMs`) and collects its output. */
+/** Runs to completion (killed after `timeoutMs`) and collects its output; `stdin` is written and closed. */
 export function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
   timeoutMs = 120_000,
+  stdin?: string,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = startCli(args, env);
+    if (stdin !== undefined) child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (chunk) => {

@@ -2,11 +2,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { systemClock } from '../../core/clock.ts';
-import { UsageError } from '../../core/errors.ts';
+import { BellwetherError, UsageError } from '../../core/errors.ts';
 import type { NewsItem } from '../../core/news.ts';
 import type { Store } from '../../core/store.ts';
+import type { IngestProblem } from '../../ingest/common/problems.ts';
 import { createContext } from '../context.ts';
 import { parsePositiveInt } from '../options.ts';
+import { problemLine } from '../problem-lines.ts';
 import { progressLine } from '../progress.ts';
 import { shutdownSignal } from '../signals.ts';
 
@@ -118,13 +120,21 @@ Examples:
       const scorer = await openScorer(config.model, logger);
       const store = await openStore(config.store, logger);
       const reader = flags.input ? readHistory(flags.input) : undefined;
+      const line = progressLine('backfill', 'items');
+      // Every unreadable file, rejected line and repaired entry is listed as it is met, and in the summary.
+      const problems: IngestProblem[] = [];
       const chunks: AsyncIterable<readonly NewsItem[]> = reader
         ? (async function* () {
-            for await (const chunk of reader) yield chunk.items;
+            for await (const chunk of reader) {
+              for (const problem of chunk.problems) {
+                problems.push(problem);
+                line.show(`  ${problemLine(problem)}`, undefined, true);
+              }
+              yield chunk.items;
+            }
           })()
         : storedHistory(store, range?.fromMs ?? 0, range?.toMs ?? 0, 2_000);
       const total = range ? (await store.itemCount()) || undefined : undefined;
-      const line = progressLine('backfill', 'items');
       const started = performance.now();
       try {
         const result = await backfill({
@@ -157,11 +167,21 @@ Examples:
           modelVersion: scorer.modelVersion,
           seconds: Number(seconds.toFixed(2)),
           itemsPerSecond: seconds > 0 ? Math.round(result.scored / seconds) : null,
+          problems,
         };
+        const listed = problems.length > 0 ? `, ${problems.length} problems (listed above)` : '';
         line.finish(
-          `backfill ${result.aborted ? 'stopped' : 'done'}: ${result.scored} scored with ${scorer.modelVersion} (${summary.itemsPerSecond} items/s), ${result.inserted} new, ${result.duplicates} already stored, ${result.failed} failed, ${summary.rejected} rejected input`,
+          `backfill ${result.aborted ? 'stopped' : 'done'}: ${result.scored} scored with ${scorer.modelVersion} (${summary.itemsPerSecond} items/s), ${result.inserted} new, ${result.duplicates} already stored, ${result.failed} failed, ${summary.rejected} rejected input${listed}`,
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+        if (result.read === 0 && !result.aborted) {
+          throw new BellwetherError(
+            'BACKFILL_EMPTY',
+            flags.input
+              ? `nothing to backfill: no item could be read from ${flags.input}${problems.length > 0 ? ` (${problems.length} problems listed above)` : ''}`
+              : `nothing to backfill: the store holds no item from ${flags.since} until ${flags.until}`,
+          );
+        }
       } finally {
         await scorer.close();
         await store.close();

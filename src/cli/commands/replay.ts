@@ -2,9 +2,9 @@
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
-import type { IngestProblem } from '../../ingest/common/problems.ts';
 import type { ReplayResult, ReplaySpeed } from '../../ingest/replay/replay-stream.ts';
 import { createContext } from '../context.ts';
+import { problemLines } from '../problem-lines.ts';
 import { shutdownSignal } from '../signals.ts';
 
 interface ReplayFlags {
@@ -21,16 +21,6 @@ function parseSpeed(value: string): ReplaySpeed {
     throw new UsageError(`--speed must be a positive number or "max", got "${value}"`);
   }
   return speed;
-}
-
-function problemLines(problems: readonly IngestProblem[], limit: number): string[] {
-  const width = Math.max(0, ...problems.slice(0, limit).map((p) => p.where.length));
-  const lines = problems
-    .slice(0, limit)
-    .map((p) => `    ${p.kind.padEnd(9)} ${p.where.padEnd(width)}  ${p.message}`);
-  if (problems.length > limit)
-    lines.push(`    … ${problems.length - limit} more (--problems N, or --json)`);
-  return lines;
 }
 
 export function register(program: Command): void {

@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
 import { BACKENDS } from '../../config/model.ts';
-import { DecodeError } from '../../core/errors.ts';
+import { BellwetherError, DecodeError, describeError } from '../../core/errors.ts';
 import { createContext } from '../context.ts';
 
 interface ScoreFlags {
@@ -82,19 +82,44 @@ export function register(program: Command): void {
         const batchSize = Math.max(1, Number(flags.batchSize) || 256);
         let rows: InputRow[] = [];
         let n = 0;
+        let scored = 0;
+        let skipped = 0;
         for await (const line of createInterface({
           input: process.stdin,
           crlfDelay: Number.POSITIVE_INFINITY,
         })) {
           n++;
           if (line.trim() === '') continue;
-          rows.push(parseLine(line, n));
+          // A bad line is named and skipped: the lines around it are still scored and printed.
+          try {
+            rows.push(parseLine(line, n));
+          } catch (error) {
+            if (!(error instanceof DecodeError)) throw error;
+            skipped++;
+            process.stderr.write(`bellwether score-text: ${describeError(error)}\n`);
+            continue;
+          }
           if (rows.length >= batchSize) {
             await flush(rows);
+            scored += rows.length;
             rows = [];
           }
         }
         await flush(rows);
+        scored += rows.length;
+        if (scored === 0) {
+          throw new BellwetherError(
+            'NOTHING_SCORED',
+            skipped > 0
+              ? `nothing scored: ${skipped} lines skipped`
+              : 'nothing scored: no text on stdin',
+          );
+        }
+        if (skipped > 0) {
+          process.stderr.write(
+            `bellwether score-text: ${scored} lines scored, ${skipped} skipped\n`,
+          );
+        }
       } finally {
         await scorer.close();
       }

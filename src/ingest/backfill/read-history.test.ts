@@ -1,5 +1,5 @@
 // History input for backfill: CSV (two column layouts), JSONL, directories of mixed files, chunks, dedup, progress.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,10 +70,18 @@ describe('readHistory', () => {
     ]);
   });
 
-  it('refuses a CSV without a text column, naming the header', async () => {
+  it('reports a CSV without a text column, naming the header, and reads nothing from it', async () => {
     const path = join(dir, 'bad.csv');
     await writeFile(path, 'foo,label\nx,positive\n');
-    await expect(readAll(path)).rejects.toThrow(/bad\.csv: header "foo,label" has no text column/);
+    const { items, chunks } = await readAll(path);
+    expect(items).toEqual([]);
+    expect(chunks.flatMap((c) => c.problems)).toEqual([
+      {
+        kind: 'unreadable',
+        where: 'bad.csv',
+        message: 'header "foo,label" has no text column (title, text, headline or summary)',
+      },
+    ]);
   });
 
   it('reads JSONL (title or text) in chunks, and a directory of mixed files with dedup across them', async () => {
@@ -121,6 +129,27 @@ describe('readHistory', () => {
     const { items, reader } = await readAll(dir);
     expect(items.map((i) => i.id)).toEqual(['g2:one:x1', 'g2:one:x2', 'g2:two:x1']);
     expect(reader.progress.duplicates).toBe(1);
+  });
+
+  it('issue 14.6 — reports every file of a directory it cannot read, and reads the rest', async () => {
+    await writeFile(
+      join(dir, 'good.jsonl'),
+      '{"id":"g1","title":"Kept","publishedAt":"2024-01-01T10:00:00Z"}\nnot json\n',
+    );
+    await writeFile(join(dir, 'data.json'), '{"title":"not a history format"}');
+    await writeFile(join(dir, 'notes.txt'), 'hi');
+    await writeFile(join(dir, 'empty.csv'), '');
+    await mkdir(join(dir, 'folder.jsonl'));
+    const { items, chunks, reader } = await readAll(dir);
+    expect(items.map((i) => i.title)).toEqual(['Kept']);
+    expect(chunks.flatMap((c) => c.problems).map((p) => `${p.kind} ${p.where}`)).toEqual([
+      'unreadable data.json',
+      'unreadable empty.csv',
+      'unreadable folder.jsonl',
+      'rejected good.jsonl:2',
+      'unreadable notes.txt',
+    ]);
+    expect(reader.progress).toMatchObject({ files: 2, filesDone: 2, unreadable: 4, rejected: 1 });
   });
 
   it('names a missing path or an unknown file type', async () => {

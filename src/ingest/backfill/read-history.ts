@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { BellwetherError } from '../../core/errors.ts';
+import { BellwetherError, describeError } from '../../core/errors.ts';
 import type { NewsItem } from '../../core/news.ts';
 import { addEntry, emptyBatch, type IngestBatch } from '../common/batch.ts';
 import { addJsonlLine } from '../common/jsonl-items.ts';
@@ -33,6 +33,8 @@ export interface HistoryProgress {
   items: number;
   rejected: number;
   duplicates: number;
+  /** Files (and directory entries) that yielded nothing or were cut short, each reported as a problem. */
+  unreadable: number;
 }
 
 export interface ReadHistoryOptions {
@@ -65,7 +67,15 @@ function classifyHistoryFile(path: string): Omit<HistoryFile, 'size'> | undefine
   return known ? { path, name, format: known.format, source: known.source } : undefined;
 }
 
-async function listHistoryFiles(path: string): Promise<HistoryFile[]> {
+/** A directory entry that is not read, and why: reported, never silently passed over. */
+interface SkippedEntry {
+  name: string;
+  reason: string;
+}
+
+const KNOWN_FORMATS = '.jsonl, .csv, .rss.xml or .atom.xml';
+
+async function listHistoryFiles(path: string): Promise<Array<HistoryFile | SkippedEntry>> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -81,27 +91,38 @@ async function listHistoryFiles(path: string): Promise<HistoryFile[]> {
   const candidates = info.isDirectory()
     ? (await readdir(path)).sort().map((name) => join(path, name))
     : [path];
-  const files: HistoryFile[] = [];
+  const entries: Array<HistoryFile | SkippedEntry> = [];
   for (const candidate of candidates) {
     const kind = classifyHistoryFile(candidate);
     if (!kind) {
       if (!info.isDirectory()) {
         throw new BellwetherError(
           'INGEST_FORMAT',
-          `history input ${path}: not .jsonl, .csv, .rss.xml, .atom.xml or a directory of them`,
+          `history input ${path}: not ${KNOWN_FORMATS}, or a directory of them`,
         );
       }
+      entries.push({ name: basename(candidate), reason: `skipped: not ${KNOWN_FORMATS}` });
       continue;
     }
-    files.push({ ...kind, size: (await stat(candidate)).size });
+    try {
+      const entry = await stat(candidate);
+      entries.push(
+        entry.isFile()
+          ? { ...kind, size: entry.size }
+          : { name: kind.name, reason: 'skipped: not a file (subdirectories are not read)' },
+      );
+    } catch (error) {
+      entries.push({ name: kind.name, reason: describeError(error) });
+    }
   }
-  if (files.length === 0) {
+  if (!entries.some((entry) => 'format' in entry)) {
+    const skipped = entries.map((entry) => `${entry.name} (${(entry as SkippedEntry).reason})`);
     throw new BellwetherError(
       'INGEST_EMPTY',
-      `history input ${path} holds no .jsonl, .csv or feed file`,
+      `history input ${path} holds no readable ${KNOWN_FORMATS} file${skipped.length > 0 ? `: ${skipped.join('; ')}` : ''}`,
     );
   }
-  return files;
+  return entries;
 }
 
 /** Text lines of a CSV file → batches of items, the header row naming the columns. */
@@ -118,9 +139,7 @@ async function* csvBatches(
     if (fields.every((field) => field.trim() === '')) return;
     if (columns === undefined) {
       columns = mapColumns(fields);
-      if ('error' in columns) {
-        throw new BellwetherError('INGEST_CSV_HEADER', `${file.name}: ${columns.error}`);
-      }
+      if ('error' in columns) throw new BellwetherError('INGEST_CSV_HEADER', columns.error);
       return;
     }
     if ('error' in columns) return;
@@ -154,7 +173,7 @@ async function* csvBatches(
     });
   }
   if (columns === undefined) {
-    throw new BellwetherError('INGEST_CSV_HEADER', `${file.name}: empty file (no header row)`);
+    throw new BellwetherError('INGEST_CSV_HEADER', 'empty file (no header row)');
   }
   yield batch;
 }
@@ -197,6 +216,7 @@ export class HistoryReader implements AsyncIterable<HistoryChunk> {
     items: 0,
     rejected: 0,
     duplicates: 0,
+    unreadable: 0,
   };
 
   constructor(
@@ -205,7 +225,8 @@ export class HistoryReader implements AsyncIterable<HistoryChunk> {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncGenerator<HistoryChunk> {
-    const files = await listHistoryFiles(this.path);
+    const entries = await listHistoryFiles(this.path);
+    const files = entries.filter((entry): entry is HistoryFile => 'format' in entry);
     const chunkSize = Math.max(1, this.options.chunkSize ?? 2_000);
     const fetchedAt = this.options.fetchedAt ?? new Date().toISOString();
     const seen = new SeenIds(this.options.dedupCapacity ?? 2_000_000);
@@ -234,27 +255,41 @@ export class HistoryReader implements AsyncIterable<HistoryChunk> {
       }
     };
 
+    const unreadable = (where: string, message: string) => {
+      pending.problems.push({ kind: 'unreadable', where, message });
+      progress.unreadable += 1;
+    };
+
     let doneBefore = 0;
-    for (const file of files) {
+    for (const file of entries) {
+      if (!('format' in file)) {
+        unreadable(file.name, file.reason);
+        continue;
+      }
       const context = { fetchedAt, source: this.options.source ?? file.source };
-      if (file.format === 'feed') {
-        const batch = await readSourceFile(
-          file.path,
-          { name: file.name, format: 'feed', source: context.source },
-          fetchedAt,
-        );
-        yield* take(batch);
-      } else {
-        let inFile = 0;
-        const lines = counted(readLines(file.path), (n) => {
-          inFile += n;
-          progress.bytesDone = doneBefore + Math.min(inFile, file.size);
-        });
-        const batches =
-          file.format === 'csv'
-            ? csvBatches(file, context, lines, chunkSize)
-            : jsonlBatches(file, context, lines, chunkSize);
-        for await (const batch of batches) yield* take(batch);
+      // One file that cannot be read (gone, a bad header, an I/O error) is reported; the others are still read.
+      try {
+        if (file.format === 'feed') {
+          const batch = await readSourceFile(
+            file.path,
+            { name: file.name, format: 'feed', source: context.source },
+            fetchedAt,
+          );
+          yield* take(batch);
+        } else {
+          let inFile = 0;
+          const lines = counted(readLines(file.path), (n) => {
+            inFile += n;
+            progress.bytesDone = doneBefore + Math.min(inFile, file.size);
+          });
+          const batches =
+            file.format === 'csv'
+              ? csvBatches(file, context, lines, chunkSize)
+              : jsonlBatches(file, context, lines, chunkSize);
+          for await (const batch of batches) yield* take(batch);
+        }
+      } catch (error) {
+        unreadable(file.name, describeError(error));
       }
       doneBefore += file.size;
       progress.bytesDone = doneBefore;
