@@ -1,6 +1,6 @@
 /** One raw feed entry or pushed/JSONL record → a validated NewsItem, or a rejection, with the problems found on the way. */
 
-import { stableItemId } from '../../core/item-id.ts';
+import { normalizeLink, stableItemId } from '../../core/item-id.ts';
 import { type NewsItem, newsItemSchema } from '../../core/news.ts';
 import { clip, firstSentence, htmlToText } from './html-text.ts';
 import type { IngestProblem } from './problems.ts';
@@ -60,6 +60,30 @@ export function parseFeedDate(raw: string | undefined): string | undefined {
   return new Date(ms).toISOString();
 }
 
+/** Only web links survive: a javascript: or data: URL rendered as a link would run in the dashboard. */
+function webLink(link: string | undefined): { link?: string; dropped?: string } {
+  if (!link) return {};
+  if (link.length > MAX_URL_CHARS) return { dropped: `link of ${link.length} characters dropped` };
+  // normalizeLink parses as browsers do (tabs and newlines removed, scheme lower-cased) and takes only http(s).
+  if (normalizeLink(link) === undefined)
+    return { dropped: `"${clip(link, 60)}" is not an http(s) link; dropped` };
+  return { link };
+}
+
+/**
+ * A lone surrogate survives JSON.parse but not the store's UTF-8 (the item would be dead-lettered after
+ * scoring), nor the id's URI encoding. Decoded bytes and HTML entities never yield one; a JSON escape can.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+function illFormedField(raw: RawEntry): string | undefined {
+  for (const [name, value] of Object.entries(raw)) {
+    if (typeof value === 'string' && LONE_SURROGATE.test(value))
+      return `${name}: holds a lone surrogate (not well-formed Unicode)`;
+  }
+  return undefined;
+}
+
 function cleanLang(raw: string | undefined): string | undefined {
   const lang = raw?.trim();
   return lang && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(lang) && lang.length <= 16
@@ -67,14 +91,21 @@ function cleanLang(raw: string | undefined): string | undefined {
     : undefined;
 }
 
+const rejection = (reason: string, where: string): NormalizeResult => ({
+  ok: false,
+  reason,
+  problems: [{ kind: 'rejected', where, message: reason }],
+});
+
 export function normalizeEntry(raw: RawEntry, context: NormalizeContext): NormalizeResult {
   const problems: IngestProblem[] = [];
   const { where } = context;
+  const illFormed = illFormedField(raw);
+  if (illFormed !== undefined) return rejection(illFormed, where);
   let title = raw.title === undefined ? '' : htmlToText(raw.title);
   let summary = raw.summary === undefined ? '' : htmlToText(raw.summary);
   if (title === '' && summary === '') {
-    const reason = 'no title or summary text';
-    return { ok: false, reason, problems: [{ kind: 'rejected', where, message: reason }] };
+    return rejection('no title or summary text', where);
   }
   const notes: Array<Omit<IngestProblem, 'where' | 'itemId'>> = [];
   if (summary.length > MAX_SUMMARY_CHARS) {
@@ -95,7 +126,8 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): Normal
     title = clip(title, MAX_TITLE_CHARS);
   }
   const source = raw.source?.trim() || context.source;
-  const link = raw.link?.trim();
+  const { link, dropped } = webLink(raw.link?.trim());
+  if (dropped !== undefined) notes.push({ kind: 'link', message: dropped });
   const publishedAt = parseFeedDate(raw.date);
   if (publishedAt === undefined) {
     notes.push({
@@ -109,7 +141,7 @@ export function normalizeEntry(raw: RawEntry, context: NormalizeContext): Normal
   const candidate = {
     id,
     source: clip(source, 256),
-    url: link && link.length <= MAX_URL_CHARS ? link : undefined,
+    url: link,
     title,
     summary: summary === '' ? undefined : summary,
     publishedAt: publishedAt ?? context.fetchedAt,

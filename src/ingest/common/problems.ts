@@ -17,6 +17,8 @@ export const PROBLEM_KINDS = [
   'truncated',
   /** The title was empty and was taken from the summary. */
   'title',
+  /** The link was not an http(s) URL (javascript:, data:, relative…) and was dropped; the item was kept. */
+  'link',
 ] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
