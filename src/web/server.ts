@@ -8,6 +8,7 @@ import type { Store } from '../core/store.ts';
 import { ApiError, createApi } from './api.ts';
 import { EventHub } from './event-hub.ts';
 import { sendError } from './http-util.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 import { isStaticPath, serveStatic } from './static-files.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -53,6 +54,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    setSecurityHeaders(res);
     const extraRoute = extra.get(path);
     if (extraRoute !== undefined) return extraRoute(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -48,7 +48,6 @@ export async function serveStatic(path: string, res: ServerResponse): Promise<vo
     'content-type': asset.type,
     'content-length': body.length,
     'cache-control': 'no-cache',
-    'x-content-type-options': 'nosniff',
   });
   res.end(body);
 }

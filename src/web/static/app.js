@@ -346,13 +346,25 @@
     return topics.filter((t) => t.kind !== 'source' && !(hasTicker && t.kind === 'company'));
   }
 
+  // Ingest keeps only http(s) links, but rows stored before it did may hold javascript: or data: URLs.
+  function webLink(url) {
+    if (typeof url !== 'string') return undefined;
+    try {
+      const { protocol } = new URL(url);
+      return protocol === 'http:' || protocol === 'https:' ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   const seenItems = new Set();
   function renderItems(items) {
     const first = seenItems.size === 0;
     const rows = items.map((item) => {
-      const title = item.url
+      const href = webLink(item.url);
+      const title = href
         ? el('a', {
-            href: item.url,
+            href,
             target: '_blank',
             rel: 'noopener noreferrer',
             text: item.title,
