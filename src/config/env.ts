@@ -108,6 +108,12 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     parse: text,
     description: 'alert rules file',
   },
+  {
+    variable: 'BELLWETHER_PUSH_TOKEN',
+    path: ['ingest', 'http', 'token'],
+    parse: text,
+    description: 'bearer token the HTTP push endpoint requires',
+  },
 ];
 
 /** Sets each override present in `env` into `raw` (a plain object parsed from the config file), creating parents. */

@@ -53,7 +53,7 @@ export const ingestConfigSchema = z
     http: z
       .object({
         enabled: z.boolean().default(false),
-        /** Loopback by default: the push endpoint has no authentication of its own. */
+        /** Loopback by default; the endpoint refuses to start on any other address without `token`. */
         host: z.string().default('127.0.0.1'),
         port: z.int().min(0).max(65_535).default(8788),
         /** Larger request bodies get 413. */
@@ -64,6 +64,12 @@ export const ingestConfigSchema = z
           .default(4 * 1024 * 1024),
         /** Most items in one request (an array); more get 413. */
         maxItems: z.int().min(1).max(100_000).default(5_000),
+        /** Bearer token clients must send (`Authorization: Bearer …`); set it from BELLWETHER_PUSH_TOKEN. */
+        token: z.string().min(16, 'at least 16 characters').optional(),
+        /** Source names a client may give its items (the default source included); unset allows any. */
+        allowedSources: z.array(z.string().min(1)).optional(),
+        /** Item ids remembered to answer a repeated item as a duplicate instead of publishing it again. */
+        seenIds: z.int().min(100).max(1_000_000).default(10_000),
       })
       .strict()
       .prefault({}),

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { buildProgram } from '../../src/cli/main.ts';
 import { applyEnvOverrides } from '../../src/config/env.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import { exposureProblem } from '../../src/ingest/http/push-guard.ts';
 import { repoRoot } from '../support/cli.ts';
 
 const composeFile = join(repoRoot, 'deploy/compose.yaml');
@@ -308,6 +309,9 @@ describe('stage services', () => {
         expect(compose.services[new URL(config.store.url).hostname]).toBeDefined();
         expect(config.store.password).not.toBe('');
       }
+      // issue 14.2: a stage serving HTTP push on all interfaces would refuse to start without its token.
+      if (s.command?.includes('--http'))
+        expect(exposureProblem(config.ingest.http)).toBeUndefined();
     },
   );
 });

@@ -62,7 +62,7 @@ SIGINT/SIGTERM stop polling, finish what is being published, close the bus and e
 Examples:
   bellwether ingest                                     # feeds from the config file
   bellwether ingest --feed sec=https://example.com/sec.rss --interval 120
-  bellwether ingest --http --http-port 8788             # then: curl -d '{"title":"…"}' localhost:8788/v1/items
+  bellwether ingest --http --http-port 8788             # then: curl -H 'content-type: application/json' -d '{"title":"…"}' localhost:8788/v1/items
   bellwether ingest --once --json --feed https://example.com/news.atom`,
     )
     .action(async (flags: IngestFlags, command: Command) => {

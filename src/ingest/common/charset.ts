@@ -38,6 +38,12 @@ function canonical(label: string): string {
   return lower;
 }
 
+/** The canonical name of a charset label this module can decode; undefined for an unknown one. */
+export function knownCharset(label: string): string | undefined {
+  const name = canonical(label);
+  return name === 'utf-8' || iconv.encodingExists(name) ? name : undefined;
+}
+
 /** The charset parameter of a Content-Type header value. */
 export function charsetFromContentType(contentType: string | null | undefined): string | undefined {
   const match = contentType ? /;\s*charset\s*=\s*("?)([^";\s]+)\1/i.exec(contentType) : null;
@@ -76,6 +82,11 @@ function withoutBom(bytes: Uint8Array): { rest: Uint8Array; bom?: string } {
   return { rest: bytes };
 }
 
+/** Bytes in a known charset, taken at their word: undefined when UTF-8 is declared and the bytes are not. */
+export function decodeStrictly(bytes: Uint8Array, charset: string): string | undefined {
+  return charset === 'utf-8' ? tryUtf8(bytes) : iconv.decode(asBuffer(bytes), charset);
+}
+
 export interface DecodeHints {
   /** The HTTP Content-Type header, when the bytes came over HTTP. */
   contentType?: string | null | undefined;
@@ -94,10 +105,9 @@ export function decodeBytes(bytes: Uint8Array, hints: DecodeHints = {}): Decoded
     bom ??
     charsetFromContentType(hints.contentType) ??
     (hints.xml ? charsetFromXmlProlog(rest) : undefined);
-  let declared = declaredLabel === undefined ? undefined : canonical(declaredLabel);
-  if (declared !== undefined && declared !== 'utf-8' && !iconv.encodingExists(declared)) {
+  const declared = declaredLabel === undefined ? undefined : knownCharset(declaredLabel);
+  if (declaredLabel !== undefined && declared === undefined) {
     notes.push(`unknown charset "${declaredLabel}"; decoded as UTF-8`);
-    declared = undefined;
   }
 
   if (declared === undefined || declared === 'utf-8') {

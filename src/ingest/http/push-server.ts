@@ -1,17 +1,19 @@
 /**
- * The HTTP push source: POST /v1/items with one JSON object or an array of them (the JSONL record fields);
- * valid items are published to the raw topic and answered with 202 {accepted, ids, rejected, warnings}.
- * Bound to loopback by default, since the endpoint has no authentication of its own.
+ * The HTTP push source: POST /v1/items with one JSON object or an array of them (the JSONL record fields) from
+ * an allowed caller; new items are published to the raw topic and each record's fate is answered.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpPushConfig } from '../../config/ingest.ts';
 import type { Bus } from '../../core/bus.ts';
 import type { Clock } from '../../core/clock.ts';
-import { describeError, ServiceError } from '../../core/errors.ts';
+import { ConfigError, describeError, ServiceError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { publishItems } from '../common/publish-items.ts';
-import { itemsFromPush } from './push-items.ts';
+import { SeenIds } from '../common/seen-ids.ts';
+import { bodyCharset, parseBody } from './push-body.ts';
+import { exposureProblem, PushGuard, type PushRefusal } from './push-guard.ts';
+import { itemsFromPush, pushAnswer } from './push-items.ts';
 
 export const PUSH_PATH = '/v1/items';
 
@@ -25,6 +27,7 @@ export interface PushServerDeps {
 export interface PushCounters {
   requests: number;
   accepted: number;
+  duplicates: number;
   rejected: number;
 }
 
@@ -45,6 +48,9 @@ function send(
   res.end(text);
 }
 
+const refuse = (res: ServerResponse, refusal: PushRefusal): void =>
+  send(res, refusal.status, { error: refusal.error }, refusal.headers);
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
@@ -60,15 +66,25 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 export class PushServer {
   private server: Server | undefined;
-  readonly counters: PushCounters = { requests: 0, accepted: 0, rejected: 0 };
+  private guard: PushGuard | undefined;
+  /** Ids published by earlier requests, so a retried request is answered "duplicate" rather than re-scored. */
+  private readonly seen: SeenIds;
+  readonly counters: PushCounters = { requests: 0, accepted: 0, duplicates: 0, rejected: 0 };
 
   constructor(
     private readonly config: HttpPushConfig,
     private readonly deps: PushServerDeps,
-  ) {}
+  ) {
+    this.seen = new SeenIds(config.seenIds);
+  }
 
-  /** Listens on the configured host and port (0 = any free port); resolves with the bound address. */
+  /**
+   * Listens on the configured host and port (0 = any free port); resolves with the bound address.
+   * Refuses (ConfigError) to listen beyond loopback without a token.
+   */
   async start(): Promise<{ host: string; port: number }> {
+    const exposure = exposureProblem(this.config);
+    if (exposure) throw new ConfigError('http push', [`ingest.http.token: ${exposure}`]);
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error) => {
         this.deps.logger.error({ err: describeError(error) }, 'http push: request failed');
@@ -96,6 +112,7 @@ export class PushServer {
     );
     this.server = server;
     const address = server.address() as AddressInfo;
+    this.guard = new PushGuard({ host: this.config.host, port: address.port }, this.config.token);
     this.deps.logger.info(
       { host: address.address, port: address.port },
       `http push: listening on http://${address.address}:${address.port}${PUSH_PATH}`,
@@ -114,13 +131,20 @@ export class PushServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const guard = this.guard;
+    if (guard === undefined) throw new Error('http push: request before start()');
+    const foreign = guard.refuseForeign(req.headers);
+    if (foreign) return refuse(res, foreign);
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz' && req.method === 'GET') return send(res, 200, { ok: true });
     if (path !== PUSH_PATH)
       return send(res, 404, { error: `not found; POST items to ${PUSH_PATH}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' }, { allow: 'POST' });
-    // Any content type is read as JSON: `curl -d` sends a form type by default, and the body decides anyway.
     this.counters.requests += 1;
+    const unauthorized = guard.refuseCredentials(req.headers);
+    if (unauthorized) return refuse(res, unauthorized);
+    const charset = bodyCharset(req.headers);
+    if (!charset.ok) return refuse(res, charset);
     let body: Buffer;
     try {
       body = await readBody(req, this.config.maxBodyBytes);
@@ -134,19 +158,19 @@ export class PushServer {
       );
       return;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      return send(res, 400, { error: `bad JSON: ${(error as Error).message}` });
-    }
-    const records = Array.isArray(parsed) ? parsed : [parsed];
+    const parsed = parseBody(body, charset.charset);
+    if (!parsed.ok) return refuse(res, parsed);
+    const records = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
     if (records.length > this.config.maxItems) {
       return send(res, 413, {
         error: `${records.length} items; at most ${this.config.maxItems} per request`,
       });
     }
-    const outcome = itemsFromPush(records, new Date(this.deps.clock.now()).toISOString());
+    const outcome = itemsFromPush(records, {
+      fetchedAt: new Date(this.deps.clock.now()).toISOString(),
+      allowedSources: this.config.allowedSources,
+      seen: (id) => this.seen.has(id),
+    });
     try {
       await publishItems(this.deps.bus, this.deps.topic, outcome.items);
     } catch (error) {
@@ -158,19 +182,17 @@ export class PushServer {
         { 'retry-after': '5' },
       );
     }
-    this.counters.accepted += outcome.items.length;
-    this.counters.rejected += outcome.rejected.length;
-    if (outcome.rejected.length > 0) {
+    for (const item of outcome.items) this.seen.add(item.id);
+    const answer = pushAnswer(outcome.results);
+    this.counters.accepted += answer.body.accepted;
+    this.counters.duplicates += answer.body.duplicates;
+    this.counters.rejected += answer.body.rejected;
+    if (answer.body.rejected > 0) {
       this.deps.logger.debug(
-        { rejected: outcome.rejected.slice(0, 20) },
+        { rejected: outcome.results.filter((r) => r.status === 'rejected').slice(0, 20) },
         'http push: items rejected',
       );
     }
-    send(res, 202, {
-      accepted: outcome.items.length,
-      ids: outcome.items.map((item) => item.id),
-      rejected: outcome.rejected,
-      warnings: outcome.warnings,
-    });
+    send(res, answer.status, answer.body);
   }
 }
