@@ -5,7 +5,7 @@ import type { Alert } from '../../core/alert.ts';
 import { CaptureServer } from './capture-server.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { notifiedAlert, ZERO_TIME } from './payload.ts';
-import { SIGNATURE_HEADER, SlackReceiver, WebhookReceiver } from './receivers.ts';
+import { SIGNATURE_HEADER, SlackReceiver, slackMessage, WebhookReceiver } from './receivers.ts';
 import type { Notification } from './types.ts';
 
 const firing: Alert = {
@@ -182,5 +182,38 @@ describe('slack receiver', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('issue 14.15 — Slack messages escape & < > in alert text, so a headline cannot ping the channel', () => {
+  it('escapes summaries and descriptions in the mrkdwn sections and the text fallback', () => {
+    const headline: Alert = {
+      ...firing,
+      annotations: {
+        summary: '<!channel> AT&T <https://evil.example|click>',
+        description: 'Headline: <@U123> falls >5%',
+      },
+    };
+    const message = slackMessage({ ...notification, alerts: [notifiedAlert(headline, 'firing')] });
+    const json = JSON.stringify(message);
+    for (const raw of ['<!channel>', '<@U123>', '<https://', '>5%', 'AT&T']) {
+      expect(json).not.toContain(raw);
+    }
+    expect(message.blocks[1]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: '*[FIRING]* &lt;!channel&gt; AT&amp;T &lt;https://evil.example|click&gt;\nHeadline: &lt;@U123&gt; falls &gt;5%',
+      },
+    });
+    expect(message.text).toContain('[firing] &lt;!channel&gt; AT&amp;T');
+  });
+
+  it('cuts a long section without leaving half an escape at the end', () => {
+    const long: Alert = { ...firing, annotations: { summary: '&'.repeat(3_000) } };
+    const message = slackMessage({ ...notification, alerts: [notifiedAlert(long, 'firing')] });
+    const text = (message.blocks[1] as { text: { text: string } }).text.text;
+    expect(text.length).toBeLessThanOrEqual(2_900);
+    expect(text).toMatch(/(&amp;)+\n?$/);
   });
 });

@@ -73,6 +73,16 @@ export interface SlackReceiverOptions {
   timeoutMs: number;
 }
 
+/** Slack reads `&`, `<` and `>` as markup (`<!channel>` pings everyone), so alert text is escaped. */
+function slackEscape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** At most `max` characters of escaped text, never ending inside an escape. */
+function cutEscaped(text: string, max: number): string {
+  return text.slice(0, max).replace(/&[a-z]{0,3}$/, '');
+}
+
 /** Slack's incoming-webhook message: a plain `text` fallback plus one mrkdwn section per alert. */
 export function slackMessage(n: Notification): { text: string; blocks: unknown[] } {
   const firing = n.alerts.filter((a) => a.status === 'firing').length;
@@ -84,14 +94,15 @@ export function slackMessage(n: Notification): { text: string; blocks: unknown[]
     { type: 'header', text: { type: 'plain_text', text: head.slice(0, 150) } },
   ];
   for (const alert of n.alerts.slice(0, 20)) {
-    const line = `*[${alert.status.toUpperCase()}]* ${alert.annotations.summary ?? alert.rule}\n${
-      alert.annotations.description ?? ''
-    }`;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line.slice(0, 2900) } });
+    const summary = slackEscape(alert.annotations.summary ?? alert.rule);
+    const description = slackEscape(alert.annotations.description ?? '');
+    const line = `*[${alert.status.toUpperCase()}]* ${summary}\n${description}`;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cutEscaped(line, 2900) } });
   }
+  // The fallback is read as mrkdwn too (it is what notifications show).
   const text = [
-    head,
-    ...n.alerts.map((a) => `[${a.status}] ${a.annotations.summary ?? a.rule}`),
+    slackEscape(head),
+    ...n.alerts.map((a) => `[${a.status}] ${slackEscape(a.annotations.summary ?? a.rule)}`),
   ].join('\n');
   return { text, blocks };
 }
