@@ -7,11 +7,11 @@
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/config/model.ts';
 import { createLogger } from '../src/core/logger.ts';
-import { seededRandom } from '../src/core/random.ts';
 import { flopsPerText } from '../src/model/architecture.ts';
-import { selectBackend } from '../src/model/backend.ts';
+import { selectBackendForModel } from '../src/model/backend-for-model.ts';
 import { loadModelDir } from '../src/model/model-files.ts';
 import { loadScorer } from '../src/model/scorer.ts';
+import { syntheticHeadlines } from '../src/model/synthetic-texts.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,26 +27,16 @@ const logger = createLogger({ level: values.json ? 'warn' : 'info', pretty: fals
 const backendChoice = values.backend as BackendChoice;
 const budgetMs = Number(values.seconds) * 1000;
 
-const selection = await selectBackend(backendChoice, logger);
+// `auto` lands where the scorer would: the backend measured fastest for this model.
+const selection = await selectBackendForModel(
+  { choice: backendChoice, modelPath: values.model },
+  logger,
+);
 const { tf } = selection;
 const loaded = await loadModelDir(values.model);
 const arch = loaded.meta.architecture;
 
-// Headline-like synthetic texts (10–22 words) from the model's own whole-word vocabulary plus
-// finance markers, so no training text is needed and lengths resemble real headlines.
-const words = loaded.tokenizer.vocab
-  .filter((t) => t.endsWith('</w>') && /^[a-z]{3,}<\/w>$/.test(t))
-  .map((t) => t.slice(0, -4));
-const random = seededRandom(2024);
-const extras = ['$ACME', '+3.4%', '-12%', '$2.5 billion', 'https://example.com/x', '2024'];
-const texts = Array.from({ length: 2048 }, () => {
-  const n = 10 + Math.floor(random() * 13);
-  return Array.from({ length: n }, () =>
-    random() < 0.08
-      ? (extras[Math.floor(random() * extras.length)] ?? '')
-      : (words[Math.floor(random() * words.length)] ?? 'x'),
-  ).join(' ');
-});
+const texts = syntheticHeadlines(loaded.tokenizer, 2048, 2024);
 const meanTokens =
   texts.reduce((a, t) => a + Math.max(1, loaded.tokenizer.encode(t, arch.maxLen).length), 0) /
   texts.length;

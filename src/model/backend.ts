@@ -21,7 +21,7 @@ export interface BackendSelection {
   skipped: Array<{ backend: ConcreteBackend; reason: string }>;
 }
 
-type TryResult = { ok: true } | { ok: false; reason: string };
+export type TryResult = { ok: true } | { ok: false; reason: string };
 
 let tfModule: typeof Tf | undefined;
 
@@ -73,7 +73,8 @@ async function tryWasm(tf: typeof Tf): Promise<TryResult> {
   }
 }
 
-async function tryBackend(tf: typeof Tf, backend: ConcreteBackend): Promise<TryResult> {
+/** Loads `backend` if needed and makes it the active one; says why when it cannot. */
+export async function activateBackend(tf: typeof Tf, backend: ConcreteBackend): Promise<TryResult> {
   switch (backend) {
     case 'tensorflow-gpu':
     case 'tensorflow':
@@ -85,6 +86,21 @@ async function tryBackend(tf: typeof Tf, backend: ConcreteBackend): Promise<TryR
   }
 }
 
+/**
+ * Frees an inactive backend's instance (wasm keeps its whole heap otherwise) while keeping it
+ * registered, so it can start again later. A backend still holding tensors is left alone.
+ */
+export function releaseBackend(tf: typeof Tf, backend: ConcreteBackend): void {
+  // Both native packages register under one name.
+  const name = backend === 'tensorflow-gpu' ? 'tensorflow' : backend;
+  if (name === tf.getBackend()) return;
+  const instance = tf.engine().registry[name];
+  const factory = tf.findBackendFactory(name);
+  if (instance === undefined || factory === null || instance.numDataIds() > 0) return;
+  tf.removeBackend(name);
+  tf.registerBackend(name, factory);
+}
+
 /** Activates the requested backend, or the first that works for `auto`. Throws when an explicit choice fails. */
 export async function selectBackend(
   choice: BackendChoice,
@@ -94,7 +110,7 @@ export async function selectBackend(
   const order = choice === 'auto' ? AUTO_ORDER : [choice];
   const skipped: BackendSelection['skipped'] = [];
   for (const backend of order) {
-    const result = await tryBackend(tf, backend);
+    const result = await activateBackend(tf, backend);
     if (result.ok) {
       await tf.ready();
       for (const s of skipped)

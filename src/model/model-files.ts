@@ -82,6 +82,10 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const tokenizer = Tokenizer.fromJSON(
     JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')) as TokenizerJson,
   );
-  const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8')) as ModelMeta;
-  return { model, tokenizer, meta };
+  return { model, tokenizer, meta: await readModelMeta(dir) };
+}
+
+/** The model's meta.json alone: its version and architecture, without loading any weights. */
+export async function readModelMeta(dir: string): Promise<ModelMeta> {
+  return JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8')) as ModelMeta;
 }

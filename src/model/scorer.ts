@@ -7,7 +7,8 @@ import type { BackendChoice } from '../config/model.ts';
 import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
-import { type ConcreteBackend, selectBackend } from './backend.ts';
+import type { ConcreteBackend } from './backend.ts';
+import { selectBackendForModel } from './backend-for-model.ts';
 import { probeScorer } from './health-probe.ts';
 import { loadModelDir } from './model-files.ts';
 import { PoolWorker, scoreWorkerThread } from './pool-worker.ts';
@@ -17,7 +18,10 @@ import { defaultRespawnBackoff, WorkerPoolScorer } from './worker-pool-scorer.ts
 export interface ScorerOptions {
   /** Model directory (model.json, weights.bin, tokenizer.json, meta.json). */
   path: string;
+  /** 'auto' = the fastest backend for this model by a probe cached per model version and machine. */
   backend: BackendChoice;
+  /** Where that probe is cached (default: the project's cache folder). */
+  cacheDir?: string;
   /** Worker threads; 'auto' = one per core on wasm/cpu (capped at 4), none on native backends. */
   workers: 'auto' | number;
   /** Longest wait for a worker thread to score one batch; past it the worker is replaced. */
@@ -57,7 +61,10 @@ class InProcessScorer implements SentimentScorer {
 
 /** Loads the model directory and returns a scorer on the chosen backend (logged, with skip reasons). */
 export async function loadScorer(options: ScorerOptions, logger: Logger): Promise<SentimentScorer> {
-  const selection = await selectBackend(options.backend, logger);
+  const selection = await selectBackendForModel(
+    { choice: options.backend, modelPath: options.path, cacheDir: options.cacheDir },
+    logger,
+  );
   const count = workerCount(options.workers, selection.backend);
   if (count <= 1) {
     const loaded = await loadModelDir(options.path);
@@ -77,7 +84,7 @@ export async function loadScorer(options: ScorerOptions, logger: Logger): Promis
   const meta = JSON.parse(await readFile(join(options.path, 'meta.json'), 'utf8')) as {
     version: string;
   };
-  // Workers get the concrete backend the main thread landed on, so they skip the same probing.
+  // Workers get the concrete backend the main thread chose, so none of them probes again.
   const pool = await WorkerPoolScorer.start({
     modelVersion: meta.version,
     backend: selection.backend,
