@@ -317,3 +317,27 @@ describe('PollScheduler', () => {
     });
   });
 });
+
+describe('issue 14 (Also) — a Retry-After longer than backoffMaxSec is honoured, not silently shortened', () => {
+  it('waits as long as a 429 or 503 asks, up to a day, and says so in the log', async () => {
+    routes.set('/busy', { status: 429, headers: { 'retry-after': '7200' } });
+    routes.set('/away', { status: 503, headers: { 'retry-after': String(7 * 86_400) } });
+    const clock = new ManualClock(0);
+    const { logger, lines } = capturingLogger();
+    await withBus(async (bus) => {
+      const poll = { ...pollConfig, backoffInitialSec: 30, backoffMaxSec: 100 };
+      const deps = { bus, topic: 'news.raw', poll, clock };
+      const scheduler = new PollScheduler(
+        [new FeedPoller(feed('busy'), deps), new FeedPoller(feed('away'), deps)],
+        { poll, clock, logger, random: () => 0 },
+      );
+      await Promise.all(scheduler.tick());
+      expect(scheduler.status().map((s) => s.nextDueAt)).toEqual([7_200_000, 86_400_000]);
+      expect(lines).toContain('feed busy: HTTP 429, retrying in 2h (as Retry-After asks)');
+      expect(lines).toContain(
+        'feed away: HTTP 503, retrying in 1d (Retry-After asked for 1w; capped at 1d)',
+      );
+      await scheduler.stop();
+    });
+  });
+});
