@@ -76,23 +76,7 @@ export async function selectBackendForModel(
     logger.debug({ model: meta.version }, `probing backends: ${plan.reason}`);
   }
 
-  const figures: ProbeFigures = {};
-  const skipped: BackendSelection['skipped'] = [];
-  for (const backend of AUTO_ORDER) {
-    const result = await activateBackend(tf, backend);
-    if (!result.ok) {
-      skipped.push({ backend, reason: result.reason });
-      continue;
-    }
-    await tf.ready();
-    const measured = Object.values(figures);
-    const textsPerSec = await probeModel(options.modelPath, {
-      batch: PROBE_BATCH,
-      budgetMs: PROBE_BUDGET_MS,
-      best: measured.length > 0 ? Math.max(...measured) : undefined,
-    });
-    figures[backend] = Math.round(textsPerSec * 10) / 10;
-  }
+  const { figures, skipped } = await measureBackends(tf, options.modelPath);
   for (const s of skipped) logger.info({ backend: s.backend }, `skipped ${s.backend}: ${s.reason}`);
   if (Object.keys(figures).length === 0) {
     const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
@@ -112,19 +96,44 @@ export async function selectBackendForModel(
   const busy = busyReason(load, machine.cores);
   if (busy !== undefined) {
     logger.info(`backend probe not cached, the next start measures again: ${busy}`);
-    return { tf, backend, skipped, figures };
+  } else {
+    const entry: CachedChoice = {
+      modelVersion: meta.version,
+      machine,
+      probe: PROBE_METHOD,
+      figures,
+      backend,
+      measuredAt: new Date().toISOString(),
+      loadPerCore: Math.round((load / machine.cores) * 100) / 100,
+    };
+    await writeChoiceCache(dir, cache.entries, entry).catch((error: Error) =>
+      logger.warn(`backend probe not cached (the next start probes again): ${error.message}`),
+    );
   }
-  const entry: CachedChoice = {
-    modelVersion: meta.version,
-    machine,
-    probe: PROBE_METHOD,
-    figures,
-    backend,
-    measuredAt: new Date().toISOString(),
-    loadPerCore: Math.round((load / machine.cores) * 100) / 100,
-  };
-  await writeChoiceCache(dir, cache.entries, entry).catch((error: Error) =>
-    logger.warn(`backend probe not cached (the next start probes again): ${error.message}`),
-  );
   return { tf, backend, skipped, figures };
+}
+
+/** Starts each backend of the auto order in turn and times the model on those that start. */
+async function measureBackends(
+  tf: BackendSelection['tf'],
+  modelPath: string,
+): Promise<{ figures: ProbeFigures; skipped: BackendSelection['skipped'] }> {
+  const figures: ProbeFigures = {};
+  const skipped: BackendSelection['skipped'] = [];
+  for (const backend of AUTO_ORDER) {
+    const result = await activateBackend(tf, backend);
+    if (!result.ok) {
+      skipped.push({ backend, reason: result.reason });
+      continue;
+    }
+    await tf.ready();
+    const measured = Object.values(figures);
+    const textsPerSec = await probeModel(modelPath, {
+      batch: PROBE_BATCH,
+      budgetMs: PROBE_BUDGET_MS,
+      best: measured.length > 0 ? Math.max(...measured) : undefined,
+    });
+    figures[backend] = Math.round(textsPerSec * 10) / 10;
+  }
+  return { figures, skipped };
 }
