@@ -102,13 +102,14 @@ const embeddingLookup = tf.customGrad(((
   ids: tf.Tensor,
 ) => tf.Tensor;
 
-function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+/** Layer normalization over the last axis; `eps` is the variance floor (pretrained BERTs use 1e-12). */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps = 1e-5): tf.Tensor {
   const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), gamma), beta);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
 }
 
 /** x [..., in] · w [in, out] + b, through a 2-D matmul (the fast path on every backend). */
-function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const inDim = x.shape[x.shape.length - 1] ?? 0;
   const outDim = w.shape[1] ?? 0;
   const lead = x.shape.slice(0, -1);

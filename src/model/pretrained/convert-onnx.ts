@@ -101,6 +101,7 @@ function configOf(graph: OnnxGraph, tensors: Map<string, NamedTensor>): EncoderC
     maxPositions: dim(tensors, 'embeddings.position_embeddings.weight', 0),
     typeVocabSize: dim(tensors, 'embeddings.token_type_embeddings.weight', 0),
     layerNormEps: scalarAt(graph, '/embeddings/LayerNorm/Add_output_0', 'LayerNorm epsilon'),
+    dynamicQuantization: graph.nodes.some((n) => n.opType === 'DynamicQuantizeLinear'),
   };
 }
 

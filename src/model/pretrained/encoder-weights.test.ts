@@ -22,6 +22,7 @@ const TINY: EncoderConfig = {
   maxPositions: 6,
   typeVocabSize: 2,
   layerNormEps: 1e-12,
+  dynamicQuantization: false,
 };
 
 function tinyWeights(): EncoderWeights {

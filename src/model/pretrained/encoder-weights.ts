@@ -15,6 +15,12 @@ export interface EncoderConfig {
   maxPositions: number;
   typeVocabSize: number;
   layerNormEps: number;
+  /**
+   * True when the source graph quantizes each dense layer's input to uint8 on the fly (ONNX
+   * DynamicQuantizeLinear, one scale per tensor) before an integer product; the encoder can
+   * reproduce that rounding to agree with the graph.
+   */
+  dynamicQuantization: boolean;
 }
 
 export interface EncoderSource {
