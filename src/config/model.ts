@@ -8,6 +8,7 @@ export const modelConfigSchema = z
   .object({
     /** Directory with model.json, weights.bin, tokenizer.json and card.md. */
     path: z.string().min(1).default('models/default'),
+    /** 'auto' times the model on every backend that loads and keeps the fastest; a name pins that backend. */
     backend: z.enum(BACKENDS).default('auto'),
     /** Scoring worker threads; 'auto' picks by measured benefit on this machine. */
     workers: z.union([z.literal('auto'), z.int().min(1).max(64)]).default('auto'),
