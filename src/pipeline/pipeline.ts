@@ -5,10 +5,10 @@
  */
 import { createAlertEngine, type LiveAlertEngine } from '../alerts/create-engine.ts';
 import { storeDataSource } from '../alerts/store-data-source.ts';
+import { untilAborted } from '../cli/signals.ts';
 import type { Config } from '../config/schema.ts';
 import type { Bus } from '../core/bus.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
-import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
@@ -21,6 +21,7 @@ import { SinkStage } from '../sink/sink-stage.ts';
 import type { WebServer } from '../web/server.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
 import { AlertRecorder, type AlertSummary } from './alert-recorder.ts';
+import { BackgroundTasks } from './background-tasks.ts';
 import { openBus, openScorer, openStore, openTopics } from './components.ts';
 import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
 import { PipelineMetrics } from './metrics.ts';
@@ -37,6 +38,8 @@ export interface PipelineOptions {
   replay?: ReplayPlan | undefined;
   /** Start the configured feeds and the HTTP push endpoint (when enabled). */
   live?: boolean;
+  /** A connected bus to run on instead of opening `config.bus` (embedding; tests inject faults through it). Closed on stop. */
+  bus?: Bus | undefined;
   /**
    * Stream time between alert evaluations during a replay; default one minute, five at --speed max, where
    * the whole timeline is evaluated as a catch-up once the stream is stored.
@@ -89,6 +92,8 @@ export class Pipeline {
   private web: WebServer | undefined;
   private readonly recorder: AlertRecorder;
   private readonly stopSources = new AbortController();
+  /** The replay runs in the background: a failure is logged, reported to whoever waits, and the pipeline drains. */
+  private readonly tasks: BackgroundTasks;
   private replayed = 0;
   private readonly watermark = new ReplayWatermark();
   private live: LiveSources | undefined;
@@ -98,6 +103,7 @@ export class Pipeline {
 
   constructor(private readonly options: PipelineOptions) {
     this.clock = new StreamClock(options.wall ?? systemClock);
+    this.tasks = new BackgroundTasks(options.logger);
     this.recorder = new AlertRecorder((transitions) => {
       this.metrics.alertEvaluations.inc();
       for (const transition of transitions)
@@ -129,7 +135,7 @@ export class Pipeline {
   /** Opens every component and starts the stages, the web server, the alerts and the replay. */
   async start(): Promise<void> {
     const { config, logger } = this.options;
-    this.bus = await openBus(config.bus, logger);
+    this.bus = this.options.bus ?? (await openBus(config.bus, logger));
     this.store = await openStore(config.store, logger);
     this.scorer = await openScorer(config.model, logger);
     this.metrics.backend.set(
@@ -204,7 +210,12 @@ export class Pipeline {
         logger,
       });
     }
-    if (this.options.replay) this.replayRun = this.startReplay(this.options.replay);
+    const replay = this.options.replay;
+    if (replay) {
+      this.replayRun = this.tasks.run('replay', { stream: replay.dir, speed: replay.speed }, () =>
+        this.startReplay(replay),
+      );
+    }
   }
 
   private async startReplay(replay: ReplayPlan): Promise<void> {
@@ -281,13 +292,20 @@ export class Pipeline {
     }
   }
 
-  /** Resolves once the replay (if any) is fully published, scored, stored, and alerts are evaluated up to its end. */
+  /**
+   * Resolves once the replay (if any) is fully published, scored, stored, and alerts are evaluated up to its end;
+   * throws the replay's error if it failed (already logged with its context).
+   */
   async untilDrained(signal: AbortSignal): Promise<boolean> {
-    const aborted = new Promise<void>((resolve) =>
-      signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
-    await Promise.race([this.replayRun, aborted]);
+    await Promise.race([this.replayRun, untilAborted(signal)]);
+    this.tasks.throwIfFailed();
     return waitUntilDrained(this.progress, signal);
+  }
+
+  /** Resolves when `signal` aborts (Ctrl-C); throws as soon as a background task fails, so the caller stops and exits non-zero. */
+  async untilStopped(signal: AbortSignal): Promise<void> {
+    await Promise.race([this.tasks.failed, untilAborted(signal)]);
+    this.tasks.throwIfFailed();
   }
 
   summary(): RunSummary {
@@ -317,9 +335,7 @@ export class Pipeline {
     const { logger } = this.options;
     this.stopSources.abort();
     await this.live?.stop();
-    await this.replayRun?.catch((error) =>
-      logger.error({ err: describeError(error) }, 'replay failed'),
-    );
+    await this.tasks.settled();
     const drainSignal = AbortSignal.timeout(drainTimeoutMs);
     if (!(await waitUntilDrained(this.progress, drainSignal))) {
       logger.warn(

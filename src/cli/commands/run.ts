@@ -5,7 +5,7 @@ import { describeError } from '../../core/errors.ts';
 import type { RunSummary } from '../../pipeline/pipeline.ts';
 import { createContext } from '../context.ts';
 import { parseSpeed, resolveStreamDir } from '../options.ts';
-import { shutdownSignal, untilAborted } from '../signals.ts';
+import { shutdownSignal } from '../signals.ts';
 
 interface RunFlags {
   replay?: string;
@@ -118,7 +118,7 @@ Examples:
         if (flags.untilDrained && replayDir) {
           await pipeline.untilDrained(signal);
         } else {
-          await untilAborted(signal);
+          await pipeline.untilStopped(signal);
         }
       } catch (error) {
         logger.error({ err: describeError(error) }, 'pipeline failed');
