@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileEmbeddedStore } from '../../test/support/embedded-store.ts';
 import { scoredItem } from '../../test/support/news.ts';
 import { waitFor } from '../../test/support/wait.ts';
 import { DEAD_LETTER_HEADERS } from '../bus/dead-letter.ts';
@@ -12,7 +10,6 @@ import { BellwetherError, ServiceError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { Store } from '../core/store.ts';
-import { createEmbeddedStore } from '../store/embedded/embedded-store.ts';
 import { type ScoredItemWriter, SinkStage } from './sink-stage.ts';
 
 /** Wraps the real store to inject faults: an outage of N writes, or rows the store refuses. */
@@ -34,16 +31,7 @@ class FaultyWriter implements ScoredItemWriter {
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bellwether-sink-'));
-let store: Store;
-beforeAll(async () => {
-  store = createEmbeddedStore({ type: 'embedded', path: dir }, { logger: silentLogger });
-  await store.connect();
-});
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const testStore = fileEmbeddedStore('bellwether-sink-');
 
 async function runSink(
   writer: ScoredItemWriter,
@@ -93,12 +81,12 @@ describe('SinkStage on the embedded store', () => {
       scoredItem(n, { id: `once-${n}`, modelVersion: 'sink-a' }),
     );
     const first = await runSink(
-      new FaultyWriter(store),
+      new FaultyWriter(testStore()),
       publishItems(items),
       (s) => s.counters.received === 300,
     );
     expect(first.stage.counters.emitted).toBe(300);
-    const counts = await store.topicCounts({
+    const counts = await testStore().topicCounts({
       fromMs: 0,
       toMs: Date.UTC(2030, 0),
       modelVersion: 'sink-a',
@@ -106,15 +94,15 @@ describe('SinkStage on the embedded store', () => {
     });
 
     const again = await runSink(
-      new FaultyWriter(store),
+      new FaultyWriter(testStore()),
       publishItems(items.slice(100)),
       (s) => s.counters.received === 200,
     );
     expect(again.stage.counters.emitted).toBe(0);
     expect(again.stage.counters.duplicates).toBe(200);
-    expect(await store.itemCount('sink-a')).toBe(300);
+    expect(await testStore().itemCount('sink-a')).toBe(300);
     expect(
-      await store.topicCounts({
+      await testStore().topicCounts({
         fromMs: 0,
         toMs: Date.UTC(2030, 0),
         modelVersion: 'sink-a',
@@ -125,7 +113,7 @@ describe('SinkStage on the embedded store', () => {
   });
 
   it('retries while the store is down, holding the batch, and loses nothing', async () => {
-    const writer = new FaultyWriter(store);
+    const writer = new FaultyWriter(testStore());
     writer.outageWrites = 3;
     const items = Array.from({ length: 50 }, (_, n) =>
       scoredItem(n, { id: `outage-${n}`, modelVersion: 'sink-b' }),
@@ -133,11 +121,11 @@ describe('SinkStage on the embedded store', () => {
     const { stage } = await runSink(writer, publishItems(items), (s) => s.counters.received === 50);
     expect(stage.counters.failedBatches).toBeGreaterThanOrEqual(3);
     expect(stage.counters.emitted).toBe(50);
-    expect(await store.itemCount('sink-b')).toBe(50);
+    expect(await testStore().itemCount('sink-b')).toBe(50);
   });
 
   it('sends undecodable messages and rows the store refuses to the DLQ, and stores the rest', async () => {
-    const writer = new FaultyWriter(store);
+    const writer = new FaultyWriter(testStore());
     writer.refuseId = 'poison-3';
     const items = Array.from({ length: 6 }, (_, n) =>
       scoredItem(n, { id: `poison-${n}`, modelVersion: 'sink-c' }),
@@ -152,7 +140,7 @@ describe('SinkStage on the embedded store', () => {
       },
       (s, d) => s.counters.received === 7 && d.length === 2,
     );
-    expect(await store.itemCount('sink-c')).toBe(5);
+    expect(await testStore().itemCount('sink-c')).toBe(5);
     expect(stage.counters.deadLettered).toBe(2);
     const reasons = dead
       .map((message) => message.headers[DEAD_LETTER_HEADERS.error] ?? '')

@@ -1,25 +1,11 @@
 // The cut-over to source-scoped item ids on a real embedded store: an item already stored under its unscoped
 // id is not stored (and counted) again when it arrives with its scoped id, nor the other way round.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileEmbeddedStore } from '../../test/support/embedded-store.ts';
 import { scoredItem } from '../../test/support/news.ts';
 import { stableItemId } from '../core/item-id.ts';
-import { silentLogger } from '../core/logger.ts';
-import type { Store } from '../core/store.ts';
-import { createEmbeddedStore } from './embedded/embedded-store.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'bellwether-scoped-ids-'));
-let store: Store;
-beforeAll(async () => {
-  store = createEmbeddedStore({ type: 'embedded', path: dir }, { logger: silentLogger });
-  await store.connect();
-});
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const testStore = fileEmbeddedStore('bellwether-scoped-ids-');
 
 const HOUR = Date.UTC(2026, 2, 2, 14, 0);
 const fromMs = HOUR - 3_600_000;
@@ -36,7 +22,7 @@ function copy(id: string, source: string, n: number, modelVersion = 'cutover-mod
 }
 
 async function tickerCount(key: string, modelVersion = 'cutover-model'): Promise<number> {
-  const rows = await store.topicCounts({
+  const rows = await testStore().topicCounts({
     fromMs,
     toMs,
     kinds: ['ticker'],
@@ -49,30 +35,34 @@ async function tickerCount(key: string, modelVersion = 'cutover-model'): Promise
 describe('issue 14.1 — an item stored under the old (unscoped) id is not counted twice', () => {
   it('skips the scoped copy of an item its source already stored unscoped; keeps another source’s', async () => {
     // Before the cut-over: guardian's guid 1 was stored as g:1; small-cms's guid 1 was lost to it.
-    expect(await store.writeScored([copy('g:1', 'guardian', 1)])).toEqual({
+    expect(await testStore().writeScored([copy('g:1', 'guardian', 1)])).toEqual({
       inserted: 1,
       duplicates: 0,
     });
     const guardian = stableItemId({ source: 'guardian', guid: '1', title: 'x' });
     const cms = stableItemId({ source: 'small-cms', guid: '1', title: 'x' });
-    const after = await store.writeScored([
+    const after = await testStore().writeScored([
       copy(guardian, 'guardian', 1),
       copy(cms, 'small-cms', 1),
     ]);
     expect(after).toEqual({ inserted: 1, duplicates: 1 });
-    expect(await store.itemCount('cutover-model')).toBe(2);
+    expect(await testStore().itemCount('cutover-model')).toBe(2);
     expect(await tickerCount('CUT1')).toBe(2);
     // Delivered again (a replay, a restart): nothing new.
     expect(
-      await store.writeScored([copy(guardian, 'guardian', 1), copy(cms, 'small-cms', 1)]),
+      await testStore().writeScored([copy(guardian, 'guardian', 1), copy(cms, 'small-cms', 1)]),
     ).toEqual({ inserted: 0, duplicates: 2 });
     expect(await tickerCount('CUT1')).toBe(2);
   });
 
   it('skips an unscoped copy (an older writer, a bus backlog) of an item stored under its scoped id', async () => {
     const scoped = stableItemId({ source: 'northwire', link: 'https://n.example/a/2', title: 'x' });
-    expect(await store.writeScored([copy(scoped, 'northwire', 2)])).toMatchObject({ inserted: 1 });
-    expect(await store.writeScored([copy('u:https://n.example/a/2', 'northwire', 2)])).toEqual({
+    expect(await testStore().writeScored([copy(scoped, 'northwire', 2)])).toMatchObject({
+      inserted: 1,
+    });
+    expect(
+      await testStore().writeScored([copy('u:https://n.example/a/2', 'northwire', 2)]),
+    ).toEqual({
       inserted: 0,
       duplicates: 1,
     });
@@ -82,16 +72,18 @@ describe('issue 14.1 — an item stored under the old (unscoped) id is not count
   it('within one batch, the scoped and unscoped copies of an item count once', async () => {
     const scoped = stableItemId({ source: 'bluegate', guid: 'bg-3', title: 'x' });
     expect(
-      await store.writeScored([copy('g:bg-3', 'bluegate', 3), copy(scoped, 'bluegate', 3)]),
+      await testStore().writeScored([copy('g:bg-3', 'bluegate', 3), copy(scoped, 'bluegate', 3)]),
     ).toEqual({ inserted: 1, duplicates: 1 });
     expect(await tickerCount('CUT3')).toBe(1);
   });
 
   it('a new model version stores its own row beside the old one', async () => {
     const scoped = stableItemId({ source: 'guardian', guid: '1', title: 'x' });
-    expect(await store.writeScored([copy(scoped, 'guardian', 1, 'cutover-model-2')])).toEqual({
-      inserted: 1,
-      duplicates: 0,
-    });
+    expect(await testStore().writeScored([copy(scoped, 'guardian', 1, 'cutover-model-2')])).toEqual(
+      {
+        inserted: 1,
+        duplicates: 0,
+      },
+    );
   });
 });

@@ -5,12 +5,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.ts';
 import type { TopicWindowCounts } from '../../src/core/rollup.ts';
-import type { Store } from '../../src/core/store.ts';
 import type { RunSummary } from '../../src/pipeline/pipeline.ts';
-import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { repoRoot, runCli } from '../support/cli.ts';
+import { withEmbeddedStore } from '../support/embedded-store.ts';
 
 interface Manifest {
   start: string;
@@ -39,16 +37,6 @@ const args = [
   '--no-web',
 ];
 
-async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
-  const store = createEmbeddedStore({ type: 'embedded', path: dataDir }, { logger: silentLogger });
-  await store.connect();
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
-}
-
 const share = (row: TopicWindowCounts | undefined) =>
   row && row.count > 0 ? row.negatives / row.count : 0;
 
@@ -71,7 +59,7 @@ describe(`bellwether run --replay ${stream}`, () => {
 
   it('shows the shocked ticker far more negative in the shock window than the rest of its day', async () => {
     const { topic, from, to } = manifest.expected.shock;
-    const [shock, calm] = await withStore((store) =>
+    const [shock, calm] = await withEmbeddedStore(dataDir, (store) =>
       Promise.all([
         store.topicCounts({
           fromMs: Date.parse(from),
@@ -112,7 +100,7 @@ describe(`bellwether run --replay ${stream}`, () => {
 
   it('leaves every count and aggregate unchanged when the same stream is replayed again', async () => {
     const everything = { fromMs: 0, toMs: Date.UTC(2100, 0) };
-    const before = await withStore(async (store) => ({
+    const before = await withEmbeddedStore(dataDir, async (store) => ({
       items: await store.itemCount(),
       counts: await store.topicCounts(everything),
     }));
@@ -121,7 +109,7 @@ describe(`bellwether run --replay ${stream}`, () => {
     const second = JSON.parse(again.stdout.trim().split('\n').pop() ?? '') as RunSummary;
     expect(second.inserted).toBe(0);
     expect(second.duplicates).toBe(manifest.expected.items);
-    const after = await withStore(async (store) => ({
+    const after = await withEmbeddedStore(dataDir, async (store) => ({
       items: await store.itemCount(),
       counts: await store.topicCounts(everything),
     }));

@@ -5,9 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/core/logger.ts';
-import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { runCli } from '../support/cli.ts';
+import { withEmbeddedStore } from '../support/embedded-store.ts';
 import { scoredItem } from '../support/news.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'bellwether-scoped-ids-'));
@@ -39,18 +38,6 @@ async function backfill(dir: string): Promise<Summary> {
   return JSON.parse(result.stdout.trim().split('\n').pop() ?? '') as Summary;
 }
 
-async function withStore<T>(
-  use: (store: ReturnType<typeof createEmbeddedStore>) => Promise<T>,
-): Promise<T> {
-  const store = createEmbeddedStore({ type: 'embedded', path: dataDir }, { logger: silentLogger });
-  await store.connect();
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
-}
-
 describe('issue 14.1 — item ids are scoped by source, end to end', () => {
   let modelVersion = '';
 
@@ -63,7 +50,7 @@ describe('issue 14.1 — item ids are scoped by source, end to end', () => {
     expect(first).toMatchObject({ read: 2, inserted: 2, duplicates: 0 });
     modelVersion = first.modelVersion;
     expect(await backfill(dir)).toMatchObject({ read: 2, inserted: 0, duplicates: 2 });
-    const stored = await withStore((store) =>
+    const stored = await withEmbeddedStore(dataDir, (store) =>
       store.scanItems({ fromMs: 0, toMs: Date.UTC(2100, 0), limit: 10 }),
     );
     expect(stored.map((i) => [i.id, i.source]).sort()).toEqual([
@@ -74,7 +61,7 @@ describe('issue 14.1 — item ids are scoped by source, end to end', () => {
 
   it('does not store again an item held under its unscoped id from before the cut-over', async () => {
     // What a store written before the cut-over holds: guardian's guid 7 under `g:7`.
-    await withStore(async (store) => {
+    await withEmbeddedStore(dataDir, async (store) => {
       await store.writeScored([
         scoredItem(7, {
           id: 'g:7',
@@ -88,6 +75,6 @@ describe('issue 14.1 — item ids are scoped by source, end to end', () => {
       'guardian.rss.xml': rss(item('7', 'Guardian: insurer cuts outlook')),
     });
     expect(await backfill(dir)).toMatchObject({ read: 1, inserted: 0, duplicates: 1 });
-    expect(await withStore((store) => store.itemCount(modelVersion))).toBe(3);
+    expect(await withEmbeddedStore(dataDir, (store) => store.itemCount(modelVersion))).toBe(3);
   }, 300_000);
 });
