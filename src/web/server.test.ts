@@ -1,5 +1,6 @@
 // The dashboard server over a real embedded store and real HTTP: JSON API answers, validation, static files, extra routes and the live event stream.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -438,5 +439,32 @@ describe('event stream cache', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('the dashboard refuses a rebound DNS name (Host check)', () => {
+  /** A raw request, so the Host header is exactly what the test says (fetch sets its own). */
+  const getWithHost = (path: string, host: string): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: server.port, path, headers: { host } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('answers 403 to a Host that does not name the bound address, on the API and the page', async () => {
+    expect(await getWithHost('/api/v1/summary', `evil.example:${server.port}`)).toBe(403);
+    expect(await getWithHost('/', `evil.example:${server.port}`)).toBe(403);
+    expect(await getWithHost('/api/v1/summary', `127.0.0.1:${server.port + 1}`)).toBe(403);
+  });
+
+  it('serves the loopback names a local browser uses', async () => {
+    expect(await getWithHost('/api/v1/summary', `127.0.0.1:${server.port}`)).toBe(200);
+    expect(await getWithHost('/api/v1/summary', `localhost:${server.port}`)).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
 /** The built-in dashboard's HTTP server (node:http): static page, JSON API, server-sent events, and routes mounted by the pipeline (/metrics, /health, /ready). */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HostCheck } from '../core/bound-host.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { describeError, isRetriable } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -50,11 +51,16 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     dropped: options.eventStreamsDropped,
   });
   const extra = new Map(Object.entries(options.extraRoutes ?? {}));
+  // Set in the same tick that listening starts (the port is known only then: 0 picks one), so before any request.
+  let hostCheck: HostCheck | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     setSecurityHeaders(res);
+    // The dashboard has no login: a page whose DNS name was rebound to this address must get nothing.
+    const foreignHost = hostCheck?.refusal(req.headers.host);
+    if (foreignHost !== undefined) return sendError(res, 403, foreignHost);
     const extraRoute = extra.get(path);
     if (extraRoute !== undefined) return extraRoute(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -91,6 +97,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
   const address = server.address() as AddressInfo;
+  hostCheck = new HostCheck({ host: options.host ?? '127.0.0.1', port: address.port });
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url }, 'dashboard listening');

@@ -4,7 +4,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { isLoopbackHost, LOOPBACK_NAMES, WILDCARD_HOSTS } from './loopback-host.ts';
+import { HostCheck, isLoopbackHost } from '../../core/bound-host.ts';
 
 /** A request refused before its body is read: the status and the reason the client is told. */
 export interface PushRefusal {
@@ -24,35 +24,20 @@ export function exposureProblem(bind: {
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-/** `host:port` as a Host header writes it (IPv6 literals in brackets; the port may be left out on 80). */
-function hostHeaders(name: string, port: number): string[] {
-  const host = name.includes(':') ? `[${name}]` : name;
-  return port === 80 ? [host, `${host}:80`] : [`${host}:${port}`];
-}
-
 export class PushGuard {
-  /** Host header values that name this endpoint; undefined when bound to every interface (the token guards it). */
-  private readonly hosts: ReadonlySet<string> | undefined;
+  /** Bound to every interface, it lets any name through: the token guards the endpoint then. */
+  private readonly hostCheck: HostCheck;
   private readonly tokenDigest: Buffer | undefined;
 
   constructor(bind: { host: string; port: number }, token: string | undefined) {
-    const host = bind.host.trim().toLowerCase();
-    const names = isLoopbackHost(host) ? [host, ...LOOPBACK_NAMES] : [host];
-    this.hosts = WILDCARD_HOSTS.has(host)
-      ? undefined
-      : new Set(names.flatMap((name) => hostHeaders(name, bind.port)));
+    this.hostCheck = new HostCheck(bind);
     this.tokenDigest = token === undefined ? undefined : digest(token);
   }
 
   /** Checks every request, whatever its path: a rebound name or a web page gets nothing, not even /healthz. */
   refuseForeign(headers: IncomingHttpHeaders): PushRefusal | undefined {
-    const host = headers.host?.toLowerCase() ?? '';
-    if (this.hosts !== undefined && !this.hosts.has(host)) {
-      return {
-        status: 403,
-        error: `Host "${host}" does not name this endpoint (${[...this.hosts].join(', ')})`,
-      };
-    }
+    const foreignHost = this.hostCheck.refusal(headers.host);
+    if (foreignHost !== undefined) return { status: 403, error: foreignHost };
     // Server-side clients send no Origin; a browser always does on a POST, and no page of ours posts here.
     if (headers.origin !== undefined) {
       return {
