@@ -22,6 +22,11 @@ const stageBatchSchema = (group: string, maxBatchSize: number, lingerMs: number)
       group: z.string().min(1).default(group),
       maxBatchSize: z.int().min(1).max(100_000).default(maxBatchSize),
       lingerMs: z.int().min(0).max(60_000).default(lingerMs),
+      /**
+       * Kafka only: this stage's consumer session timeout, replacing bus.sessionTimeoutMs. A member that
+       * dies stalls its partitions this long before the group hands them on (docs/operations.md).
+       */
+      sessionTimeoutMs: z.int().min(1000).max(3_600_000).optional(),
     })
     .strict()
     .prefault({});

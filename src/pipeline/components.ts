@@ -16,6 +16,27 @@ import { createStore } from '../store/create-store.ts';
 import { createTopicMatcher } from '../topics/matcher.ts';
 import { loadWatchlist } from '../topics/watchlist.ts';
 
+/** The bus config of one stage: its own Kafka session timeout, when it sets one, replaces bus.sessionTimeoutMs. */
+export function stageBusConfig(config: BusConfig, sessionTimeoutMs: number | undefined): BusConfig {
+  return config.type === 'kafka' && sessionTimeoutMs !== undefined
+    ? { ...config, sessionTimeoutMs }
+    : config;
+}
+
+/** A stage process's bus, not connected yet (a stage connects it through its StageStartup). */
+export function createStageBus(
+  config: BusConfig,
+  sessionTimeoutMs: number | undefined,
+  logger: Logger,
+): Bus {
+  return createBus(stageBusConfig(config, sessionTimeoutMs), logger);
+}
+
+/** A stage process's store, not connected yet (a stage connects it through its StageStartup). */
+export function createStageStore(config: StoreConfig, logger: Logger): Promise<Store> {
+  return createStore(config, { logger: logger.child({ component: 'store' }) });
+}
+
 export async function openBus(config: BusConfig, logger: Logger): Promise<Bus> {
   const bus = createBus(config, logger);
   await bus.connect();
@@ -24,7 +45,7 @@ export async function openBus(config: BusConfig, logger: Logger): Promise<Bus> {
 }
 
 export async function openStore(config: StoreConfig, logger: Logger): Promise<Store> {
-  const store = await createStore(config, { logger: logger.child({ component: 'store' }) });
+  const store = await createStageStore(config, logger);
   await store.connect();
   const health = await store.healthcheck();
   logger.debug({ store: store.type, detail: health.detail }, 'store ready');

@@ -137,12 +137,13 @@ Example:
           BELLWETHER_STORE: flags.store,
         });
         const [
-          { openStore },
+          { createStageStore },
           { createAlertEngine },
           { storeDataSource },
           { PipelineMetrics },
           stageProcess,
           signals,
+          { StageStartup },
         ] = await Promise.all([
           import('../../pipeline/components.ts'),
           import('../../alerts/create-engine.ts'),
@@ -150,11 +151,13 @@ Example:
           import('../../pipeline/metrics.ts'),
           import('../../pipeline/stage-process.ts'),
           import('../signals.ts'),
+          import('../../pipeline/stage-startup.ts'),
         ]);
         const signal = signals.shutdownSignal((name) =>
           logger.info(`${name}: stopping the alert engine`),
         );
-        const store = await openStore(config.store, logger);
+        const startup = new StageStartup('alerts', logger, signal);
+        const store = await createStageStore(config.store, logger);
         const metrics = new PipelineMetrics();
         const live = createAlertEngine({
           config: config.alerts,
@@ -184,20 +187,27 @@ Example:
               detail: 'no bus: the alert engine reads the store',
             }),
           },
-          checks: [() => store.healthcheck()],
+          checks: [startup.check, () => store.healthcheck()],
           host: config.web.host,
           port: Number(flags.port),
           logger,
         });
-        await live.start();
-        logger.info(
-          { schedule: config.alerts.evaluateCron, rules: config.alerts.rulesFile },
-          'alerts: evaluating',
-        );
-        await signals.untilAborted(signal);
-        await live.stop();
-        await store.close();
-        server?.close();
+        try {
+          // Started before the store, the engine waits for it (not ready) instead of exiting.
+          if (await startup.connect('store', () => store.connect())) {
+            await live.start();
+            startup.started();
+            logger.info(
+              { schedule: config.alerts.evaluateCron, rules: config.alerts.rulesFile },
+              'alerts: evaluating',
+            );
+            await signals.untilAborted(signal);
+            await live.stop();
+          }
+        } finally {
+          await store.close();
+          server?.close();
+        }
       },
     );
 

@@ -46,9 +46,11 @@ Examples:
       const { createStore } = await import('../../store/create-store.ts');
       const { startWebServer } = await import('../../web/server.ts');
       const { PipelineMetrics } = await import('../../pipeline/metrics.ts');
+      const { StageStartup } = await import('../../pipeline/stage-startup.ts');
       const metrics = new PipelineMetrics();
+      const signal = shutdownSignal();
+      const startup = new StageStartup('dashboard', logger, signal);
       const store = await createStore(config.store, { logger });
-      await store.connect();
       const server = await startWebServer({
         store,
         host: flags.host ?? config.web.host,
@@ -67,17 +69,26 @@ Examples:
             res.end('{"ok":true}');
           },
           '/ready': async (_req, res) => {
-            const health = await store
-              .healthcheck()
-              .catch((error: Error) => ({ ok: false, detail: error.message }));
-            res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok: health.ok, store: health }));
+            const [started, health] = await Promise.all([
+              startup.check(),
+              store.healthcheck().catch((error: Error) => ({ ok: false, detail: error.message })),
+            ]);
+            const ok = started.ok && health.ok;
+            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok, startup: started, store: health }));
           },
         },
       });
       process.stderr.write(`dashboard on ${server.url}/ (Ctrl-C to stop)\n`);
-      await untilAborted(shutdownSignal());
-      await server.close();
-      await store.close();
+      try {
+        // Started before the store, the dashboard serves (not ready) and waits for it instead of exiting.
+        if (await startup.connect('store', () => store.connect())) {
+          startup.started();
+          await untilAborted(signal);
+        }
+      } finally {
+        await server.close();
+        await store.close();
+      }
     });
 }

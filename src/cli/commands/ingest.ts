@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { FeedConfig } from '../../config/ingest.ts';
 import { feedConfigSchema } from '../../config/ingest.ts';
 import { UsageError } from '../../core/errors.ts';
+import type { LiveSources } from '../../ingest/live-sources.ts';
 import { createContext } from '../context.ts';
 import { shutdownSignal, untilAborted } from '../signals.ts';
 
@@ -94,54 +95,65 @@ Examples:
           'nothing to ingest: add feeds (ingest.feeds in the config, or --feed name=url) or enable HTTP push (--http)',
         );
       }
-      const [{ createBus }, { startLiveSources }] = await Promise.all([
+      const [
+        { createBus },
+        { startLiveSources },
+        { PipelineMetrics },
+        { StageCounters },
+        { serveStageEndpoints },
+        { StageStartup },
+      ] = await Promise.all([
         import('../../bus/create-bus.ts'),
         import('../../ingest/live-sources.ts'),
+        import('../../pipeline/metrics.ts'),
+        import('../../pipeline/stage-counters.ts'),
+        import('../../pipeline/stage-process.ts'),
+        import('../../pipeline/stage-startup.ts'),
       ]);
       const signal = shutdownSignal((name) => logger.info(`${name}: draining and stopping`));
+      const startup = new StageStartup('ingest', logger, signal);
       const bus = createBus(config.bus, logger);
-      await bus.connect();
+      const counters = new StageCounters();
+      let sources: LiveSources | undefined;
+      const server = await serveStageEndpoints({
+        name: 'ingest',
+        counters,
+        metrics: new PipelineMetrics(),
+        bus,
+        checks: [startup.check],
+        host: config.web.host,
+        port: Number(flags.port),
+        logger,
+        beforeScrape: () => {
+          if (!sources) return;
+          const polled = sources.scheduler?.status().reduce((sum, s) => sum + s.published, 0) ?? 0;
+          counters.emitted = polled + (sources.push?.counters.accepted ?? 0);
+        },
+      });
       try {
-        const sources = await startLiveSources({
-          ingest: config.ingest,
-          bus,
-          topic: config.bus.topics.raw,
-          logger,
-        });
-        logger.info(
-          `ingesting onto ${config.bus.type} bus topic ${config.bus.topics.raw}; Ctrl-C to stop`,
-        );
-        const [{ PipelineMetrics }, { StageCounters }, { serveStageEndpoints }] = await Promise.all(
-          [
-            import('../../pipeline/metrics.ts'),
-            import('../../pipeline/stage-counters.ts'),
-            import('../../pipeline/stage-process.ts'),
-          ],
-        );
-        const counters = new StageCounters();
-        const server = await serveStageEndpoints({
-          name: 'ingest',
-          counters,
-          metrics: new PipelineMetrics(),
-          bus,
-          host: config.web.host,
-          port: Number(flags.port),
-          logger,
-          beforeScrape: () => {
-            const polled =
-              sources.scheduler?.status().reduce((sum, s) => sum + s.published, 0) ?? 0;
-            counters.emitted = polled + (sources.push?.counters.accepted ?? 0);
-          },
-        });
-        await untilAborted(signal);
-        server?.close();
-        await sources.stop();
-        const published = sources.scheduler?.status().reduce((sum, s) => sum + s.published, 0) ?? 0;
-        logger.info(
-          { feedItems: published, pushed: sources.push?.counters.accepted ?? 0 },
-          'ingest stopped',
-        );
+        // Started before the broker, ingest waits for it (not ready) instead of exiting.
+        if (await startup.connect('bus', () => bus.connect())) {
+          sources = await startLiveSources({
+            ingest: config.ingest,
+            bus,
+            topic: config.bus.topics.raw,
+            logger,
+          });
+          startup.started();
+          logger.info(
+            `ingesting onto ${config.bus.type} bus topic ${config.bus.topics.raw}; Ctrl-C to stop`,
+          );
+          await untilAborted(signal);
+          await sources.stop();
+          const published =
+            sources.scheduler?.status().reduce((sum, s) => sum + s.published, 0) ?? 0;
+          logger.info(
+            { feedItems: published, pushed: sources.push?.counters.accepted ?? 0 },
+            'ingest stopped',
+          );
+        }
       } finally {
+        server?.close();
         await bus.close();
       }
     });

@@ -42,23 +42,26 @@ Examples:
       );
       const port = Number(flags.port);
       const [
-        { openBus, openScorer, openTopics },
+        { createStageBus, openScorer, openTopics },
         { ScoreStage },
         { PipelineMetrics },
         stageProcess,
+        { StageStartup },
       ] = await Promise.all([
         import('../../pipeline/components.ts'),
         import('../../scoring/score-stage.ts'),
         import('../../pipeline/metrics.ts'),
         import('../../pipeline/stage-process.ts'),
+        import('../../pipeline/stage-startup.ts'),
       ]);
       const signal = shutdownSignal((name) =>
         logger.info(`${name}: finishing the batch in flight and leaving the group`),
       );
+      const startup = new StageStartup('score', logger, signal);
       const metrics = new PipelineMetrics();
       const scorer = await openScorer(config.model, logger);
       metrics.backend.set({ backend: scorer.backend, model_version: scorer.modelVersion }, 1);
-      const bus = await openBus(config.bus, logger);
+      const bus = createStageBus(config.bus, config.scoring.sessionTimeoutMs, logger);
       const stage = new ScoreStage({
         bus,
         scorer,
@@ -80,24 +83,31 @@ Examples:
         metrics,
         bus,
         // Ready only while the model scores: with every worker down, every batch would fail.
-        checks: [() => scorer.healthcheck()],
+        checks: [startup.check, () => scorer.healthcheck()],
         lag: { bus, topic: config.bus.topics.raw, group: config.scoring.group },
         host: config.web.host,
         port,
         logger,
       });
-      await stage.start();
-      logger.info(
-        { group: config.scoring.group, topic: config.bus.topics.raw },
-        'score: consuming',
-      );
-      const stopLogging = stageProcess.logProgress('score', stage.counters, logger);
-      await untilAborted(signal);
-      stopLogging();
-      await stage.stop();
-      await scorer.close();
-      await bus.close();
-      server?.close();
+      try {
+        // Started before the broker, the scorer waits for it (not ready) instead of exiting.
+        if (await startup.connect('bus', () => bus.connect())) {
+          await stage.start();
+          startup.started();
+          logger.info(
+            { group: config.scoring.group, topic: config.bus.topics.raw },
+            'score: consuming',
+          );
+          const stopLogging = stageProcess.logProgress('score', stage.counters, logger);
+          await untilAborted(signal);
+          stopLogging();
+          await stage.stop();
+        }
+      } finally {
+        await scorer.close();
+        await bus.close();
+        server?.close();
+      }
       logger.info(stage.counters.snapshot(), 'score: stopped');
     });
 }

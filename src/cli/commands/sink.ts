@@ -38,19 +38,26 @@ Examples:
         },
         { BELLWETHER_BUS: flags.bus, BELLWETHER_STORE: flags.store },
       );
-      const [{ openBus, openStore }, { SinkStage }, { PipelineMetrics }, stageProcess] =
-        await Promise.all([
-          import('../../pipeline/components.ts'),
-          import('../../sink/sink-stage.ts'),
-          import('../../pipeline/metrics.ts'),
-          import('../../pipeline/stage-process.ts'),
-        ]);
+      const [
+        { createStageBus, createStageStore },
+        { SinkStage },
+        { PipelineMetrics },
+        stageProcess,
+        { StageStartup },
+      ] = await Promise.all([
+        import('../../pipeline/components.ts'),
+        import('../../sink/sink-stage.ts'),
+        import('../../pipeline/metrics.ts'),
+        import('../../pipeline/stage-process.ts'),
+        import('../../pipeline/stage-startup.ts'),
+      ]);
       const signal = shutdownSignal((name) =>
         logger.info(`${name}: finishing the batch in flight and leaving the group`),
       );
+      const startup = new StageStartup('sink', logger, signal);
       const metrics = new PipelineMetrics();
-      const store = await openStore(config.store, logger);
-      const bus = await openBus(config.bus, logger);
+      const store = await createStageStore(config.store, logger);
+      const bus = createStageBus(config.bus, config.sink.sessionTimeoutMs, logger);
       const stage = new SinkStage({
         bus,
         store,
@@ -69,20 +76,33 @@ Examples:
         metrics,
         bus,
         lag: { bus, topic: config.bus.topics.scored, group: config.sink.group },
-        checks: [() => store.healthcheck()],
+        checks: [startup.check, () => store.healthcheck()],
         host: config.web.host,
         port: Number(flags.port),
         logger,
       });
-      await stage.start();
-      logger.info({ group: config.sink.group, topic: config.bus.topics.scored }, 'sink: consuming');
-      const stopLogging = stageProcess.logProgress('sink', stage.counters, logger);
-      await untilAborted(signal);
-      stopLogging();
-      await stage.stop();
-      await bus.close();
-      await store.close();
-      server?.close();
+      try {
+        // Started before the store or the broker, the sink waits for them (not ready) instead of exiting.
+        if (
+          (await startup.connect('store', () => store.connect())) &&
+          (await startup.connect('bus', () => bus.connect()))
+        ) {
+          await stage.start();
+          startup.started();
+          logger.info(
+            { group: config.sink.group, topic: config.bus.topics.scored },
+            'sink: consuming',
+          );
+          const stopLogging = stageProcess.logProgress('sink', stage.counters, logger);
+          await untilAborted(signal);
+          stopLogging();
+          await stage.stop();
+        }
+      } finally {
+        await bus.close();
+        await store.close();
+        server?.close();
+      }
       logger.info(stage.counters.snapshot(), 'sink: stopped');
     });
 }
