@@ -7,6 +7,8 @@ import { recordToRawEntry } from '../common/jsonl.ts';
 import { normalizeEntry } from '../common/normalize.ts';
 
 export const DEFAULT_PUSH_SOURCE = 'http-push';
+/** Pushed ids live apart from feed ids: a client naming a feed's source cannot claim that feed's items. */
+export const PUSH_ID_NAMESPACE = 'push';
 
 /** What became of one record of the request. */
 export type PushResult =
@@ -41,6 +43,7 @@ export function itemsFromPush(records: readonly unknown[], policy: PushPolicy): 
     }
     const result = normalizeEntry(raw.raw, {
       source: DEFAULT_PUSH_SOURCE,
+      idNamespace: PUSH_ID_NAMESPACE,
       fetchedAt: policy.fetchedAt,
       where: `item ${index}`,
     });
