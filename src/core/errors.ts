@@ -38,15 +38,22 @@ export class DecodeError extends BellwetherError {
   }
 }
 
+export interface ServiceErrorOptions extends BellwetherErrorOptions {
+  /** How long the service asked us to wait (its Retry-After), in ms. */
+  retryAfterMs?: number | undefined;
+}
+
 /** A backing service (bus, store, notifier target) is unreachable or refused; usually retriable. */
 export class ServiceError extends BellwetherError {
   readonly service: string;
-  constructor(service: string, message: string, options: BellwetherErrorOptions = {}) {
+  readonly retryAfterMs: number | undefined;
+  constructor(service: string, message: string, options: ServiceErrorOptions = {}) {
     super('SERVICE_UNAVAILABLE', `${service}: ${message}`, {
       retriable: options.retriable ?? true,
       cause: options.cause,
     });
     this.service = service;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

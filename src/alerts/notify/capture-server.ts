@@ -14,6 +14,8 @@ export class CaptureServer {
   readonly requests: CapturedRequest[] = [];
   /** Status codes to answer in order; 200 once they run out. */
   statuses: number[] = [];
+  /** Headers sent with every failure status (e.g. Retry-After). */
+  failureHeaders: Record<string, string> = {};
   private server: Server | undefined;
   url = '';
 
@@ -29,6 +31,10 @@ export class CaptureServer {
           body: Buffer.concat(chunks).toString('utf8'),
         });
         res.statusCode = this.statuses.shift() ?? 200;
+        if (res.statusCode >= 400) {
+          for (const [name, value] of Object.entries(this.failureHeaders))
+            res.setHeader(name, value);
+        }
         res.end(res.statusCode >= 400 ? 'scripted failure' : 'ok');
       });
     });

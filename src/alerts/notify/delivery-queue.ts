@@ -1,7 +1,8 @@
-/** A per-notifier queue: deliveries run one at a time in the background, retried with exponential backoff. */
+/** A per-notifier queue: deliveries run one at a time in the background, retried with backoff or as Retry-After asks. */
 import { backoffDelayMs } from '../../core/backoff.ts';
-import { describeError, isRetriable } from '../../core/errors.ts';
+import { describeError, isRetriable, ServiceError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import { honourRetryAfter } from '../../core/retry-after.ts';
 
 export interface DeliveryQueueOptions {
   name: string;
@@ -74,8 +75,21 @@ export class DeliveryQueue<T> {
         return;
       } catch (error) {
         const retry = isRetriable(error) && attempt < this.options.maxAttempts && !this.closed;
+        const { delayMs, note } = honourRetryAfter(
+          backoffDelayMs(attempt, {
+            baseMs: this.options.baseDelayMs,
+            maxMs: this.options.maxDelayMs,
+          }),
+          error instanceof ServiceError ? error.retryAfterMs : undefined,
+        );
         this.options.logger?.warn(
-          { notifier: this.options.name, attempt, retry, err: describeError(error) },
+          {
+            notifier: this.options.name,
+            attempt,
+            retry,
+            ...(retry ? { retryInMs: delayMs, retryNote: note } : {}),
+            err: describeError(error),
+          },
           'notification delivery failed',
         );
         if (!retry) {
@@ -83,12 +97,7 @@ export class DeliveryQueue<T> {
           return;
         }
         this.stats.retried += 1;
-        await this.sleep(
-          backoffDelayMs(attempt, {
-            baseMs: this.options.baseDelayMs,
-            maxMs: this.options.maxDelayMs,
-          }),
-        );
+        await this.sleep(delayMs);
       }
     }
   }

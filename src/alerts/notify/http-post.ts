@@ -1,6 +1,7 @@
 /** POSTs a body to a notification target, translating HTTP and network failures into ServiceErrors. */
 import { ServiceError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/redact-url.ts';
+import { parseRetryAfter } from '../../core/retry-after.ts';
 
 export interface PostOptions {
   service: string;
@@ -52,6 +53,6 @@ export async function postBody(options: PostOptions): Promise<void> {
   throw new ServiceError(
     options.service,
     `POST ${shown} answered ${response.status}${text ? `: ${text}` : ''}`,
-    { retriable },
+    { retriable, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) },
   );
 }

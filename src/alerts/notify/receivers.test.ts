@@ -1,6 +1,7 @@
 // Webhook and Slack receivers against a real local HTTP receiver: v4 payload, HMAC signature, retries with backoff.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger } from '../../../test/support/capture-logger.ts';
 import type { Alert } from '../../core/alert.ts';
 import { CaptureServer } from './capture-server.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
@@ -136,6 +137,28 @@ describe('webhook receiver', () => {
     await queue.drain(5_000);
     expect(server.requests).toHaveLength(4);
     expect(queue.stats).toMatchObject({ delivered: 0, retried: 2, failed: 2 });
+  });
+
+  it('issue 14 (Also) — waits as long as a 429 Retry-After asks, beyond maxDelayMs, and logs the wait', async () => {
+    server.statuses = [429];
+    server.failureHeaders = { 'retry-after': '1' };
+    const { logger, lines } = captureLogger();
+    const queue = new DeliveryQueue<Notification>((n) => webhook().send(n), {
+      name: 'ops',
+      maxAttempts: 2,
+      baseDelayMs: 1,
+      maxDelayMs: 10,
+      capacity: 10,
+      logger,
+    });
+    const started = Date.now();
+    queue.enqueue(notification);
+    await queue.drain(5_000);
+    expect(queue.stats).toMatchObject({ delivered: 1, retried: 1 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ retryInMs: 1_000, retryNote: 'as Retry-After asks' }),
+    );
   });
 
   it('never blocks the caller: enqueue returns before delivery', async () => {

@@ -4,6 +4,7 @@
  * ServiceErrors that carry the HTTP status and any Retry-After.
  */
 import { ServiceError } from '../../core/errors.ts';
+import { parseRetryAfter } from '../../core/retry-after.ts';
 
 export interface FeedValidators {
   etag?: string | undefined;
@@ -25,32 +26,22 @@ export interface FetchFeedOptions {
 
 export class FeedFetchError extends ServiceError {
   readonly httpStatus: number | undefined;
-  /** From a Retry-After header, in ms. */
-  readonly retryAfterMs: number | undefined;
   /** Short reason for the log line: "HTTP 503", "timed out after 15s", "connection refused". */
   readonly reason: string;
 
   constructor(
     feed: string,
     reason: string,
-    options: { httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {},
+    options: { httpStatus?: number; retryAfterMs?: number | undefined; cause?: unknown } = {},
   ) {
-    super(`feed ${feed}`, reason, { cause: options.cause });
+    super(`feed ${feed}`, reason, { cause: options.cause, retryAfterMs: options.retryAfterMs });
     this.reason = reason;
     this.httpStatus = options.httpStatus;
-    this.retryAfterMs = options.retryAfterMs;
   }
 }
 
 const ACCEPT =
   'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
-
-function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 function networkReason(error: unknown, timeoutMs: number): string {
   const name = (error as Error | undefined)?.name;
@@ -109,7 +100,7 @@ export async function fetchFeed(
       await response.body?.cancel();
       throw new FeedFetchError(feed, `HTTP ${response.status}`, {
         httpStatus: response.status,
-        ...optionalRetryAfter(parseRetryAfter(response.headers.get('retry-after'))),
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
       });
     }
     bytes = await readBounded(response, feed, options.maxBodyBytes);
@@ -127,6 +118,3 @@ export async function fetchFeed(
     },
   };
 }
-
-const optionalRetryAfter = (ms: number | undefined): { retryAfterMs?: number } =>
-  ms === undefined ? {} : { retryAfterMs: ms };

@@ -7,13 +7,11 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { PollConfig } from '../../config/ingest.ts';
 import type { Clock } from '../../core/clock.ts';
 import { formatDuration } from '../../core/duration.ts';
-import { describeError } from '../../core/errors.ts';
+import { describeError, ServiceError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import { honourRetryAfter } from '../../core/retry-after.ts';
 import type { FeedPoller, PollResult } from './feed-poller.ts';
 import { FeedFetchError } from './fetch-feed.ts';
-
-/** The longest wait a Retry-After gets (the longest backoffMaxSec allows): one asking for more is capped, and logged. */
-const RETRY_AFTER_MAX_MS = 86_400_000;
 
 export interface FeedStatus {
   name: string;
@@ -128,25 +126,14 @@ export class PollScheduler {
     return poller.feed.intervalSec * 1000 + (this.random() * 2 - 1) * window;
   }
 
-  /**
-   * Exponential from backoffInitialSec, capped at backoffMaxSec; a longer Retry-After is honoured (up to
-   * RETRY_AFTER_MAX_MS). `note` tells the log line when Retry-After, not the backoff, set the delay.
-   */
-  private backoff(failures: number, retryAfterMs?: number): { delayMs: number; note: string } {
+  /** Exponential from backoffInitialSec, capped at backoffMaxSec; a longer Retry-After is honoured (retry-after.ts). */
+  private backoff(failures: number, retryAfterMs?: number): { delayMs: number; note?: string } {
     const { backoffInitialSec, backoffMaxSec } = this.options.poll;
     const maxMs = backoffMaxSec * 1000;
     const exponential = Math.min(backoffInitialSec * 1000 * 2 ** Math.min(failures - 1, 30), maxMs);
     // Up to 10% more, so feeds failing together do not retry in lockstep.
-    const delayMs = Math.round(Math.min(exponential * (1 + this.random() * 0.1), maxMs));
-    if (retryAfterMs === undefined || retryAfterMs <= delayMs) return { delayMs, note: '' };
-    if (retryAfterMs <= RETRY_AFTER_MAX_MS) {
-      return { delayMs: Math.round(retryAfterMs), note: ' (as Retry-After asks)' };
-    }
-    const asked = formatDuration(Math.round(retryAfterMs / 1000) * 1000);
-    return {
-      delayMs: RETRY_AFTER_MAX_MS,
-      note: ` (Retry-After asked for ${asked}; capped at ${formatDuration(RETRY_AFTER_MAX_MS)})`,
-    };
+    const jittered = Math.round(Math.min(exponential * (1 + this.random() * 0.1), maxMs));
+    return honourRetryAfter(jittered, retryAfterMs);
   }
 
   private async run(slot: Slot): Promise<void> {
@@ -190,14 +177,16 @@ export class PollScheduler {
     } catch (error) {
       if (this.stopping.signal.aborted) return;
       slot.failures += 1;
-      const retryAfter = error instanceof FeedFetchError ? error.retryAfterMs : undefined;
+      const retryAfter = error instanceof ServiceError ? error.retryAfterMs : undefined;
       const { delayMs: delay, note } = this.backoff(slot.failures, retryAfter);
       slot.nextDueAt = clock.now() + delay;
       const reason = error instanceof FeedFetchError ? error.reason : describeError(error);
       slot.lastError = reason;
       logger.warn(
         { feed: name, failures: slot.failures, retryInMs: delay, err: describeError(error) },
-        `feed ${name}: ${reason}, retrying in ${formatDuration(Math.round(delay / 1000) * 1000)}${note}`,
+        `feed ${name}: ${reason}, retrying in ${formatDuration(Math.round(delay / 1000) * 1000)}${
+          note ? ` (${note})` : ''
+        }`,
       );
       onPoll?.(name, { status: 'error', error });
     }
