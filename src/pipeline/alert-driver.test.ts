@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
@@ -68,5 +69,41 @@ describe('ReplayAlertDriver', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     await driver.stop();
     expect(evaluatedAt.slice(-2)).toEqual([101 * MINUTE, 102 * MINUTE]);
+  });
+
+  it('issue 14.11 — a tick that throws is logged and the driver keeps evaluating, with no unhandled rejection', async () => {
+    const lines: string[] = [];
+    const evaluatedAt: number[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let reads = 0;
+    const driver = new ReplayAlertDriver({
+      engine: {
+        evaluateOnce: async (nowMs) => {
+          evaluatedAt.push(nowMs);
+        },
+      },
+      streamNow: () => {
+        reads += 1;
+        if (reads === 1) throw new Error('watermark unreadable');
+        return 10 * MINUTE;
+      },
+      stepMs: MINUTE,
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+      tickMs: 5,
+    });
+    try {
+      driver.start();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      await driver.stop();
+      expect(unhandled).toEqual([]);
+      expect(evaluatedAt).toEqual([10 * MINUTE]);
+      expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+        expect.objectContaining({ msg: 'alert driver tick failed', err: 'watermark unreadable' }),
+      );
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -39,9 +39,14 @@ export class ReplayAlertDriver {
   start(): void {
     this.timer ??= setInterval(() => {
       if (!this.running)
-        this.running = this.catchUp(this.options.maxStepsPerTick ?? 20).finally(() => {
-          this.running = undefined;
-        });
+        this.running = this.catchUp(this.options.maxStepsPerTick ?? 20)
+          // The timer owns this work: a failed tick is logged and the next one tries again.
+          .catch((error: unknown) =>
+            this.options.logger.error({ err: describeError(error) }, 'alert driver tick failed'),
+          )
+          .finally(() => {
+            this.running = undefined;
+          });
     }, this.options.tickMs ?? 200);
   }
 

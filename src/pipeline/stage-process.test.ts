@@ -98,3 +98,44 @@ describe('stage /metrics consumer lag', () => {
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
   });
 });
+
+describe('issue 14.11 — a stage endpoint that fails has an owner', () => {
+  it('answers 500 and logs when a scrape throws, with no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(async () => {
+      process.off('unhandledRejection', onUnhandled);
+    });
+    const { logger, lines } = capturingLogger();
+    const port = await freePort();
+    const server = await serveStageEndpoints({
+      name: 'sink',
+      counters: new StageCounters(),
+      metrics: new PipelineMetrics(),
+      bus: { healthcheck: async () => ({ ok: true }) },
+      host: '127.0.0.1',
+      port,
+      logger,
+      beforeScrape: () => {
+        throw new Error('counters unreadable');
+      },
+    });
+    cleanups.push(async () => {
+      server?.close();
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain('counters unreadable');
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: 'sink: /metrics failed',
+        err: 'counters unreadable',
+      }),
+    );
+    expect(unhandled).toEqual([]);
+  });
+});

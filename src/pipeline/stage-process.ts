@@ -4,11 +4,12 @@
  * SIGINT/SIGTERM stops fetching, finishes or abandons the batch in flight without committing it,
  * disconnects, and exits 0.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Bus } from '../core/bus.ts';
 import { describeError } from '../core/errors.ts';
 import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
+import { sendError } from '../web/http-util.ts';
 import type { PipelineMetrics } from './metrics.ts';
 import type { StageCounters } from './stage-counters.ts';
 
@@ -93,7 +94,7 @@ export async function serveStageEndpoints(
   const refreshLag = options.lag
     ? groupLagGauge(name, options.lag, metrics, options.logger)
     : undefined;
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
       options.beforeScrape?.();
@@ -121,6 +122,17 @@ export async function serveStageEndpoints(
     }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end('{"error":"not found"}');
+  };
+  // The server does not await its handler: failures are owned here, logged, and answered (details stay in the log).
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.logger.error(
+        { err: describeError(error), url: req.url },
+        `${name}: ${req.url} failed`,
+      );
+      if (res.headersSent) res.destroy();
+      else sendError(res, 500, 'internal error (see the server log)');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
