@@ -113,7 +113,7 @@ describe('issue 14.11 — a stage endpoint that fails has an owner', () => {
       name: 'sink',
       counters: new StageCounters(),
       metrics: new PipelineMetrics(),
-      bus: { healthcheck: async () => ({ ok: true }) },
+      bus: { healthcheck: async () => ({ ok: true, detail: 'unused' }) },
       host: '127.0.0.1',
       port,
       logger,
