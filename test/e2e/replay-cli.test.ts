@@ -201,7 +201,14 @@ describe('bellwether ingest (CLI)', () => {
       ]),
     });
     expect(response.status).toBe(202);
-    expect(await response.json()).toMatchObject({ accepted: 1, rejected: [{ index: 1 }] });
+    expect(await response.json()).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      results: [
+        { index: 0, status: 'accepted' },
+        { index: 1, status: 'rejected' },
+      ],
+    });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/ingest stopped/);
