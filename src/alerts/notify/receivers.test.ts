@@ -1,13 +1,17 @@
-// Webhook and Slack receivers against a real local HTTP receiver: v4 payload, HMAC signature, retries with backoff.
+// Webhook and Slack receivers against a real local HTTP receiver: v4 payload, HMAC signature, retries with backoff,
+// Slack escaping, and URLs (which carry tokens) kept out of logs and errors.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger } from '../../../test/support/capture-logger.ts';
+import { freePort } from '../../../test/support/metrics-scrape.ts';
 import type { Alert } from '../../core/alert.ts';
+import { describeError } from '../../core/errors.ts';
+import { AlertmanagerSink } from './alertmanager-sink.ts';
 import { CaptureServer } from './capture-server.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { notifiedAlert, ZERO_TIME } from './payload.ts';
 import { SIGNATURE_HEADER, SlackReceiver, slackMessage, WebhookReceiver } from './receivers.ts';
-import type { Notification } from './types.ts';
+import type { Notification, Receiver } from './types.ts';
 
 const firing: Alert = {
   rule: 'TickerNegativeSpike',
@@ -35,16 +39,16 @@ const notification: Notification = {
   alerts: [notifiedAlert(firing, 'firing'), notifiedAlert(resolved, 'resolved')],
 };
 
-describe('webhook receiver', () => {
-  let server: CaptureServer;
-  beforeEach(async () => {
-    server = new CaptureServer();
-    await server.start();
-  });
-  afterEach(async () => {
-    await server.stop();
-  });
+let server: CaptureServer;
+beforeEach(async () => {
+  server = new CaptureServer();
+  await server.start();
+});
+afterEach(async () => {
+  await server.stop();
+});
 
+describe('webhook receiver', () => {
   const webhook = (secret?: string) =>
     new WebhookReceiver({
       name: 'ops',
@@ -187,24 +191,18 @@ describe('webhook receiver', () => {
 
 describe('slack receiver', () => {
   it('posts text and blocks', async () => {
-    const server = new CaptureServer();
-    await server.start();
-    try {
-      const slack = new SlackReceiver({
-        name: 'slack',
-        url: `${server.url}/services/x`,
-        sendResolved: true,
-        timeoutMs: 10_000,
-      });
-      await slack.send(notification);
-      const payload = JSON.parse(server.requests[0]?.body ?? '{}');
-      expect(payload.text).toContain('1 firing, 1 resolved');
-      expect(payload.text).toContain('[firing] ACME: negative news spike');
-      expect(payload.blocks[1]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
-      expect(payload.blocks[1].text.text).toContain('*[FIRING]* ACME');
-    } finally {
-      await server.stop();
-    }
+    const slack = new SlackReceiver({
+      name: 'slack',
+      url: `${server.url}/services/x`,
+      sendResolved: true,
+      timeoutMs: 10_000,
+    });
+    await slack.send(notification);
+    const payload = JSON.parse(server.requests[0]?.body ?? '{}');
+    expect(payload.text).toContain('1 firing, 1 resolved');
+    expect(payload.text).toContain('[firing] ACME: negative news spike');
+    expect(payload.blocks[1]).toMatchObject({ type: 'section', text: { type: 'mrkdwn' } });
+    expect(payload.blocks[1].text.text).toContain('*[FIRING]* ACME');
   });
 });
 
@@ -238,5 +236,95 @@ describe('issue 14.15 — Slack messages escape & < > in alert text, so a headli
     const text = (message.blocks[1] as { text: { text: string } }).text.text;
     expect(text.length).toBeLessThanOrEqual(2_900);
     expect(text).toMatch(/(&amp;)+\n?$/);
+  });
+});
+
+const SECRETS = ['PATHTOKEN', 'QUERYTOKEN', 'SLACKTOKEN', 'AMUSER', 'AMPASS'];
+
+function receiversAt(base: string): Receiver[] {
+  const common = { sendResolved: true, timeoutMs: 5_000 };
+  return [
+    new WebhookReceiver({
+      ...common,
+      name: 'hook',
+      url: `${base}/hooks/PATHTOKEN?token=QUERYTOKEN`,
+      externalUrl: 'http://127.0.0.1:8080/',
+    }),
+    new SlackReceiver({ ...common, name: 'slack', url: `${base}/services/T0/B0/SLACKTOKEN` }),
+  ];
+}
+
+describe('issue 14.14 — notifier URLs with tokens never appear in logs or error messages', () => {
+  it('webhook, Slack and Alertmanager deliveries that get 500 or connection refused', async () => {
+    server.statuses = Array.from({ length: 20 }, () => 500);
+    const refused = `http://127.0.0.1:${await freePort()}`;
+    const { logger, lines } = captureLogger();
+    const thrown: string[] = [];
+    for (const receiver of [...receiversAt(server.url), ...receiversAt(refused)]) {
+      await receiver.send(notification).catch((error) => thrown.push(describeError(error)));
+      const queue = new DeliveryQueue<Notification>((n) => receiver.send(n), {
+        name: receiver.name,
+        maxAttempts: 2,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        capacity: 1,
+        logger,
+      });
+      queue.enqueue(notification);
+      await queue.drain(5_000);
+    }
+    for (const base of [server.url, refused]) {
+      const sink = new AlertmanagerSink({
+        url: base.replace('http://', 'http://AMUSER:AMPASS@'),
+        resendDelayMs: 60_000,
+        timeoutMs: 5_000,
+        externalUrl: 'http://127.0.0.1:8080/',
+        maxAttempts: 2,
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        logger,
+      });
+      sink.onEvaluation({ nowMs: 0, alerts: [firing], transitions: [] });
+      await sink.drain(5_000);
+    }
+
+    expect(thrown).toHaveLength(4);
+    expect(thrown.join('\n')).toMatch(/answered 500/);
+    expect(thrown.join('\n')).toMatch(/ECONNREFUSED/);
+    const failures = lines.filter((line) => line.msg === 'notification delivery failed');
+    expect(failures).toHaveLength(12);
+    const output = JSON.stringify(lines) + thrown.join('\n');
+    for (const secret of SECRETS) expect(output).not.toContain(secret);
+    // The targets stay recognisable: scheme, host and port are kept.
+    expect(output).toContain(server.url);
+  });
+
+  it('sends user:pass@ from the URL as Basic auth, which fetch would refuse with the URL in its error', async () => {
+    const sink = new AlertmanagerSink({
+      url: server.url.replace('http://', 'http://AMUSER:AM%20PASS@'),
+      resendDelayMs: 60_000,
+      timeoutMs: 5_000,
+      externalUrl: 'http://127.0.0.1:8080/',
+      maxAttempts: 1,
+      baseDelayMs: 1,
+      maxDelayMs: 1,
+    });
+    sink.onEvaluation({ nowMs: 0, alerts: [firing], transitions: [] });
+    await sink.drain(5_000);
+    expect(sink.stats.delivered).toBe(1);
+    expect(server.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from('AMUSER:AM PASS').toString('base64')}`,
+    );
+  });
+
+  it('reports a Slack URL from the environment that is not a URL without quoting it', async () => {
+    const slack = new SlackReceiver({
+      name: 'slack',
+      url: 'hooks.example/services/T0/B0/SLACKTOKEN',
+      sendResolved: true,
+      timeoutMs: 5_000,
+    });
+    const error = await slack.send(notification).catch((e: unknown) => e);
+    expect(describeError(error)).toBe('slack slack: POST (unparseable URL): not a URL');
   });
 });
