@@ -25,16 +25,11 @@ die() {
 }
 
 force=0
-for arg in "$@"; do
-  case "$arg" in
-  --force) force=1 ;;
-  -h | --help)
-    sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'
-    exit 0
-    ;;
-  *) die "unknown argument '$arg' (use --force)" ;;
-  esac
-done
+case "${1:-}" in
+"") ;;
+--force) force=1 ;;
+*) die "usage: deploy/pretrained/setup.sh [--force]" ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 project="$(cd "$here/../.." && pwd)"

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../test/support/float-compare.ts';
 import { loadNativeBackend, NATIVE_BACKEND_NAME } from './native-backend.ts';
 
 const require = createRequire(import.meta.url);
@@ -44,13 +45,6 @@ async function onBoth(
   const nativeData = (await native.data()) as Float32Array;
   native.dispose();
   return { native: nativeData, cpu: cpuData };
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return worst;
 }
 
 describe.skipIf(provisioned)('native backend, not provisioned', () => {

@@ -1,11 +1,12 @@
 // Proves the tfjs BERT encoder equal to onnxruntime running the same ONNX graph: all-MiniLM-L6-v2 (fp32) within 1e-4 per value, e5-small-v2-q (int8) at cosine ≥ 0.995 per token state; on wasm always and on native TensorFlow when provisioned.
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff, minRowCosine } from '../../../test/support/float-compare.ts';
 import { pretrainedOrSkip } from '../../../test/support/pretrained.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { selectBackend } from '../backend.ts';
+import { loadNativeBackend, NATIVE_BACKEND_NAME } from '../native-backend.ts';
 import {
   BertEncoder,
   type BertEncoderOptions,
@@ -64,49 +65,11 @@ function realTokens(states: Float32Array, mask: Int32Array, width: number): Floa
   return Float32Array.from(out);
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
-  return worst;
-}
-
-/** The lowest cosine between corresponding token states (rows of `width` values). */
-function minCosine(a: Float32Array, b: Float32Array, width: number): number {
-  expect(a.length).toBe(b.length);
-  let worst = 1;
-  for (let row = 0; row < a.length; row += width) {
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (let i = row; i < row + width; i++) {
-      const x = a[i] ?? 0;
-      const y = b[i] ?? 0;
-      dot += x * y;
-      na += x * x;
-      nb += y * y;
-    }
-    worst = Math.min(worst, dot / Math.sqrt(na * nb));
-  }
-  return worst;
-}
-
-const nativeProvisioned = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
+// The native leg runs where `npm run setup:native` has provisioned tfjs-node; elsewhere the loader says why not.
+const native = await loadNativeBackend(NATIVE_BACKEND_NAME);
 const BACKENDS = [
-  { name: 'wasm', ready: true, reason: '' },
-  {
-    name: 'tensorflow',
-    ready: nativeProvisioned,
-    reason: 'native backend not provisioned: run npm run setup:native',
-  },
+  { name: 'wasm', skipped: undefined },
+  { name: NATIVE_BACKEND_NAME, skipped: native.ok ? undefined : native.reason },
 ] as const;
 
 function equivalence(
@@ -130,8 +93,8 @@ function equivalence(
     afterAll(() => encoder?.dispose());
 
     for (const backend of BACKENDS) {
-      if (!backend.ready) {
-        it.skip(`${backend.name}: ${backend.reason}`, () => {});
+      if (backend.skipped) {
+        it.skip(`${backend.name}: ${backend.skipped}`, () => {});
         continue;
       }
       it(`matches on ${backend.name}`, async () => {
@@ -173,6 +136,6 @@ equivalence('all-minilm-l6-v2', {}, (ours, reference, width, mask) => {
 // 0.989–1.0 (measured layer by layer against the graph's intermediate outputs).
 equivalence('e5-small-v2-q', { emulateQuantization: true }, (ours, reference, width, mask) => {
   expect(
-    minCosine(realTokens(ours, mask, width), realTokens(reference, mask, width), width),
+    minRowCosine(realTokens(ours, mask, width), realTokens(reference, mask, width), width),
   ).toBeGreaterThanOrEqual(0.995);
 });
