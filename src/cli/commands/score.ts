@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { systemClock } from '../../core/clock.ts';
+import { consumeUntilStopped } from '../consume-until-stopped.ts';
 import { createContext } from '../context.ts';
-import { shutdownSignal, untilAborted } from '../signals.ts';
+import { shutdownSignal } from '../signals.ts';
 
 interface ScoreFlags {
   bus?: 'memory' | 'kafka';
@@ -92,16 +93,14 @@ Examples:
       try {
         // Started before the broker, the scorer waits for it (not ready) instead of exiting.
         if (await startup.connect('bus', () => bus.connect())) {
-          await stage.start();
-          startup.started();
-          logger.info(
-            { group: config.scoring.group, topic: config.bus.topics.raw },
-            'score: consuming',
-          );
-          const stopLogging = stageProcess.logProgress('score', stage.counters, logger);
-          await untilAborted(signal);
-          stopLogging();
-          await stage.stop();
+          await consumeUntilStopped({
+            name: 'score',
+            stage,
+            startup,
+            signal,
+            logger,
+            input: { group: config.scoring.group, topic: config.bus.topics.raw },
+          });
         }
       } finally {
         await scorer.close();

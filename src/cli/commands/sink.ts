@@ -1,8 +1,9 @@
 /** `bellwether sink`: the store-writing stage as its own process; idempotent, so restarts and redeliveries are safe. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { consumeUntilStopped } from '../consume-until-stopped.ts';
 import { createContext } from '../context.ts';
-import { shutdownSignal, untilAborted } from '../signals.ts';
+import { shutdownSignal } from '../signals.ts';
 
 interface SinkFlags {
   bus?: 'memory' | 'kafka';
@@ -87,16 +88,14 @@ Examples:
           (await startup.connect('store', () => store.connect())) &&
           (await startup.connect('bus', () => bus.connect()))
         ) {
-          await stage.start();
-          startup.started();
-          logger.info(
-            { group: config.sink.group, topic: config.bus.topics.scored },
-            'sink: consuming',
-          );
-          const stopLogging = stageProcess.logProgress('sink', stage.counters, logger);
-          await untilAborted(signal);
-          stopLogging();
-          await stage.stop();
+          await consumeUntilStopped({
+            name: 'sink',
+            stage,
+            startup,
+            signal,
+            logger,
+            input: { group: config.sink.group, topic: config.bus.topics.scored },
+          });
         }
       } finally {
         await bus.close();
