@@ -1,8 +1,8 @@
-/** The on-disk record of backend probes (one per model version, with the machine it ran on), and this machine's fingerprint. */
+/** The on-disk record of backend probes (one per model version, with the machine it ran on), and this machine's fingerprint and load. */
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { BACKENDS } from '../config/model.ts';
@@ -63,6 +63,12 @@ export function currentMachine(): Machine {
     platform: `${process.platform}-${process.arch}`,
     backends: Object.fromEntries(PACKAGES.map((pkg) => [pkg, installedVersion(pkg)])),
   };
+}
+
+/** The one-minute load average per core: how much other work competes with a probe. */
+export function loadPerCore(): number {
+  const [oneMinute = 0] = loadavg();
+  return Math.round((oneMinute / availableParallelism()) * 100) / 100;
 }
 
 export async function readChoiceCache(dir: string): Promise<ChoiceCache> {

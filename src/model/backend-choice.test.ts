@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cachedChoice } from '../../test/support/cached-choice.ts';
 import {
   BUSY_LOAD_PER_CORE,
-  busyReason,
   type CachedChoice,
   describeFigures,
   type Machine,
@@ -30,6 +29,9 @@ const machine: Machine = {
     '@tensorflow/tfjs-node-gpu': 'absent',
   },
 };
+
+/** One-minute load per core of a machine doing little else. */
+const CALM = 0.3;
 
 function entry(overrides: Partial<CachedChoice> = {}): CachedChoice {
   return cachedChoice('default-0db0caef2882', machine, overrides);
@@ -59,38 +61,51 @@ describe('issue 13.7 — auto picks the faster backend, not the first that loads
 
   it('reuses a probe of the same model version on the same machine', () => {
     const cached = entry();
-    expect(planBackend('default-0db0caef2882', { ...machine }, cached)).toEqual({
+    expect(planBackend('default-0db0caef2882', { ...machine }, CALM, cached)).toEqual({
       kind: 'cached',
       entry: cached,
     });
   });
 
   it('probes when nothing is cached or the model version changed', () => {
-    expect(planBackend('default-0db0caef2882', machine, undefined)).toEqual({
+    expect(planBackend('default-0db0caef2882', machine, CALM, undefined)).toEqual({
       kind: 'probe',
       reason: 'no probe cached for default-0db0caef2882',
     });
-    expect(planBackend('next-1234', machine, entry())).toEqual({
+    expect(planBackend('next-1234', machine, CALM, entry())).toEqual({
       kind: 'probe',
       reason: 'model default-0db0caef2882 → next-1234',
     });
   });
 
   it('probes again when the probe itself measures differently now', () => {
-    expect(planBackend('default-0db0caef2882', machine, entry({ probe: 'batch-32' }))).toEqual({
+    expect(
+      planBackend('default-0db0caef2882', machine, CALM, entry({ probe: 'batch-32' })),
+    ).toEqual({
       kind: 'probe',
       reason: `probe method batch-32 → ${PROBE_METHOD}`,
     });
   });
 
-  it('caches a probe only when the machine was not busy with other work', () => {
-    expect(busyReason(0.3, 2)).toBeUndefined();
-    expect(busyReason(BUSY_LOAD_PER_CORE * 2, 2)).toBeUndefined();
-    expect(busyReason(9.24, 2)).toBe('the machine was busy while probing (load 9.2 on 2 cores)');
+  it('keeps a probe made on a busy machine only until a start finds the machine calm', () => {
+    const busy = BUSY_LOAD_PER_CORE + 3;
+    const underLoad = entry({ loadPerCore: busy });
+    const plan = (now: number) => planBackend('default-0db0caef2882', machine, now, underLoad);
+    expect(plan(busy)).toEqual({ kind: 'cached', entry: underLoad });
+    expect(plan(CALM)).toEqual({
+      kind: 'probe',
+      reason: `the cached probe ran under load ${busy} per core, this start sees ${CALM}`,
+    });
+    // A calm probe stays, however busy a later start is.
+    const calm = entry({ loadPerCore: CALM });
+    expect(planBackend('default-0db0caef2882', machine, busy, calm)).toEqual({
+      kind: 'cached',
+      entry: calm,
+    });
   });
 
   it('probes again when the machine changed: cores, cpu, or a backend provisioned or upgraded', () => {
-    const plan = (now: Machine) => planBackend('default-0db0caef2882', now, entry());
+    const plan = (now: Machine) => planBackend('default-0db0caef2882', now, CALM, entry());
     expect(plan({ ...machine, cores: 16 })).toEqual({
       kind: 'probe',
       reason: 'machine changed: cores 2 → 16',

@@ -28,7 +28,7 @@ export interface CachedChoice {
 /** Names how backend-probe.ts measures: change it with the method, so older figures are measured again. */
 export const PROBE_METHOD = 'synthetic-headlines-256-best-of-2';
 
-/** Above this load per core other work competed with the probe, so its figures serve this start only. */
+/** Above this one-minute load per core other work competed with a probe: its figures stand only until a calmer start. */
 export const BUSY_LOAD_PER_CORE = 1.5;
 
 export type BackendPlan =
@@ -62,10 +62,14 @@ export function machineChanges(before: Machine, now: Machine): string[] {
   return changes;
 }
 
-/** `auto` reuses a probe only for the same model version on the same machine. */
+/**
+ * `auto` reuses a probe only for the same model version on the same machine, measured the same way,
+ * and one made while the machine was busy only until a start finds it calm.
+ */
 export function planBackend(
   modelVersion: string,
   machine: Machine,
+  loadPerCore: number,
   cached: CachedChoice | undefined,
 ): BackendPlan {
   if (cached === undefined) return { kind: 'probe', reason: `no probe cached for ${modelVersion}` };
@@ -78,14 +82,13 @@ export function planBackend(
   const changes = machineChanges(cached.machine, machine);
   if (changes.length > 0)
     return { kind: 'probe', reason: `machine changed: ${changes.join(', ')}` };
+  if (cached.loadPerCore > BUSY_LOAD_PER_CORE && loadPerCore <= BUSY_LOAD_PER_CORE) {
+    return {
+      kind: 'probe',
+      reason: `the cached probe ran under load ${cached.loadPerCore} per core, this start sees ${loadPerCore}`,
+    };
+  }
   return { kind: 'cached', entry: cached };
-}
-
-/** Why a probe made under this load must not be cached, or undefined when it may be. */
-export function busyReason(loadAverage: number, cores: number): string | undefined {
-  const perCore = loadAverage / Math.max(1, cores);
-  if (perCore <= BUSY_LOAD_PER_CORE) return undefined;
-  return `the machine was busy while probing (load ${loadAverage.toFixed(1)} on ${cores} cores)`;
 }
 
 /** `wasm 830 texts/s, cpu 21 texts/s`, fastest first. */

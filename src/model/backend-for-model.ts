@@ -3,7 +3,6 @@
  * of those that load, by a short probe on the model itself whose result is cached per model version
  * and machine. Logs the figures and leaves the chosen backend active, the others released.
  */
-import { loadavg } from 'node:os';
 import { cacheDir } from '../config/cache-dir.ts';
 import type { BackendChoice } from '../config/model.ts';
 import type { Logger } from '../core/logger.ts';
@@ -17,7 +16,7 @@ import {
   selectBackend,
 } from './backend.ts';
 import {
-  busyReason,
+  BUSY_LOAD_PER_CORE,
   type CachedChoice,
   describeFigures,
   PROBE_METHOD,
@@ -25,7 +24,12 @@ import {
   pickFastest,
   planBackend,
 } from './backend-choice.ts';
-import { currentMachine, readChoiceCache, writeChoiceCache } from './backend-choice-cache.ts';
+import {
+  currentMachine,
+  loadPerCore,
+  readChoiceCache,
+  writeChoiceCache,
+} from './backend-choice-cache.ts';
 import { probeModel } from './backend-probe.ts';
 import { readModelMeta } from './model-files.ts';
 
@@ -58,7 +62,7 @@ export async function selectBackendForModel(
   const dir = options.cacheDir ?? cacheDir();
   const cache = await readChoiceCache(dir);
   if (cache.problem !== undefined) logger.warn(`backend probe cache ignored: ${cache.problem}`);
-  const plan = planBackend(meta.version, machine, cache.entries[meta.version]);
+  const plan = planBackend(meta.version, machine, loadPerCore(), cache.entries[meta.version]);
   const tf = await loadTf();
   if (plan.kind === 'cached') {
     const { entry } = plan;
@@ -83,33 +87,33 @@ export async function selectBackendForModel(
     throw new Error(`no usable tfjs backend (${reasons})`);
   }
   // The load while probing, before this process's own work after the probe adds to it.
-  const [load = 0] = loadavg();
+  const load = loadPerCore();
   const backend = pickFastest(figures);
   const active = await activateBackend(tf, backend);
   if (!active.ok) throw new Error(`${backend} was measured but does not restart: ${active.reason}`);
   await tf.ready();
   for (const other of Object.keys(figures) as ConcreteBackend[]) releaseBackend(tf, other);
   logger.info(
-    { backend, choice: 'auto', model: meta.version, figures, load },
+    { backend, choice: 'auto', model: meta.version, figures, loadPerCore: load },
     `tfjs backend: ${backend} (auto, measured ${describeFigures(figures)})`,
   );
-  const busy = busyReason(load, machine.cores);
-  if (busy !== undefined) {
-    logger.info(`backend probe not cached, the next start measures again: ${busy}`);
-  } else {
-    const entry: CachedChoice = {
-      modelVersion: meta.version,
-      machine,
-      probe: PROBE_METHOD,
-      figures,
-      backend,
-      measuredAt: new Date().toISOString(),
-      loadPerCore: Math.round((load / machine.cores) * 100) / 100,
-    };
-    await writeChoiceCache(dir, cache.entries, entry).catch((error: Error) =>
-      logger.warn(`backend probe not cached (the next start probes again): ${error.message}`),
+  if (load > BUSY_LOAD_PER_CORE) {
+    logger.info(
+      `backend probe ran under load ${load} per core: cached until a start on a calmer machine measures again`,
     );
   }
+  const entry: CachedChoice = {
+    modelVersion: meta.version,
+    machine,
+    probe: PROBE_METHOD,
+    figures,
+    backend,
+    measuredAt: new Date().toISOString(),
+    loadPerCore: load,
+  };
+  await writeChoiceCache(dir, cache.entries, entry).catch((error: Error) =>
+    logger.warn(`backend probe not cached (the next start probes again): ${error.message}`),
+  );
   return { tf, backend, skipped, figures };
 }
 
