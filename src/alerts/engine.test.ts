@@ -374,42 +374,54 @@ describe('restart recovery', () => {
   });
 });
 
+/**
+ * Fires Spike on ACME (team desk) through a notifying dispatcher, then builds a second engine and dispatcher
+ * over the same state under `restartRules`, as a restart does.
+ */
+async function fireThenRestart(
+  sent: string[],
+  restartRules = rules('for: 0s'),
+  repeatIntervalMs?: number,
+) {
+  const clock = new ManualClock(T0);
+  const source = new ScriptedSource(clock);
+  const store = new MemoryAlertStateStore();
+  source.obs = 'A';
+  const first = loggingDispatcher(sent, repeatIntervalMs);
+  await new AlertEngine({
+    rules: rules('for: 0s'),
+    dataSource: source,
+    stateStore: store,
+    clock,
+    sinks: [first],
+  }).evaluateOnce(T0);
+  await first.drain(1_000);
+  const dispatcher = loggingDispatcher(sent, repeatIntervalMs);
+  const restarted = new AlertEngine({
+    rules: restartRules,
+    dataSource: source,
+    stateStore: store,
+    clock,
+    sinks: [dispatcher],
+  });
+  return { clock, source, store, dispatcher, restarted };
+}
+
 describe('restart with notifications', () => {
   it('the dispatcher of a restarted engine does not announce an alert that was already firing', async () => {
     const sent: string[] = [];
-    const clock = new ManualClock(T0);
-    const source = new ScriptedSource(clock);
-    const store = new MemoryAlertStateStore();
-    source.obs = 'A';
-    const first = loggingDispatcher(sent);
-    await new AlertEngine({
-      rules: rules('for: 0s'),
-      dataSource: source,
-      stateStore: store,
-      clock,
-      sinks: [first],
-    }).evaluateOnce(T0);
-    await first.drain(1_000);
+    const { clock, source, dispatcher, restarted } = await fireThenRestart(sent);
     expect(sent).toEqual(['firing:desk/ACME']);
-
-    const second = loggingDispatcher(sent);
-    const restarted = new AlertEngine({
-      rules: rules('for: 0s'),
-      dataSource: source,
-      stateStore: store,
-      clock,
-      sinks: [second],
-    });
     for (let m = 1; m <= 5; m++) {
       clock.set(T0 + m * MIN);
       await restarted.evaluateOnce(clock.now());
     }
-    await second.drain(1_000);
+    await dispatcher.drain(1_000);
     expect(sent).toEqual(['firing:desk/ACME']);
     clock.set(T0 + 6 * MIN);
     source.obs = 'I';
     await restarted.evaluateOnce(clock.now());
-    await second.drain(1_000);
+    await dispatcher.drain(1_000);
     expect(sent).toEqual(['firing:desk/ACME', 'resolved:desk/ACME']);
   });
 });
@@ -420,35 +432,14 @@ describe('issue 14.10 — instances no rule produces any more resolve on load, w
   /** Fires Spike on ACME under the original rules, then restarts under `edited` and evaluates every 30 min for 5 h. */
   async function restartUnder(edited: ReturnType<typeof rules>) {
     const sent: string[] = [];
-    const clock = new ManualClock(T0);
-    const source = new ScriptedSource(clock);
-    const store = new MemoryAlertStateStore();
-    source.obs = 'A';
-    const first = loggingDispatcher(sent, 4 * HOUR);
-    await new AlertEngine({
-      rules: rules('for: 0s'),
-      dataSource: source,
-      stateStore: store,
-      clock,
-      sinks: [first],
-    }).evaluateOnce(T0);
-    await first.drain(1_000);
-
-    const second = loggingDispatcher(sent, 4 * HOUR);
-    const restarted = new AlertEngine({
-      rules: edited,
-      dataSource: source,
-      stateStore: store,
-      clock,
-      sinks: [second],
-    });
+    const { clock, store, dispatcher, restarted } = await fireThenRestart(sent, edited, 4 * HOUR);
     for (let at = T0 + MIN; at <= T0 + 5 * HOUR; at += 30 * MIN) {
       clock.set(at);
       await restarted.evaluateOnce(at);
     }
-    await second.drain(1_000);
+    await dispatcher.drain(1_000);
     const transitions = store.transitions.map((t) => `${t.fingerprint}:${t.from}→${t.to}`);
-    return { sent, transitions, saved: await store.loadAlertStates(), restarted };
+    return { sent, transitions, saved: await store.loadAlertStates() };
   }
 
   it("an instance saved under the rule's old labels is resolved (and announced) instead of re-notified every 4 h", async () => {
