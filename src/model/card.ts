@@ -2,6 +2,7 @@
 import type { ArchitectureConfig } from './architecture.ts';
 import { LABELS } from './architecture.ts';
 import type { EvalMetrics } from './metrics.ts';
+import { MAX_WINDOWS, tokensReadWhole } from './text-windows.ts';
 import type { HistoryRow } from './trainer.ts';
 
 export interface CardInput {
@@ -100,9 +101,13 @@ Version \`${input.version}\`. A hybrid Transformer + BiLSTM sentence classifier 
 sentiment (negative / neutral / positive), in TensorFlow.js, trained by \`bellwether train\`.
 
 ## Intended use
-Scoring headlines and short finance posts in the bellwether pipeline. Not for long documents
-(texts are cut at ${input.architecture.maxLen} subword tokens), not for non-English text, and not
-as investment advice: it reads tone, not truth.
+Scoring headlines and short finance posts in the bellwether pipeline, which reads an item as its
+headline followed by its summary. The network sees ${input.architecture.maxLen} subword tokens at a time; a longer text is
+read in windows of that length overlapping by a quarter, and its probabilities are the windows'
+average weighted by their length. Up to ${tokensReadWhole(input.architecture.maxLen)} tokens are read whole; a longer text is
+sampled by ${MAX_WINDOWS} windows spread evenly from its start to its end, so a long document gets the
+average tone of those parts, not a reading of its argument. Not for non-English text, and not as
+investment advice: it reads tone, not truth.
 
 ## Data
 ${SOURCES}

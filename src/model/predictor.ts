@@ -1,6 +1,7 @@
-/** Turns texts into class probabilities on the current thread: tokenize, group by length, pad per group, run the model. */
+/** Turns texts into class probabilities on the current thread: tokenize, window, group by length, pad per group, run the model. */
 import * as tf from '@tensorflow/tfjs';
-import type { Tokenizer } from './tokenizer.ts';
+import { poolWindows, windowsOf } from './text-windows.ts';
+import { type Tokenizer, UNK_ID } from './tokenizer.ts';
 
 /** Groups pad to a multiple of this, so the backend sees few distinct shapes. */
 const LENGTH_STEP = 4;
@@ -13,17 +14,21 @@ export class Predictor {
     readonly maxLen: number,
   ) {}
 
-  /** Token ids for each text (at least one token, so an empty text still has a mask). */
-  encodeAll(texts: readonly string[]): number[][] {
-    return texts.map((text) => {
-      const ids = this.tokenizer.encode(text, this.maxLen);
-      return ids.length > 0 ? ids : [1];
-    });
-  }
-
-  /** Row-major [negative, neutral, positive] per text, in input order. */
+  /**
+   * Row-major [negative, neutral, positive] per text, in input order. A text longer than the model's input is
+   * read in windows whose rows are pooled (text-windows.ts); all windows of all texts go through one run.
+   */
   predict(texts: readonly string[]): Float32Array {
-    return this.predictIds(this.encodeAll(texts));
+    const perText = texts.map((text) => {
+      const ids = this.tokenizer.encode(text, Number.POSITIVE_INFINITY);
+      // At least one token, so an empty text still has a mask.
+      return windowsOf(ids.length > 0 ? ids : [UNK_ID], this.maxLen);
+    });
+    const rows = this.predictIds(perText.flat());
+    return poolWindows(
+      rows,
+      perText.map((windows) => windows.map((window) => window.length)),
+    );
   }
 
   predictIds(encoded: readonly number[][]): Float32Array {

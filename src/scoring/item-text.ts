@@ -1,13 +1,12 @@
-/** What the model reads for an item: the headline, plus the summary's first sentence when the headline alone is thin. */
-
-const MAX_CHARS = 400;
-const THIN_HEADLINE_WORDS = 6;
+/**
+ * What the model reads for an item: its headline and its summary (the lead, or the whole article when a feed
+ * sends one). Length is the model's concern: it reads long texts in pooled windows (src/model/text-windows.ts).
+ */
 
 export function itemText(title: string, summary: string | undefined): string {
   const headline = title.trim();
-  if (!summary) return headline.slice(0, MAX_CHARS);
-  const words = headline.split(/\s+/).length;
-  if (words >= THIN_HEADLINE_WORDS) return headline.slice(0, MAX_CHARS);
-  const firstSentence = summary.trim().split(/(?<=[.!?])\s/, 1)[0] ?? '';
-  return `${headline}. ${firstSentence}`.slice(0, MAX_CHARS);
+  const lead = summary?.trim() ?? '';
+  if (lead === '') return headline;
+  // A headline without closing punctuation would run into the lead as one sentence.
+  return /[.!?:;]$/.test(headline) ? `${headline} ${lead}` : `${headline}. ${lead}`;
 }
