@@ -54,7 +54,17 @@ function setup(scorer = new LexiconScorer(), maxBatchSize = 64) {
       },
     );
   };
-  return { bus, stage, scorer, scored, dead, collect };
+  /** Connects, starts collecting the outputs, starts the stage, and stops it all after the test. */
+  const run = async () => {
+    cleanup = async () => {
+      await stage.stop();
+      await bus.close();
+    };
+    await bus.connect();
+    await collect();
+    await stage.start();
+  };
+  return { bus, stage, scorer, scored, dead, run };
 }
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -65,14 +75,8 @@ afterEach(async () => {
 
 describe('ScoreStage', () => {
   it('scores valid items with topics, and sends undecodable, invalid and poison items to the DLQ with reasons', async () => {
-    const { bus, stage, scored, dead, collect } = setup();
-    cleanup = async () => {
-      await stage.stop();
-      await bus.close();
-    };
-    await bus.connect();
-    await collect();
-    await stage.start();
+    const { bus, stage, scored, dead, run } = setup();
+    await run();
     const valid = [
       newsItem(1, { title: 'Acme misses estimates as sales plunge' }),
       newsItem(2, { title: 'Acme beats estimates and raises guidance' }),
@@ -112,14 +116,8 @@ describe('ScoreStage', () => {
   it('leaves the batch uncommitted while the model is down and scores it once it is back', async () => {
     const scorer = new LexiconScorer();
     scorer.down = true;
-    const { bus, stage, scored, collect } = setup(scorer);
-    cleanup = async () => {
-      await stage.stop();
-      await bus.close();
-    };
-    await bus.connect();
-    await collect();
-    await stage.start();
+    const { bus, stage, scored, run } = setup(scorer);
+    await run();
     const items = [1, 2, 3, 4].map((n) => newsItem(n));
     await bus.publish(
       'raw',
@@ -135,14 +133,8 @@ describe('ScoreStage', () => {
   });
 
   it('issue 14.8 — a poison item at batch size 1 is dead-lettered, not redelivered forever', async () => {
-    const { bus, stage, scorer, scored, dead, collect } = setup(new LexiconScorer(), 1);
-    cleanup = async () => {
-      await stage.stop();
-      await bus.close();
-    };
-    await bus.connect();
-    await collect();
-    await stage.start();
+    const { bus, scorer, scored, dead, run } = setup(new LexiconScorer(), 1);
+    await run();
     const poison = newsItem(7, { title: 'Acme POISON headline' });
     const after = newsItem(8, { title: 'Acme beats estimates' });
     await bus.publish('raw', [
