@@ -428,6 +428,8 @@ describe('restart with notifications', () => {
 
 describe('issue 14.10 — instances no rule produces any more resolve on load, with a notification', () => {
   const HOUR = 60 * MIN;
+  const desk = (change: string) =>
+    `Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:${change}`;
 
   /** Fires Spike on ACME under the original rules, then restarts under `edited` and evaluates every 30 min for 5 h. */
   async function restartUnder(edited: ReturnType<typeof rules>) {
@@ -447,8 +449,8 @@ describe('issue 14.10 — instances no rule produces any more resolve on load, w
       rules('for: 0s', undefined, { labels: '{ team: risk }' }),
     );
     expect(transitions).toEqual([
-      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
-      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:firing→resolved',
+      desk('inactive→firing'),
+      desk('firing→resolved'),
       'Spike{team="risk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
     ]);
     // The old identity is announced resolved once; only the new one repeats.
@@ -464,20 +466,14 @@ describe('issue 14.10 — instances no rule produces any more resolve on load, w
     const { sent, transitions, saved } = await restartUnder(
       rules('for: 0s', undefined, { select: "{ kinds: [ticker], keys: ['OTHER*'] }" }),
     );
-    expect(transitions).toEqual([
-      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
-      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:firing→resolved',
-    ]);
+    expect(transitions).toEqual([desk('inactive→firing'), desk('firing→resolved')]);
     expect(sent).toEqual(['firing:desk/ACME', 'resolved:desk/ACME']);
     expect(saved).toEqual([]);
   });
 
   it('an instance whose rule left the rules file is resolved and announced', async () => {
     const { sent, transitions, saved } = await restartUnder(parseRules('rules: []'));
-    expect(transitions).toEqual([
-      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:inactive→firing',
-      'Spike{team="desk",topic_key="ACME",topic_kind="ticker"}:firing→resolved',
-    ]);
+    expect(transitions).toEqual([desk('inactive→firing'), desk('firing→resolved')]);
     expect(sent).toEqual(['firing:desk/ACME', 'resolved:desk/ACME']);
     expect(saved).toEqual([]);
   });
