@@ -1,5 +1,6 @@
 /** Config slice for the alert engine: rules file, evaluation schedule, grouping timers and notifiers. */
 import { z } from 'zod';
+import { httpUrl } from './http-url.ts';
 
 const envName = z
   .string()
@@ -24,7 +25,7 @@ const retrySchema = z
 const webhookSchema = z
   .object({
     name: receiverName.default('webhook'),
-    url: z.url(),
+    url: httpUrl(),
     /** Environment variable holding the HMAC-SHA256 secret; the variable must be set when this is. */
     secretEnv: envName.optional(),
     sendResolved: z.boolean().default(true),
@@ -36,7 +37,7 @@ const slackSchema = z
   .object({
     name: receiverName.default('slack'),
     /** The incoming-webhook URL, or the environment variable that holds it (it embeds a token). */
-    url: z.url().optional(),
+    url: httpUrl().optional(),
     urlEnv: envName.optional(),
     sendResolved: z.boolean().default(true),
     timeoutMs: z.int().min(100).default(10_000),
@@ -49,7 +50,7 @@ const slackSchema = z
 const alertmanagerSchema = z
   .object({
     /** Alertmanager base URL; alerts go to POST {url}/api/v2/alerts. */
-    url: z.url(),
+    url: httpUrl(),
     /** Active alerts are re-sent this often, as Alertmanager expects from its clients. */
     resendDelayMs: z.int().min(1000).default(60_000),
     timeoutMs: z.int().min(100).default(10_000),
@@ -63,7 +64,7 @@ export const alertsConfigSchema = z
     /** node-cron expression with seconds. */
     evaluateCron: z.string().min(1).default('*/15 * * * * *'),
     /** Link to the dashboard put in notifications (Alertmanager's externalURL/generatorURL). */
-    externalUrl: z.url().default('http://127.0.0.1:8080/'),
+    externalUrl: httpUrl().default('http://127.0.0.1:8080/'),
     /** Grouping and timers as Alertmanager's route: group_by, group_wait, group_interval, repeat_interval. */
     route: z
       .object({

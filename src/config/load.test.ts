@@ -50,6 +50,34 @@ describe('config', () => {
     expect(problems).toHaveLength(7);
   });
 
+  it('refuses non-HTTP notifier, dashboard-link and ClickHouse URLs, naming each key', () => {
+    const problems = problemsOf(() =>
+      parseConfig({
+        store: { type: 'clickhouse', url: 'file:///var/lib/clickhouse' },
+        alerts: {
+          externalUrl: 'javascript:alert(1)',
+          notifiers: {
+            webhooks: [{ url: 'file:///etc/passwd' }],
+            slack: [{ url: 'data:text/plain,hi' }],
+            alertmanager: { url: 'ftp://am.internal/' },
+          },
+        },
+      }),
+    );
+    const text = problems.join('\n');
+    for (const path of [
+      'store.url',
+      'alerts.externalUrl',
+      'alerts.notifiers.webhooks.0.url',
+      'alerts.notifiers.slack.0.url',
+      'alerts.notifiers.alertmanager.url',
+    ]) {
+      expect(text).toMatch(
+        new RegExp(`${path.replaceAll('.', '\\.')}: must be an http:// or https:// URL`),
+      );
+    }
+  });
+
   it('reports unreadable and malformed files with the file name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bw-config-'));
     const bad = join(dir, 'bad.yaml');

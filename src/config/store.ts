@@ -1,5 +1,6 @@
 /** Config slice for the store: embedded chdb (default) or a ClickHouse server over HTTP. */
 import { z } from 'zod';
+import { httpUrl } from './http-url.ts';
 
 export const embeddedStoreSchema = z
   .object({
@@ -12,7 +13,7 @@ export const embeddedStoreSchema = z
 export const clickhouseStoreSchema = z
   .object({
     type: z.literal('clickhouse'),
-    url: z.url().default('http://127.0.0.1:8123'),
+    url: httpUrl().default('http://127.0.0.1:8123'),
     username: z.string().default('default'),
     password: z.string().default(''),
     database: z
