@@ -64,7 +64,8 @@ export function register(program: Command): void {
       `
 With no feed configured and no --replay, run replays the bundled demo stream (fixtures/streams/demo,
 a day of news with two shocks) at 60x and keeps running; configured feeds replace it (or join it with
-ingest.demo.alwaysReplayDemo). Ctrl-C drains what is in flight and exits 0.
+ingest.demo.alwaysReplayDemo). Ctrl-C drains what is in flight and exits 0; a replay that fails is logged
+with its stream, what is in flight drains, and run exits 1.
 
 Examples:
   bellwether run                                                     # npm start
