@@ -141,3 +141,13 @@ describe('feedBodyToItems', () => {
     expect(batch.problems).toContainEqual(expect.objectContaining({ kind: 'charset' }));
   });
 });
+
+describe('issue 14.13 — a multi-MB body of broken items', () => {
+  it('rejects each item and reports it, without overflowing the stack', async () => {
+    const broken = 160_000;
+    const batch = await read(rss('<item><a></item>'.repeat(broken)));
+    expect(batch.items).toEqual([]);
+    expect(batch.rejected).toBe(broken);
+    expect(batch.problems.filter((p) => p.kind === 'rejected')).toHaveLength(broken);
+  }, 120_000);
+});

@@ -22,7 +22,8 @@ export async function feedBodyToItems(
   for (const note of decoded.notes)
     batch.problems.push({ kind: 'charset', where: options.where, message: note });
   const parsed = await parseFeedText(decoded.text, options.where);
-  batch.problems.push(...parsed.problems);
+  // One at a time: spreading a hostile body's 100k+ problems into push() overflows the stack.
+  for (const problem of parsed.problems) batch.problems.push(problem);
   batch.rejected += parsed.failedEntries;
   for (const { raw, index } of parsed.entries) {
     addEntry(batch, raw, {
