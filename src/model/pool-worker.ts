@@ -73,8 +73,7 @@ export class PoolWorker {
   readonly died = new Promise<ServiceError>((resolve) => {
     this.reportDeath = resolve;
   });
-  /** Batches answered; a worker that answered none before dying did not really recover. */
-  answered = 0;
+  private answeredCount = 0;
 
   private constructor(
     private readonly thread: Worker,
@@ -87,7 +86,7 @@ export class PoolWorker {
       this.pending.delete(reply.id);
       clearTimeout(waiter.timer);
       if (reply.probs) {
-        this.answered += 1;
+        this.answeredCount += 1;
         waiter.resolve(reply.probs);
       } else
         waiter.reject(new ServiceError('scorer', `worker failed: ${reply.error ?? 'no result'}`));
@@ -114,6 +113,16 @@ export class PoolWorker {
       );
     }
     return new PoolWorker(thread, ready.backend, timeouts.requestMs);
+  }
+
+  /** Batches answered; a worker that answered none before dying did not really recover. */
+  get answered(): number {
+    return this.answeredCount;
+  }
+
+  /** Scoring a batch now; a hang shows as that batch's deadline passing. */
+  get busy(): boolean {
+    return this.pending.size > 0;
   }
 
   get alive(): boolean {

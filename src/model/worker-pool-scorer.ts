@@ -90,14 +90,21 @@ export class WorkerPoolScorer implements SentimentScorer {
     return out;
   }
 
-  /** Probes every live worker; healthy while at least one of them scores. */
+  /**
+   * Probes every idle live worker; healthy while at least one scores. A busy worker counts as scoring: the
+   * probe would queue behind its batch, and that batch's deadline catches a hang.
+   */
   async healthcheck(): Promise<Health> {
     const results = await Promise.all(
-      this.workers.map((worker, slot) =>
-        worker?.alive
-          ? probeScorer((texts) => worker.score(texts), `worker ${slot}`)
-          : { ok: false, detail: `worker ${slot} down: ${this.down.get(slot) ?? 'not started'}` },
-      ),
+      this.workers.map((worker, slot) => {
+        if (!worker?.alive)
+          return {
+            ok: false,
+            detail: `worker ${slot} down: ${this.down.get(slot) ?? 'not started'}`,
+          };
+        if (worker.busy) return { ok: true, detail: `worker ${slot} busy scoring` };
+        return probeScorer((texts) => worker.score(texts), `worker ${slot}`);
+      }),
     );
     const scoring = results.filter((result) => result.ok).length;
     const failing = results.filter((result) => !result.ok).map((result) => result.detail);
