@@ -1,5 +1,5 @@
 // A real `bellwether run` replaying a fixture: /metrics counters move while it runs, the backend is reported,
-// /health and /ready answer with the bus and store checks, and SIGINT ends it with exit code 0.
+// /health and /ready answer with the bus, store and scorer checks, and SIGINT ends it with exit code 0.
 
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -108,7 +108,7 @@ describe('bellwether run: metrics, health and readiness during a replay', () => 
     );
   });
 
-  it('answers /health and /ready with the bus and store checks', async () => {
+  it('answers /health and /ready with the bus, store and scorer checks', async () => {
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     const ready = await fetch(`${url}/ready`);
@@ -117,8 +117,14 @@ describe('bellwether run: metrics, health and readiness during a replay', () => 
       ok: boolean;
       bus: { ok: boolean };
       store: { ok: boolean };
+      scorer: { ok: boolean };
     };
-    expect(body).toMatchObject({ ok: true, bus: { ok: true }, store: { ok: true } });
+    expect(body).toMatchObject({
+      ok: true,
+      bus: { ok: true },
+      store: { ok: true },
+      scorer: { ok: true },
+    });
   });
 
   it('stops on SIGINT with exit code 0', async () => {
