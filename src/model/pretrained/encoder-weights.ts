@@ -134,9 +134,13 @@ export async function readEncoderWeights(dir: string): Promise<EncoderWeights> {
     throw new Error(`${manifestFile}: format ${manifest.format}, expected ${ENCODER_FORMAT}`);
   }
   const bytes = await readFile(path.join(dir, DATA_FILE));
-  // A fresh Float32Array over the file's bytes: Buffer pools may not be 4-byte aligned.
-  const data = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(data.buffer).set(bytes);
+  if (bytes.byteLength % 4 !== 0)
+    throw new Error(`${DATA_FILE} in ${dir} is not whole float32 values`);
+  // A file this size gets a buffer of its own, aligned: view it in place; copy only if it is not.
+  const data =
+    bytes.byteOffset % 4 === 0
+      ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
+      : new Float32Array(new Uint8Array(bytes).buffer);
   const tensors = new Map<string, NamedTensor>();
   for (const { name, shape, offset } of manifest.tensors) {
     const length = shape.reduce((a, b) => a * b, 1);
