@@ -1,20 +1,10 @@
 // Checks the ONNX → encoder conversion on a tiny synthetic BERT graph, fp32 and dynamically quantized: weights named by the bias after their product, (q − zero point) × scale per column, and the config read off the graph.
-import { describe, expect, it } from 'vitest';
-import { convertOnnx } from './convert-onnx.ts';
-import { checkComplete, type EncoderConfig, expectedShapes } from './encoder-weights.ts';
-import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-reader.ts';
 
-const CONFIG: EncoderConfig = {
-  layers: 1,
-  hidden: 4,
-  heads: 2,
-  intermediate: 8,
-  vocabSize: 10,
-  maxPositions: 6,
-  typeVocabSize: 2,
-  layerNormEps: 1e-12,
-  dynamicQuantization: false,
-};
+import { describe, expect, it } from 'vitest';
+import { TINY_ENCODER } from '../../../test/support/tiny-encoder.ts';
+import { convertOnnx } from './convert-onnx.ts';
+import { checkComplete, expectedShapes } from './encoder-weights.ts';
+import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-reader.ts';
 
 const count = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 /** Small distinct values, so a tensor put in the wrong place shows. */
@@ -38,7 +28,7 @@ function tinyGraph(quantized: boolean): OnnxGraph {
   const tensors = new Map<string, OnnxTensor>();
   const nodes: OnnxNode[] = [];
   const add = (t: OnnxTensor) => tensors.set(t.name, t);
-  for (const [name, shape] of expectedShapes(CONFIG)) {
+  for (const [name, shape] of expectedShapes(TINY_ENCODER)) {
     if (/\.(query|key|value|dense)\.weight$/.test(name)) continue;
     if (quantized && name === 'embeddings.word_embeddings.weight') {
       add({
@@ -52,7 +42,7 @@ function tinyGraph(quantized: boolean): OnnxGraph {
     } else add(floatTensor(name, shape));
   }
   let n = 100;
-  for (const [name, shape] of expectedShapes(CONFIG)) {
+  for (const [name, shape] of expectedShapes(TINY_ENCODER)) {
     if (!/\.(query|key|value|dense)\.weight$/.test(name)) continue;
     const weight = `onnx::MatMul_${n++}`;
     const out = shape[1] ?? 0;
@@ -114,7 +104,7 @@ describe('ONNX → encoder conversion', () => {
   it('reads an fp32 graph: every tensor named, config from shapes and constants', () => {
     const graph = tinyGraph(false);
     const { config, tensors, dequantized } = convertOnnx(graph);
-    expect(config).toEqual({ ...CONFIG, layerNormEps: Math.fround(1e-12) });
+    expect(config).toEqual({ ...TINY_ENCODER, layerNormEps: Math.fround(1e-12) });
     expect(dequantized).toBe(false);
     expect(() => checkComplete(config, tensors, 'tiny')).not.toThrow();
     // The first matrix is the query's: named by the bias its product meets.

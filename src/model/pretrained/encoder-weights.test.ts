@@ -3,9 +3,9 @@ import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TINY_ENCODER } from '../../../test/support/tiny-encoder.ts';
 import {
   DATA_FILE,
-  type EncoderConfig,
   type EncoderWeights,
   expectedShapes,
   type NamedTensor,
@@ -13,27 +13,15 @@ import {
   writeEncoderWeights,
 } from './encoder-weights.ts';
 
-const TINY: EncoderConfig = {
-  layers: 2,
-  hidden: 4,
-  heads: 2,
-  intermediate: 8,
-  vocabSize: 10,
-  maxPositions: 6,
-  typeVocabSize: 2,
-  layerNormEps: 1e-12,
-  dynamicQuantization: false,
-};
-
 function tinyWeights(): EncoderWeights {
   const tensors = new Map<string, NamedTensor>();
   let next = 0;
-  for (const [name, shape] of expectedShapes(TINY)) {
+  for (const [name, shape] of expectedShapes(TINY_ENCODER)) {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => (next++ % 97) / 7);
     tensors.set(name, { shape, values });
   }
   const source = { id: 'tiny', package: 'g:a:1', sha256: 'ab', dequantized: false };
-  return { source, config: TINY, tensors };
+  return { source, config: TINY_ENCODER, tensors };
 }
 
 let dir: string;
@@ -49,7 +37,7 @@ describe('encoder weight format', () => {
     const written = tinyWeights();
     await writeEncoderWeights(dir, written);
     const read = await readEncoderWeights(dir);
-    expect(read.config).toEqual(TINY);
+    expect(read.config).toEqual(TINY_ENCODER);
     expect(read.source).toEqual(written.source);
     expect([...read.tensors.keys()].sort()).toEqual([...written.tensors.keys()].sort());
     for (const [name, tensor] of written.tensors) {
@@ -60,13 +48,13 @@ describe('encoder weight format', () => {
 
   it('refuses to write an encoder with a missing or misshapen tensor, naming each', async () => {
     const weights = tinyWeights();
-    weights.tensors.delete('encoder.layer.1.output.dense.weight');
+    weights.tensors.delete('encoder.layer.0.output.dense.weight');
     weights.tensors.set('embeddings.LayerNorm.bias', { shape: [3], values: new Float32Array(3) });
     const error = await writeEncoderWeights(dir, weights).then(
       () => new Error('written'),
       (e: Error) => e,
     );
-    expect(error.message).toContain('missing encoder.layer.1.output.dense.weight');
+    expect(error.message).toContain('missing encoder.layer.0.output.dense.weight');
     expect(error.message).toContain('embeddings.LayerNorm.bias is [3], expected [4]');
   });
 
