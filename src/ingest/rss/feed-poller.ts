@@ -10,8 +10,8 @@ import type { NewsItem } from '../../core/news.ts';
 import type { IngestProblem } from '../common/problems.ts';
 import { publishItems } from '../common/publish-items.ts';
 import { SeenIds } from '../common/seen-ids.ts';
-import { feedBodyToItems } from './feed-items.ts';
 import { FeedFetchError, type FeedValidators, fetchFeed } from './fetch-feed.ts';
+import { parseFeedBodyOffThread } from './off-thread-parse.ts';
 
 export type PollResult =
   | { status: 'not-modified' }
@@ -53,7 +53,7 @@ export class FeedPoller {
       signal,
     });
     if (outcome.status === 'not-modified') return { status: 'not-modified' };
-    const batch = await feedBodyToItems(outcome.bytes, {
+    const batch = await parseFeedBodyOffThread(outcome.bytes, {
       where: feed.name,
       source: feed.name,
       fetchedAt: new Date(deps.clock.now()).toISOString(),
