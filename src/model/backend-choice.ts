@@ -26,7 +26,7 @@ export interface CachedChoice {
 }
 
 /** Names how backend-probe.ts measures: change it with the method, so older figures are measured again. */
-export const PROBE_METHOD = 'synthetic-headlines-256-best-of-2';
+export const PROBE_METHOD = 'v2: 256 synthetic headlines, best of two';
 
 /** Above this one-minute load per core other work competed with a probe: its figures stand only until a calmer start. */
 export const BUSY_LOAD_PER_CORE = 1.5;

@@ -49,7 +49,7 @@ export interface ModelBackendSelection extends BackendSelection {
 /** The scoring stage's default batch size: the probe measures the batch the scorer will mostly see. */
 const PROBE_BATCH = 256;
 /** A slow backend's measured batch shrinks to fit this, so the whole probe stays within seconds. */
-const PROBE_BUDGET_MS = 300;
+const PROBE_MAX_RUN_MS = 1000;
 
 export async function selectBackendForModel(
   options: ModelBackendOptions,
@@ -80,7 +80,7 @@ export async function selectBackendForModel(
     logger.debug({ model: meta.version }, `probing backends: ${plan.reason}`);
   }
 
-  const { figures, skipped } = await measureBackends(tf, options.modelPath);
+  const { figures, skipped } = await measureBackends(tf, options.modelPath, logger);
   for (const s of skipped) logger.info({ backend: s.backend }, `skipped ${s.backend}: ${s.reason}`);
   if (Object.keys(figures).length === 0) {
     const reasons = skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ');
@@ -121,9 +121,11 @@ export async function selectBackendForModel(
 async function measureBackends(
   tf: BackendSelection['tf'],
   modelPath: string,
+  logger: Logger,
 ): Promise<{ figures: ProbeFigures; skipped: BackendSelection['skipped'] }> {
   const figures: ProbeFigures = {};
   const skipped: BackendSelection['skipped'] = [];
+  let beat: number | undefined;
   for (const backend of AUTO_ORDER) {
     const result = await activateBackend(tf, backend);
     if (!result.ok) {
@@ -131,13 +133,15 @@ async function measureBackends(
       continue;
     }
     await tf.ready();
-    const measured = Object.values(figures);
-    const textsPerSec = await probeModel(modelPath, {
+    const probe = await probeModel(modelPath, {
       batch: PROBE_BATCH,
-      budgetMs: PROBE_BUDGET_MS,
-      best: measured.length > 0 ? Math.max(...measured) : undefined,
+      maxRunMs: PROBE_MAX_RUN_MS,
+      beat,
+      bestTextsPerSec: Math.max(0, ...Object.values(figures)),
     });
-    figures[backend] = Math.round(textsPerSec * 10) / 10;
+    figures[backend] = Math.round(probe.textsPerSec * 10) / 10;
+    logger.debug(`probed ${backend}: ${probe.texts} texts in ${probe.seconds.toFixed(3)} s`);
+    beat = Math.min(beat ?? probe.seconds, probe.seconds);
   }
   return { figures, skipped };
 }

@@ -1,24 +1,30 @@
-/** Times a model directory on the active tfjs backend: a short warm-up, then a measured batch (best of two), in texts/s. */
+/** Times a model directory on the active tfjs backend: a short warm-up, then a measured batch (best of two for contenders), in texts/s. */
 import { loadModelDir } from './model-files.ts';
 import { Predictor } from './predictor.ts';
 import { syntheticHeadlines } from './synthetic-texts.ts';
 
 export interface ProbeOptions {
-  /** Texts in the measured batch at most: the scoring stage's default batch size. */
+  /** Texts in the measured batch: the scoring stage's default batch size. */
   batch: number;
-  /** The measured batch shrinks to what the warm-up predicts fits in this time (slow backends). */
-  budgetMs: number;
-  /** Texts/s already measured on another backend: a backend predicted far below it is not measured further. */
-  best?: number;
+  /** A backend that would take longer than this for one measured batch gets a smaller one. */
+  maxRunMs: number;
+  /** The shortest measured batch of a backend timed before, in seconds (of at least WARM_UP texts). */
+  beat?: number;
+  /** The best texts/s measured before: a second run is spent only on a close contender. */
+  bestTextsPerSec?: number;
 }
 
-/** Warm-up batch sizes: two points fit a call's fixed cost and its cost per text. */
-const SMALL = 2;
-const LARGE = 10;
-/** The smallest measured batch, however slow the backend. */
-const MIN_MEASURED = 16;
-/** Predictions from tiny batches are rough: only a gap wider than this settles a backend early. */
-const CLEARLY_SLOWER = 3;
+export interface ProbeResult {
+  textsPerSec: number;
+  /** The batch the figure comes from, and how long it took (the faster of two runs). */
+  texts: number;
+  seconds: number;
+}
+
+/** Texts in the warm-up call (run twice, the second timed), which also bounds what a full batch can cost. */
+const WARM_UP = 8;
+/** Within this factor of the best so far a backend is a contender, worth a second measured run. */
+const CONTENDER = 2;
 const SEED = 2024;
 
 function seconds(predictor: Predictor, texts: readonly string[]): number {
@@ -28,7 +34,7 @@ function seconds(predictor: Predictor, texts: readonly string[]): number {
 }
 
 /** Loads the model on the active backend, measures it, and disposes it again. */
-export async function probeModel(modelPath: string, options: ProbeOptions): Promise<number> {
+export async function probeModel(modelPath: string, options: ProbeOptions): Promise<ProbeResult> {
   const loaded = await loadModelDir(modelPath);
   try {
     const predictor = new Predictor(
@@ -36,24 +42,24 @@ export async function probeModel(modelPath: string, options: ProbeOptions): Prom
       loaded.tokenizer,
       loaded.meta.architecture.maxLen,
     );
-    const texts = syntheticHeadlines(loaded.tokenizer, Math.max(options.batch, LARGE), SEED);
-    // The first call pays for kernel set-up and weight upload: untimed.
-    predictor.predict(texts.slice(0, SMALL));
-    // Per call the model runs hundreds of small ops whatever the batch, so a small batch says
-    // little about a large one directly; a fixed cost plus a cost per text does.
-    const small = seconds(predictor, texts.slice(0, SMALL));
-    const large = seconds(predictor, texts.slice(0, LARGE));
-    const perText = Math.max((large - small) / (LARGE - SMALL), 1e-6);
-    const perCall = Math.max(small - SMALL * perText, 0);
-    const fits = Math.floor((options.budgetMs / 1000 - perCall) / perText);
-    const size = Math.max(MIN_MEASURED, Math.min(options.batch, fits));
-    const predicted = size / (perCall + size * perText);
-    if (options.best !== undefined && predicted * CLEARLY_SLOWER < options.best) {
-      return LARGE / large;
+    const texts = syntheticHeadlines(loaded.tokenizer, Math.max(options.batch, WARM_UP), SEED);
+    // The first call pays for kernel set-up, weight upload and its shapes: untimed.
+    predictor.predict(texts.slice(0, WARM_UP));
+    const warm = seconds(predictor, texts.slice(0, WARM_UP));
+    // More texts never take less time, so a backend slower on these few than another on its whole
+    // batch cannot be the fastest: not measured further (this is what keeps pure JS cheap to probe).
+    if (options.beat !== undefined && warm > options.beat) {
+      return { textsPerSec: WARM_UP / warm, texts: WARM_UP, seconds: warm };
     }
-    const measured = texts.slice(0, size);
+    // Per text a batch costs at most what the warm-up did (a call's fixed cost is shared out).
+    const affordable = Math.floor((options.maxRunMs / 1000 / warm) * WARM_UP);
+    const size = Math.max(WARM_UP, Math.min(options.batch, affordable));
+    const batch = texts.slice(0, size);
+    const first = seconds(predictor, batch);
+    const contender = size / first >= (options.bestTextsPerSec ?? 0) / CONTENDER;
     // Best of two: a moment of load from elsewhere slows one run, not what the backend can do.
-    return size / Math.min(seconds(predictor, measured), seconds(predictor, measured));
+    const best = contender ? Math.min(first, seconds(predictor, batch)) : first;
+    return { textsPerSec: size / best, texts: size, seconds: best };
   } finally {
     loaded.model.dispose();
   }
