@@ -51,6 +51,7 @@ export async function startPipelineWeb(deps: PipelineWebDeps): Promise<WebServer
     port: deps.config.port,
     logger: deps.logger.child({ component: 'web' }),
     clock: deps.clock,
+    snapshotIntervalMs: deps.config.snapshotIntervalMs,
     eventStreamsDropped: metrics.eventStreamsDropped,
     extraRoutes: {
       '/metrics': async (_req, res) => {
