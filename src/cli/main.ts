@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { LOG_LEVELS } from '../config/schema.ts';
 import { BellwetherError, ConfigError, describeError, UsageError } from '../core/errors.ts';
 import { COMMAND_MODULES } from './commands/index.ts';
+import { versionLine } from './version.ts';
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('bellwether')
@@ -14,6 +15,11 @@ export async function buildProgram(): Promise<Command> {
       'config file (YAML or JSON); default: $BELLWETHER_CONFIG or built-in embedded defaults',
     )
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS))
+    .version(
+      versionLine(),
+      '-V, --version',
+      'print the version and which code runs: the build or the sources',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .exitOverride();

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../config/model.ts';
+import { workerModuleUrl } from '../core/code-layout.ts';
 import { ServiceError } from '../core/errors.ts';
 
 type Reply = { id: number; probs?: Float32Array; error?: string };
@@ -19,8 +20,7 @@ export interface PoolWorkerTimeouts {
 
 /** Starts the real score worker thread, which loads the model directory on the given backend. */
 export function scoreWorkerThread(path: string, backend: BackendChoice): Worker {
-  // A plain-JS entry registers tsx inside the worker: loader flags do not reach worker threads reliably.
-  return new Worker(new URL('./score-worker-entry.js', import.meta.url), {
+  return new Worker(workerModuleUrl('score-worker', import.meta.url), {
     workerData: { path, backend },
   });
 }
