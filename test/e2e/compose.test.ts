@@ -13,6 +13,7 @@ import { applyEnvOverrides } from '../../src/config/env.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { exposureProblem } from '../../src/ingest/http/push-guard.ts';
 import { repoRoot } from '../support/cli.ts';
+import { dockerInstructions } from '../support/dockerfile.ts';
 
 const composeFile = join(repoRoot, 'deploy/compose.yaml');
 const composeDir = dirname(composeFile);
@@ -51,23 +52,6 @@ function interpolate(value: string): string {
 function dockerfilePath(service: Service): string {
   const context = resolve(composeDir, service.build?.context ?? '.');
   return resolve(context, service.build?.dockerfile ?? 'Dockerfile');
-}
-
-/** Instructions of a Dockerfile with continuation lines joined and comments dropped. */
-function dockerInstructions(path: string): { op: string; args: string }[] {
-  const joined = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('#'))
-    .join('\n')
-    .replace(/\\\n/g, ' ');
-  return joined
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0)
-    .map((line) => {
-      const space = line.indexOf(' ');
-      return { op: line.slice(0, space).toUpperCase(), args: line.slice(space + 1).trim() };
-    });
 }
 
 /** Build-context paths a Dockerfile copies in (COPY/ADD without --from). */
