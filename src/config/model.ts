@@ -12,6 +12,8 @@ export const modelConfigSchema = z
     backend: z.enum(BACKENDS).default('auto'),
     /** Scoring worker threads; 'auto' picks by measured benefit on this machine. */
     workers: z.union([z.literal('auto'), z.int().min(1).max(64)]).default('auto'),
+    /** Longest wait for a scoring worker thread over one batch; past it the worker is replaced (default 120000). */
+    requestTimeoutMs: z.int().min(1_000).max(3_600_000).optional(),
   })
   .strict()
   .prefault({});
