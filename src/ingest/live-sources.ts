@@ -6,6 +6,7 @@ import type { IngestConfig } from '../config/ingest.ts';
 import type { Bus } from '../core/bus.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
+import { redactUrl } from '../core/redact-url.ts';
 import { PushServer } from './http/push-server.ts';
 import { FeedPoller } from './rss/feed-poller.ts';
 import { PollScheduler } from './rss/poll-scheduler.ts';
@@ -42,7 +43,11 @@ export async function startLiveSources(options: LiveSourcesOptions): Promise<Liv
     scheduler.start();
     logger.info(
       {
-        feeds: ingest.feeds.map((f) => ({ name: f.name, url: f.url, intervalSec: f.intervalSec })),
+        feeds: ingest.feeds.map((f) => ({
+          name: f.name,
+          url: redactUrl(f.url),
+          intervalSec: f.intervalSec,
+        })),
       },
       `polling ${ingest.feeds.length} feed(s)`,
     );

@@ -2,6 +2,7 @@
 import { ServiceError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/redact-url.ts';
 import { parseRetryAfter } from '../../core/retry-after.ts';
+import { credentialsAsHeader } from '../../core/url-credentials.ts';
 
 export interface PostOptions {
   service: string;
@@ -12,16 +13,6 @@ export interface PostOptions {
   timeoutMs: number;
 }
 
-/** Credentials in the URL go as Basic auth: fetch refuses such a URL with an error that quotes it whole. */
-function withoutCredentials(url: URL): { url: URL; headers: Record<string, string> } {
-  if (url.username === '' && url.password === '') return { url, headers: {} };
-  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-  const bare = new URL(url);
-  bare.username = '';
-  bare.password = '';
-  return { url: bare, headers: { authorization: `Basic ${Buffer.from(pair).toString('base64')}` } };
-}
-
 /** 5xx, 429, timeouts and network errors are retriable; other 4xx are not (the payload will not change). */
 export async function postBody(options: PostOptions): Promise<void> {
   const shown = redactUrl(options.url);
@@ -29,7 +20,7 @@ export async function postBody(options: PostOptions): Promise<void> {
   if (!parsed) {
     throw new ServiceError(options.service, `POST ${shown}: not a URL`, { retriable: false });
   }
-  const target = withoutCredentials(parsed);
+  const target = credentialsAsHeader(parsed);
   let response: Response;
   try {
     response = await fetch(target.url, {

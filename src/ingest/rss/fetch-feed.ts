@@ -5,6 +5,7 @@
  */
 import { ServiceError } from '../../core/errors.ts';
 import { parseRetryAfter } from '../../core/retry-after.ts';
+import { credentialsAsHeader } from '../../core/url-credentials.ts';
 
 export interface FeedValidators {
   etag?: string | undefined;
@@ -81,7 +82,14 @@ export async function fetchFeed(
   url: string,
   options: FetchFeedOptions,
 ): Promise<FetchOutcome> {
-  const headers: Record<string, string> = { accept: ACCEPT, 'user-agent': options.userAgent };
+  const parsed = URL.parse(url);
+  if (!parsed) throw new FeedFetchError(feed, 'not a URL');
+  const target = credentialsAsHeader(parsed);
+  const headers: Record<string, string> = {
+    accept: ACCEPT,
+    'user-agent': options.userAgent,
+    ...target.headers,
+  };
   if (options.validators.etag) headers['if-none-match'] = options.validators.etag;
   if (options.validators.lastModified) {
     headers['if-modified-since'] = options.validators.lastModified;
@@ -91,7 +99,7 @@ export async function fetchFeed(
   let response: Response;
   let bytes: Buffer;
   try {
-    response = await fetch(url, { headers, signal, redirect: 'follow' });
+    response = await fetch(target.url, { headers, signal, redirect: 'follow' });
     if (response.status === 304) {
       await response.body?.cancel();
       return { status: 'not-modified' };

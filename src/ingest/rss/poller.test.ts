@@ -5,12 +5,15 @@ import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger } from '../../../test/support/capture-logger.ts';
+import { freePort } from '../../../test/support/metrics-scrape.ts';
 import { MemoryBus } from '../../bus/memory/memory-bus.ts';
 import { type FeedConfig, ingestConfigSchema } from '../../config/ingest.ts';
 import { ManualClock } from '../../core/clock.ts';
 import { decodeNewsItem } from '../../core/codec.ts';
 import { type Logger, silentLogger } from '../../core/logger.ts';
 import type { NewsItem } from '../../core/news.ts';
+import { startLiveSources } from '../live-sources.ts';
 import { FeedPoller } from './feed-poller.ts';
 import { PollScheduler } from './poll-scheduler.ts';
 
@@ -367,4 +370,37 @@ describe('issue 14.13 — a big feed body is parsed off the event loop', () => {
       expect(longestGapMs).toBeLessThan(1_000);
     });
   }, 60_000);
+});
+
+describe('issue 14.14 — credentials and keys in a feed URL never reach the log', () => {
+  it('sends user:pass@ as Basic auth (fetch refused such a URL, quoting it in its error)', async () => {
+    routes.set('/private?key=FEEDKEY', { body: rss('p') });
+    await withBus(async (bus) => {
+      const url = `${base.replace('http://', 'http://FEEDUSER:FEEDPASS@')}/private?key=FEEDKEY`;
+      const poller = new FeedPoller(feed('private', { url }), {
+        bus,
+        topic: 'news.raw',
+        poll: pollConfig,
+        clock: new ManualClock(0),
+      });
+      expect(await poller.poll()).toMatchObject({ status: 'ok', published: 1 });
+      expect(requests[0]?.headers.authorization).toBe(
+        `Basic ${Buffer.from('FEEDUSER:FEEDPASS').toString('base64')}`,
+      );
+    });
+  });
+
+  it('logs a feed that refuses the connection, and the feeds polled, without them', async () => {
+    const url = `http://FEEDUSER:FEEDPASS@127.0.0.1:${await freePort()}/rss?key=FEEDKEY`;
+    const { logger, lines } = captureLogger();
+    await withBus(async (bus) => {
+      const ingest = ingestConfigSchema.parse({ feeds: [{ name: 'private', url, jitterPct: 0 }] });
+      const sources = await startLiveSources({ ingest, bus, topic: 'news.raw', logger });
+      await until(() => lines.some((l) => l.msg.startsWith('feed private:')), 'the failed poll');
+      await sources.stop();
+      expect(sources.scheduler?.status()[0]?.lastError).toBe('connection refused');
+    });
+    const output = JSON.stringify(lines);
+    for (const secret of ['FEEDUSER', 'FEEDPASS', 'FEEDKEY']) expect(output).not.toContain(secret);
+  });
 });
