@@ -13,11 +13,3 @@ export function shutdownSignal(onFirst?: (signal: string) => void): AbortSignal 
   process.on('SIGTERM', handler);
   return controller.signal;
 }
-
-/** Resolves when the signal aborts. */
-export function untilAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
-}

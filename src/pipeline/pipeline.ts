@@ -5,7 +5,6 @@
  */
 import { createAlertEngine, type LiveAlertEngine } from '../alerts/create-engine.ts';
 import { storeDataSource } from '../alerts/store-data-source.ts';
-import { untilAborted } from '../cli/signals.ts';
 import type { Config } from '../config/schema.ts';
 import type { Bus } from '../core/bus.ts';
 import { type Clock, systemClock } from '../core/clock.ts';
@@ -13,6 +12,7 @@ import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
+import { untilAborted } from '../core/until-aborted.ts';
 import { type LiveSources, startLiveSources } from '../ingest/live-sources.ts';
 import { readStream } from '../ingest/replay/read-stream.ts';
 import type { ReplaySpeed } from '../ingest/replay/replay-stream.ts';

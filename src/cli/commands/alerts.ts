@@ -142,7 +142,8 @@ Example:
           { storeDataSource },
           { PipelineMetrics },
           stageProcess,
-          signals,
+          { shutdownSignal },
+          { untilAborted },
           { StageStartup },
         ] = await Promise.all([
           import('../../pipeline/components.ts'),
@@ -151,11 +152,10 @@ Example:
           import('../../pipeline/metrics.ts'),
           import('../../pipeline/stage-process.ts'),
           import('../signals.ts'),
+          import('../../core/until-aborted.ts'),
           import('../../pipeline/stage-startup.ts'),
         ]);
-        const signal = signals.shutdownSignal((name) =>
-          logger.info(`${name}: stopping the alert engine`),
-        );
+        const signal = shutdownSignal((name) => logger.info(`${name}: stopping the alert engine`));
         const startup = new StageStartup('alerts', logger, signal);
         const store = await createStageStore(config.store, logger);
         const metrics = new PipelineMetrics();
@@ -201,7 +201,7 @@ Example:
               { schedule: config.alerts.evaluateCron, rules: config.alerts.rulesFile },
               'alerts: evaluating',
             );
-            await signals.untilAborted(signal);
+            await untilAborted(signal);
             await live.stop();
           }
         } finally {

@@ -1,8 +1,9 @@
 /** `bellwether dashboard`: serves the built-in live dashboard and its JSON API over the configured store, without running the pipeline. */
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.ts';
+import { untilAborted } from '../../core/until-aborted.ts';
 import { createContext } from '../context.ts';
-import { shutdownSignal, untilAborted } from '../signals.ts';
+import { shutdownSignal } from '../signals.ts';
 
 interface DashboardFlags {
   host?: string;

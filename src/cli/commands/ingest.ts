@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import type { FeedConfig } from '../../config/ingest.ts';
 import { feedConfigSchema } from '../../config/ingest.ts';
 import { UsageError } from '../../core/errors.ts';
+import { untilAborted } from '../../core/until-aborted.ts';
 import type { LiveSources } from '../../ingest/live-sources.ts';
 import { createContext } from '../context.ts';
-import { shutdownSignal, untilAborted } from '../signals.ts';
+import { shutdownSignal } from '../signals.ts';
 
 interface IngestFlags {
   feed: string[];
