@@ -3,6 +3,7 @@
  * up the event loop that also serves scoring, the bus and the dashboard.
  */
 import { Worker } from 'node:worker_threads';
+import { workerModuleUrl } from '../../core/code-layout.ts';
 import { ServiceError } from '../../core/errors.ts';
 import type { IngestBatch } from '../common/batch.ts';
 import type { FeedBodyOptions } from './feed-items.ts';
@@ -24,7 +25,7 @@ function fail(from: Worker, error: ServiceError): void {
 
 function started(): Worker {
   if (thread) return thread;
-  const worker = new Worker(new URL('./feed-parse-worker-entry.js', import.meta.url));
+  const worker = new Worker(workerModuleUrl('feed-parse-worker', import.meta.url));
   worker.on('message', (reply: ParseReply) => {
     const waiter = pending.get(reply.id);
     if (!waiter) return;
