@@ -135,7 +135,7 @@ describe('issue 16.5 — npm run build compiles to dist/ and bin/bellwether.js r
     expect(missing).toEqual([]);
   });
 
-  it('runs from dist/ with src/ gone: --version and score-text (worker threads) work', () => {
+  it('runs from dist/ with src/ gone: --version, score-text and the feed parse thread (worker threads) work', () => {
     renameSync(join(clone, 'src'), join(clone, 'src-away'));
     try {
       const version = bellwether(['--version']);
@@ -150,6 +150,23 @@ describe('issue 16.5 — npm run build compiles to dist/ and bin/bellwether.js r
       expect(scored.stderr).toMatch(/"workers":2/);
       const line = JSON.parse(scored.stdout.trim()) as { label: string };
       expect(['negative', 'neutral', 'positive']).toContain(line.label);
+      // The feed poller's parse thread, started from the compiled module (a script file: a worker would
+      // inherit --input-type, which only an inline script may carry).
+      writeFileSync(
+        join(clone, 'parse-feed.mjs'),
+        `import { readFileSync } from 'node:fs';
+         import { parseFeedBodyOffThread } from './dist/ingest/rss/off-thread-parse.js';
+         const bytes = readFileSync('fixtures/streams/demo/northwire.rss.xml');
+         const options = { where: 'northwire', source: 'northwire', fetchedAt: new Date().toISOString() };
+         console.log((await parseFeedBodyOffThread(bytes, options)).items.length);`,
+      );
+      const parse = spawnSync(process.execPath, ['parse-feed.mjs'], {
+        cwd: clone,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(parse.status, parse.stderr).toBe(0);
+      expect(Number(parse.stdout)).toBeGreaterThan(0);
     } finally {
       renameSync(join(clone, 'src-away'), join(clone, 'src'));
     }
