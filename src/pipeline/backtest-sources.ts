@@ -2,10 +2,12 @@
  * Backtest histories that need other modules: a recorded stream scored by the model in memory (`--replay`),
  * or the store's own rollup (`--from-store`). Nothing is written anywhere.
  */
+
 import type { BacktestSource } from '../alerts/backtest-sources.ts';
 import { MemoryDataSource, mentionsOf } from '../alerts/data-source.ts';
 import { storeDataSource } from '../alerts/store-data-source.ts';
 import type { Config } from '../config/schema.ts';
+import { appendAll } from '../core/append-all.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
@@ -31,7 +33,7 @@ export async function replayScoredSource(
     for (let start = 0; start < contents.items.length; start += BATCH) {
       const batch = contents.items.slice(start, start + BATCH);
       const outcome = await scoreItems(batch, scoring);
-      scored.push(...outcome.scored);
+      appendAll(scored, outcome.scored);
       for (const failed of outcome.failed)
         skipped.push(`${batch[failed.index]?.id ?? '?'}: ${failed.reason}`);
     }

@@ -3,6 +3,7 @@
  * on one chunk with the store write of the previous one. Idempotent like the sink: re-running it, or
  * re-scoring with a new model, never double-counts (each model version is its own set of rows).
  */
+import { appendAll } from '../core/append-all.ts';
 import type { NewsItem, ScoredItem } from '../core/news.ts';
 import type { WriteResult } from '../core/store.ts';
 import { type ScoringContext, scoreItems } from './score-items.ts';
@@ -49,7 +50,7 @@ export async function backfill(
     for (let start = 0; start < chunk.length; start += options.batchSize) {
       const batch = chunk.slice(start, start + options.batchSize);
       const outcome = await scoreItems(batch, options.scoring);
-      scored.push(...outcome.scored);
+      appendAll(scored, outcome.scored);
       for (const { index, reason } of outcome.failed) {
         const item = batch[index];
         if (item) options.onFailed?.(item, reason);

@@ -157,4 +157,13 @@ describe('readHistory', () => {
     await writeFile(join(dir, 'x.txt'), 'hi');
     await expect(readAll(join(dir, 'x.txt'))).rejects.toThrow(/not \.jsonl, \.csv/);
   });
+
+  it('a file with hundreds of thousands of bad lines reports them all instead of overflowing the stack', async () => {
+    const path = join(dir, 'broken.jsonl');
+    const bad = 200_000;
+    await writeFile(path, `${'{"title": ""}\n'.repeat(bad)}{"title": "Apple beats estimates"}\n`);
+    const { reader, items } = await readAll(path, 10_000);
+    expect(items.map((i) => i.title)).toEqual(['Apple beats estimates']);
+    expect(reader.progress.rejected).toBe(bad);
+  });
 });

@@ -3,8 +3,10 @@
  * files, read as an async iterator of item chunks (deduplicated by id across the whole input), with rejections
  * counted and byte progress for an ETA. Files are streamed line by line, so size is bounded by chunk size.
  */
+
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { appendAll } from '../../core/append-all.ts';
 import { BellwetherError, describeError } from '../../core/errors.ts';
 import type { NewsItem } from '../../core/news.ts';
 import { addEntry, emptyBatch, type IngestBatch } from '../common/batch.ts';
@@ -238,7 +240,7 @@ export class HistoryReader implements AsyncIterable<HistoryChunk> {
     const take = function* (batch: IngestBatch): Generator<HistoryChunk> {
       pending.rejected += batch.rejected;
       progress.rejected += batch.rejected;
-      pending.problems.push(...batch.problems);
+      appendAll(pending.problems, batch.problems);
       for (const item of batch.items) {
         if (seen.has(item.id)) {
           pending.duplicates += 1;

@@ -2,8 +2,10 @@
  * Reads a whole stream directory (one file per source feed) into the items a replay publishes:
  * deduplicated by id (first seen wins, files in name order), sorted by publishedAt (stable).
  */
+
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendAll } from '../../core/append-all.ts';
 import { BellwetherError } from '../../core/errors.ts';
 import type { NewsItem } from '../../core/news.ts';
 import { emptyBatch, type IngestBatch } from '../common/batch.ts';
@@ -110,7 +112,7 @@ export async function readStream(
       rejected: batch.rejected,
     };
     contents.rejected += batch.rejected;
-    contents.problems.push(...batch.problems);
+    appendAll(contents.problems, batch.problems);
     const undated = new Set(batch.undatedIds);
     for (const item of batch.items) {
       if (seen.has(item.id)) {
