@@ -10,9 +10,11 @@ const EXTRAS = ['$ACME', '+3.4%', '-12%', '$2.5 billion', 'https://example.com/x
  * lengths and token counts resemble real headlines, and the same seed gives the same texts.
  */
 export function syntheticHeadlines(tokenizer: Tokenizer, count: number, seed: number): string[] {
-  const words = tokenizer.vocab
+  // BPE marks whole words with </w>; a WordPiece vocabulary's plain entries are whole words already.
+  const bpe = tokenizer.vocab
     .filter((token) => /^[a-z]{3,}<\/w>$/.test(token))
     .map((token) => token.slice(0, -'</w>'.length));
+  const words = bpe.length > 0 ? bpe : tokenizer.vocab.filter((token) => /^[a-z]{3,}$/.test(token));
   const random = seededRandom(seed);
   const pick = <T>(list: readonly T[], fallback: T): T =>
     list[Math.floor(random() * list.length)] ?? fallback;
