@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-type Shape = Array<number | null>;
+export type Shape = Array<number | null>;
 
 /** Dropout is on only inside the training loop; a process-wide switch keeps graph replays simple. */
 let trainingMode = false;
@@ -35,7 +35,7 @@ export function initSeed(base: number): number {
 }
 
 /** An initializer that yields the given values (shaped by the weight it initializes). */
-function valuesInitializer(
+export function valuesInitializer(
   values: Float32Array,
   className: string,
 ): ReturnType<typeof tf.initializers.zeros> {
@@ -47,18 +47,18 @@ function valuesInitializer(
 
 const NEG_INF = -1e9;
 
-function first(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+export function first(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
   const x = Array.isArray(inputs) ? inputs[0] : inputs;
   if (!x) throw new Error('layer called without inputs');
   return x;
 }
 
-function second(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+export function second(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
   if (!Array.isArray(inputs) || !inputs[1]) throw new Error('layer needs [x, ids] inputs');
   return inputs[1];
 }
 
-function shapeList(s: Shape | Shape[]): Shape[] {
+export function shapeList(s: Shape | Shape[]): Shape[] {
   return Array.isArray(s[0]) ? (s as Shape[]) : [s as Shape];
 }
 
@@ -67,7 +67,7 @@ export function paddingMask(ids: tf.Tensor): tf.Tensor2D {
   return tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
 }
 
-function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
+export function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
   return trainingMode && rate > 0 ? tf.dropout(x, rate, undefined, dropoutSeed++) : x;
 }
 
@@ -304,6 +304,8 @@ export class NormMeanPool extends tf.layers.Layer {
 export interface BiLstmConfig {
   inputDim: number;
   units: number;
+  /** Output every position's [h_fwd; h_bwd] as [B, T, 2U] (padding positions undefined) instead of the final state. */
+  sequences?: boolean;
   name?: string;
 }
 
@@ -363,6 +365,7 @@ export class BiLstm extends tf.layers.Layer {
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = shapeList(inputShape)[0] ?? [null];
+    if (this.cfg.sequences) return [s[0] ?? null, s[1] ?? null, 2 * this.cfg.units];
     return [s[0] ?? null, 2 * this.cfg.units];
   }
 
@@ -386,10 +389,18 @@ export class BiLstm extends tf.layers.Layer {
       const ids = second(inputs).dataSync();
       const reversed = new Int32Array(b * t);
       const lastRow = new Int32Array(b);
+      // Per position, the time-major state rows holding its forward and its backward state.
+      const forwardAt = new Int32Array(b * t);
+      const backwardAt = new Int32Array(b * t);
       for (let r = 0; r < b; r++) {
         let len = 0;
         for (let j = 0; j < t; j++) if ((ids[r * t + j] ?? 0) !== 0) len = j + 1;
-        for (let j = 0; j < t; j++) reversed[r * t + j] = r * t + (j < len ? len - 1 - j : j);
+        for (let j = 0; j < t; j++) {
+          const step = j < len ? len - 1 - j : j;
+          reversed[r * t + j] = r * t + step;
+          forwardAt[r * t + j] = j * b + r;
+          backwardAt[r * t + j] = step * b + r;
+        }
         lastRow[r] = (Math.max(len, 1) - 1) * b + r;
       }
       const flat = tf.reshape(x, [b * t, d]);
@@ -417,7 +428,10 @@ export class BiLstm extends tf.layers.Layer {
       }
       // Time-major stack: row s·B + r is text r at step s.
       const states = tf.reshape(tf.stack(hs), [t * b, 2 * u]);
-      return embeddingLookup(states, tf.tensor1d(lastRow, 'int32'));
+      if (!this.cfg.sequences) return embeddingLookup(states, tf.tensor1d(lastRow, 'int32'));
+      const half = (at: Int32Array, from: number) =>
+        tf.slice(embeddingLookup(states, tf.tensor1d(at, 'int32')), [0, from], [b * t, u]);
+      return tf.reshape(tf.concat([half(forwardAt, 0), half(backwardAt, u)], 1), [b, t, 2 * u]);
     });
   }
 

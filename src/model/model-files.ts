@@ -5,16 +5,27 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { AccurateConfig } from './accurate/architecture.ts';
+import { registerAccurateLayers } from './accurate/architecture.ts';
 import type { ArchitectureConfig } from './architecture.ts';
-import { registerLayers } from './layers.ts';
+import { toFloat16 } from './float16.ts';
 import { Tokenizer, type TokenizerJson } from './tokenizer.ts';
 
 export interface ModelMeta {
   /** Stored with every score, so re-scored history stays distinguishable. */
   version: string;
   labels: readonly string[];
-  architecture: ArchitectureConfig;
+  architecture: ArchitectureConfig | AccurateConfig;
+  /** Which tokenizer tokenizer.json holds; absent = the project's BPE one. */
+  tokenizer?: 'bpe' | 'wordpiece';
+  /** Set when weights.bin holds float16 values (loading converts them back to float32). */
+  weightsDtype?: 'float16';
   createdAt: string;
+}
+
+export interface SaveOptions {
+  /** Store the weights as float16: half the size, values rounded to 11 significant bits. */
+  float16?: boolean;
 }
 
 export interface LoadedModel {
@@ -37,24 +48,48 @@ function toBuffer(data: tf.io.WeightData | undefined): Buffer {
   return Buffer.from(joined);
 }
 
+/** The float32 weights as float16, each spec marked so tfjs's decoder converts it back. */
+function halve(
+  specs: tf.io.WeightsManifestEntry[],
+  data: Buffer,
+): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
+  const bad = specs.filter((s) => s.dtype !== 'float32' || s.quantization);
+  if (bad.length > 0) {
+    throw new Error(`float16 storage needs float32 weights; not: ${bad.map((s) => s.name)}`);
+  }
+  const floats = new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+  return {
+    specs: specs.map((s) => ({ ...s, quantization: { dtype: 'float16' } })),
+    data: Buffer.from(toFloat16(floats).buffer),
+  };
+}
+
+/** Anything whose JSON form is what tokenizer.json should hold (the BPE tokenizer, or a WordPiece file as read). */
+export interface TokenizerFile {
+  toJSON(): unknown;
+}
+
 export async function saveModelDir(
   dir: string,
   model: tf.LayersModel,
-  tokenizer: Tokenizer,
+  tokenizer: TokenizerFile,
   meta: ModelMeta,
+  options: SaveOptions = {},
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
+      const plain = { specs: artifacts.weightSpecs ?? [], data: toBuffer(artifacts.weightData) };
+      const { specs, data } = options.float16 ? halve(plain.specs, plain.data) : plain;
       const json: ModelJson = {
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
         convertedBy: null,
         modelTopology: artifacts.modelTopology as object,
-        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
       };
       await writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
-      await writeFile(path.join(dir, 'weights.bin'), toBuffer(artifacts.weightData));
+      await writeFile(path.join(dir, 'weights.bin'), data);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
@@ -63,7 +98,16 @@ export async function saveModelDir(
 }
 
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
-  registerLayers();
+  const model = await loadLayersFrom(dir);
+  const tokenizer = Tokenizer.fromJSON(
+    JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')) as TokenizerJson,
+  );
+  return { model, tokenizer, meta: await readModelMeta(dir) };
+}
+
+/** The network alone from model.json + weights.bin (float16 weights come back as float32). */
+export async function loadLayersFrom(dir: string): Promise<tf.LayersModel> {
+  registerAccurateLayers();
   const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
   const manifest = json.weightsManifest[0];
   if (!manifest) throw new Error(`${dir}/model.json has no weights manifest`);
@@ -72,17 +116,13 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
     weights.byteOffset,
     weights.byteOffset + weights.byteLength,
   );
-  const model = await tf.loadLayersModel(
+  return tf.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology,
       weightSpecs: manifest.weights,
       weightData,
     }),
   );
-  const tokenizer = Tokenizer.fromJSON(
-    JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')) as TokenizerJson,
-  );
-  return { model, tokenizer, meta: await readModelMeta(dir) };
 }
 
 /** The model's meta.json alone: its version and architecture, without loading any weights. */

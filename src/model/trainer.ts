@@ -94,7 +94,7 @@ export function classWeightsFor(examples: readonly Example[], power: number): nu
 }
 
 /** Batches of similar length (less padding), in shuffled order. */
-function makeBatches(
+export function makeBatches(
   lengths: readonly number[],
   batchSize: number,
   random: () => number,
@@ -106,11 +106,11 @@ function makeBatches(
   return shuffleInPlace(batches, random);
 }
 
-function snapshot(model: tf.LayersModel): Float32Array[] {
+export function snapshot(model: tf.LayersModel): Float32Array[] {
   return model.weights.map((w) => w.read().dataSync().slice() as Float32Array);
 }
 
-function restore(model: tf.LayersModel, values: readonly Float32Array[]): void {
+export function restore(model: tf.LayersModel, values: readonly Float32Array[]): void {
   model.weights.forEach((w, i) => {
     const v = values[i];
     if (!v) return;
@@ -119,6 +119,12 @@ function restore(model: tf.LayersModel, values: readonly Float32Array[]): void {
     w.write(t);
     t.dispose();
   });
+}
+
+/** Cross-entropy of `probs` against soft targets `ys` [B, 3], averaged with per-text weights `ws` [B]. */
+export function weightedCrossEntropy(probs: tf.Tensor, ys: tf.Tensor, ws: tf.Tensor): tf.Scalar {
+  const nll = tf.neg(tf.sum(tf.mul(ys, tf.log(tf.add(probs, 1e-7))), 1));
+  return tf.div(tf.sum(tf.mul(nll, ws)), tf.sum(ws)) as tf.Scalar;
 }
 
 export function evaluatePredictor(
@@ -325,11 +331,10 @@ function trainNetwork(
       const xs = tf.tensor2d(x, [batch.length, t]);
       const ys = tf.tensor2d(y, [batch.length, 3]);
       const ws = tf.tensor1d(w);
-      const loss = optimizer.minimize(() => {
-        const probs = model.apply(xs) as tf.Tensor;
-        const nll = tf.neg(tf.sum(tf.mul(ys, tf.log(tf.add(probs, 1e-7))), 1));
-        return tf.div(tf.sum(tf.mul(nll, ws)), tf.sum(ws)) as tf.Scalar;
-      }, true);
+      const loss = optimizer.minimize(
+        () => weightedCrossEntropy(model.apply(xs) as tf.Tensor, ys, ws),
+        true,
+      );
       const lossValue = loss ? (loss.dataSync()[0] ?? 0) : 0;
       loss?.dispose();
       xs.dispose();

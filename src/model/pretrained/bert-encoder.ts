@@ -58,24 +58,21 @@ function fakeQuantizeUint8(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.sub(q, zero), scale);
 }
 
-export class BertEncoder {
-  readonly config: EncoderConfig;
-  private readonly params: Map<string, tf.Tensor>;
-  private readonly quantize: boolean;
+/** Looks up an encoder weight by its reference name (plain tensors here, layer variables when trained). */
+export type WeightLookup = (name: string) => tf.Tensor;
 
-  constructor(weights: EncoderWeights, options: BertEncoderOptions = {}) {
-    this.config = weights.config;
-    this.quantize = weights.config.dynamicQuantization && (options.emulateQuantization ?? false);
-    this.params = new Map(
-      [...weights.tensors].map(([name, t]) => [name, tf.tensor(t.values, t.shape)]),
-    );
-  }
+/** The exact (erf) GELU the reference uses, not the tanh approximation. */
+function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}
 
-  private p(name: string): tf.Tensor {
-    const t = this.params.get(name);
-    if (!t) throw new Error(`encoder weight ${name} missing`);
-    return t;
-  }
+/** The BERT arithmetic over any weight lookup; `quantize` rounds each dense input as the int8 graph does. */
+export class BertMath {
+  constructor(
+    readonly config: EncoderConfig,
+    private readonly p: WeightLookup,
+    private readonly quantize = false,
+  ) {}
 
   private norm(x: tf.Tensor, prefix: string): tf.Tensor {
     return layerNorm(
@@ -96,7 +93,8 @@ export class BertEncoder {
     return dense(x, this.p(`${prefix}.weight`), this.p(`${prefix}.bias`));
   }
 
-  private embed({ ids, typeIds }: BertInputs): tf.Tensor {
+  /** Word + segment + position embeddings, normalized: [B, T, hidden]. */
+  embed({ ids, typeIds }: Omit<BertInputs, 'mask'>): tf.Tensor {
     const [, t] = ids.shape;
     if (t > this.config.maxPositions) {
       throw new Error(`${t} tokens exceed the encoder's ${this.config.maxPositions} positions`);
@@ -106,6 +104,12 @@ export class BertEncoder {
     const segments = tf.gather(this.p('embeddings.token_type_embeddings.weight'), types);
     const positions = tf.slice(this.p('embeddings.position_embeddings.weight'), 0, t);
     return this.norm(tf.add(tf.add(words, segments), positions), 'embeddings.LayerNorm');
+  }
+
+  /** The additive attention bias [B, 1, 1, T] that gives padding keys no weight. */
+  static maskBias(mask: tf.Tensor2D): tf.Tensor {
+    const [b, t] = mask.shape;
+    return tf.reshape(tf.mul(tf.sub(1, tf.cast(mask, 'float32')), MASKED), [b, 1, 1, t]);
   }
 
   /** Multi-head self-attention; `bias` [B, 1, 1, T] masks padding keys. */
@@ -127,34 +131,47 @@ export class BertEncoder {
     return this.linear(this.input(tf.reshape(context, [b, t, hidden])), `${prefix}.output.dense`);
   }
 
-  /** The exact (erf) GELU the reference uses, not the tanh approximation. */
-  private static gelu(x: tf.Tensor): tf.Tensor {
-    return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  /** Encoder layer `l` (attention, then feed-forward, each post-LN with a residual). */
+  layer(x: tf.Tensor, bias: tf.Tensor, l: number): tf.Tensor {
+    const p = `encoder.layer.${l}`;
+    const a = this.norm(
+      tf.add(this.attend(x, bias, `${p}.attention`), x),
+      `${p}.attention.output.LayerNorm`,
+    );
+    const inner = gelu(this.linear(this.input(a), `${p}.intermediate.dense`));
+    return this.norm(
+      tf.add(this.linear(this.input(inner), `${p}.output.dense`), a),
+      `${p}.output.LayerNorm`,
+    );
+  }
+}
+
+export class BertEncoder {
+  readonly config: EncoderConfig;
+  private readonly params: Map<string, tf.Tensor>;
+  private readonly math: BertMath;
+
+  constructor(weights: EncoderWeights, options: BertEncoderOptions = {}) {
+    this.config = weights.config;
+    this.params = new Map(
+      [...weights.tensors].map(([name, t]) => [name, tf.tensor(t.values, t.shape)]),
+    );
+    const quantize = weights.config.dynamicQuantization && (options.emulateQuantization ?? false);
+    this.math = new BertMath(weights.config, (name) => this.p(name), quantize);
+  }
+
+  private p(name: string): tf.Tensor {
+    const t = this.params.get(name);
+    if (!t) throw new Error(`encoder weight ${name} missing`);
+    return t;
   }
 
   /** Last hidden states [B, T, hidden] for a padded batch. */
   forward(inputs: BertInputs): tf.Tensor3D {
     return tf.tidy(() => {
-      const [b, t] = inputs.ids.shape;
-      const bias = tf.reshape(tf.mul(tf.sub(1, tf.cast(inputs.mask, 'float32')), MASKED), [
-        b,
-        1,
-        1,
-        t,
-      ]);
-      let x = this.embed(inputs);
-      for (let l = 0; l < this.config.layers; l++) {
-        const p = `encoder.layer.${l}`;
-        const a = this.norm(
-          tf.add(this.attend(x, bias, `${p}.attention`), x),
-          `${p}.attention.output.LayerNorm`,
-        );
-        const inner = BertEncoder.gelu(this.linear(this.input(a), `${p}.intermediate.dense`));
-        x = this.norm(
-          tf.add(this.linear(this.input(inner), `${p}.output.dense`), a),
-          `${p}.output.LayerNorm`,
-        );
-      }
+      const bias = BertMath.maskBias(inputs.mask);
+      let x = this.math.embed(inputs);
+      for (let l = 0; l < this.config.layers; l++) x = this.math.layer(x, bias, l);
       return x as tf.Tensor3D;
     });
   }

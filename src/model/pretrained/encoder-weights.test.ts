@@ -3,26 +3,8 @@ import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TINY_ENCODER } from '../../../test/support/tiny-encoder.ts';
-import {
-  DATA_FILE,
-  type EncoderWeights,
-  expectedShapes,
-  type NamedTensor,
-  readEncoderWeights,
-  writeEncoderWeights,
-} from './encoder-weights.ts';
-
-function tinyWeights(): EncoderWeights {
-  const tensors = new Map<string, NamedTensor>();
-  let next = 0;
-  for (const [name, shape] of expectedShapes(TINY_ENCODER)) {
-    const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => (next++ % 97) / 7);
-    tensors.set(name, { shape, values });
-  }
-  const source = { id: 'tiny', package: 'g:a:1', sha256: 'ab', dequantized: false };
-  return { source, config: TINY_ENCODER, tensors };
-}
+import { TINY_ENCODER, tinyEncoderWeights } from '../../../test/support/tiny-encoder.ts';
+import { DATA_FILE, readEncoderWeights, writeEncoderWeights } from './encoder-weights.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -34,7 +16,7 @@ afterEach(async () => {
 
 describe('encoder weight format', () => {
   it('reads back every tensor bit-identical, with its config and source', async () => {
-    const written = tinyWeights();
+    const written = tinyEncoderWeights();
     await writeEncoderWeights(dir, written);
     const read = await readEncoderWeights(dir);
     expect(read.config).toEqual(TINY_ENCODER);
@@ -47,7 +29,7 @@ describe('encoder weight format', () => {
   });
 
   it('refuses to write an encoder with a missing or misshapen tensor, naming each', async () => {
-    const weights = tinyWeights();
+    const weights = tinyEncoderWeights();
     weights.tensors.delete('encoder.layer.0.output.dense.weight');
     weights.tensors.set('embeddings.LayerNorm.bias', { shape: [3], values: new Float32Array(3) });
     const error = await writeEncoderWeights(dir, weights).then(
@@ -59,7 +41,7 @@ describe('encoder weight format', () => {
   });
 
   it('refuses a truncated data file', async () => {
-    await writeEncoderWeights(dir, tinyWeights());
+    await writeEncoderWeights(dir, tinyEncoderWeights());
     await truncate(path.join(dir, DATA_FILE), 100);
     await expect(readEncoderWeights(dir)).rejects.toThrow(/runs past the end of encoder\.bin/);
   });
