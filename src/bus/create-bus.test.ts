@@ -1,8 +1,8 @@
 // createBus picks the adapter named by config and hands it its slice; building one connects to nothing.
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/wait.ts';
 import { busConfigSchema } from '../config/bus.ts';
 import { silentLogger } from '../core/logger.ts';
-import { waitUntil } from './contract.ts';
 import { createBus } from './create-bus.ts';
 import { KafkaBus } from './kafka/kafka-bus.ts';
 import { MemoryBus } from './memory/memory-bus.ts';
@@ -24,7 +24,7 @@ describe('createBus', () => {
       },
     );
     await bus.publish('news.raw', [{ key: 'k', value: 'v' }]);
-    await waitUntil(() => got.length === 1, 2_000, 'the message');
+    await waitFor(() => got.length === 1, 2_000, 'the message');
     await bus.close();
   });
 

@@ -1,8 +1,8 @@
 // Dead letters keep the poison message's bytes and key, and say where and why it failed.
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/support/wait.ts';
 import type { BusMessage } from '../core/bus.ts';
 import { silentLogger } from '../core/logger.ts';
-import { waitUntil } from './contract.ts';
 import { DEAD_LETTER_HEADERS, deadLetter, readDeadLetter } from './dead-letter.ts';
 import { MemoryBus } from './memory/memory-bus.ts';
 
@@ -57,7 +57,7 @@ describe('deadLetter', () => {
         got.push(...b);
       },
     );
-    await waitUntil(() => got.length === 1, 2_000, 'the dead letter');
+    await waitFor(() => got.length === 1, 2_000, 'the dead letter');
     expect(got[0]?.value.equals(poison.value)).toBe(true);
     expect(got[0]?.key).toBe('AAPL');
     expect(readDeadLetter(got[0]?.headers ?? {})?.stage).toBe('scorer');

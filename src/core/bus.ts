@@ -1,6 +1,6 @@
 /**
  * The Bus port: named topics, keyed publish, consumer groups with batched, explicitly committed consumption.
- * Adapters: memory (in-process) and kafka. Both must pass src/bus/contract.ts unchanged.
+ * Adapters: memory (in-process) and kafka. Both must pass test/contracts/bus-contract.ts unchanged.
  */
 import type { Lifecycle } from './lifecycle.ts';
 

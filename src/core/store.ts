@@ -1,7 +1,7 @@
 /**
  * The Store port: idempotent batched writes of scored items, the per-minute topic rollup and the queries
  * alerts and dashboards read, plus alert state. Adapters: embedded (chdb) and clickhouse (HTTP); both
- * run one SQL schema and must pass src/store/contract.ts unchanged.
+ * run one SQL schema and must pass test/contracts/store-contract.ts unchanged.
  */
 import type { AlertStateStore, AlertTransition } from './alert.ts';
 import type { Lifecycle } from './lifecycle.ts';

@@ -9,10 +9,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBusContract, sleep, waitUntil } from '../../src/bus/contract.ts';
 import { KafkaBus } from '../../src/bus/kafka/kafka-bus.ts';
+import { sleep } from '../../src/core/backoff.ts';
 import { describeError, isRetriable } from '../../src/core/errors.ts';
 import { createLogger, type LogLevel } from '../../src/core/logger.ts';
+import { runBusContract } from '../contracts/bus-contract.ts';
+import { waitFor } from '../support/wait.ts';
 
 const run = promisify(execFile);
 // Quiet unless asked: BELLWETHER_TEST_LOG_LEVEL=warn shows the adapter's and kafkajs's warnings.
@@ -84,7 +86,7 @@ describe('kafka bus with large messages', () => {
       { key: 'a', value: big },
       { key: 'a', value: 'after' },
     ]);
-    await waitUntil(() => got.length >= 3, 30_000, 'three messages');
+    await waitFor(() => got.length >= 3, 30_000, 'three messages');
     expect(got.map((v) => v.length)).toEqual([6, big.length, 5]);
     expect(got[1]?.equals(big)).toBe(true);
     await bus.close();
@@ -128,13 +130,13 @@ describe.skipIf(external !== undefined)('kafka bus across a broker restart', () 
       }
     })();
 
-    await waitUntil(() => published >= 100, 30_000, 'the first 100 messages to be published');
+    await waitFor(() => published >= 100, 30_000, 'the first 100 messages to be published');
     await kafka('stop');
     await sleep(1_000);
     await kafka('start');
     await publisher;
     expect(published).toBe(total);
-    await waitUntil(() => handled.size >= total, 90_000, `all ${total} messages handled`);
+    await waitFor(() => handled.size >= total, 90_000, `all ${total} messages handled`);
     expect([...handled].map(Number).sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
     expect(deliveries).toBeGreaterThanOrEqual(total);
     await bus.close();

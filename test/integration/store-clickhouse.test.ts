@@ -10,8 +10,8 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { ScoredItem } from '../../src/core/news.ts';
 import { ClickhouseEngine } from '../../src/store/clickhouse/clickhouse-engine.ts';
 import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
-import { runStoreContract } from '../../src/store/contract.ts';
-import { runRollupMigrationContract } from '../../src/store/rollup-migration-contract.ts';
+import { runRollupMigrationContract } from '../contracts/rollup-migration-contract.ts';
+import { runStoreContract } from '../contracts/store-contract.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../deploy/clickhouse/clickhouse.sh', import.meta.url));
 const URL_ = process.env.BELLWETHER_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';

@@ -1,7 +1,9 @@
 // Runs the Bus contract on the memory adapter, plus what only it promises: bounded memory under backpressure.
 import { describe, expect, it } from 'vitest';
+import { runBusContract } from '../../../test/contracts/bus-contract.ts';
+import { waitFor } from '../../../test/support/wait.ts';
+import { sleep } from '../../core/backoff.ts';
 import { silentLogger } from '../../core/logger.ts';
-import { runBusContract, sleep, waitUntil } from '../contract.ts';
 import { MemoryBus } from './memory-bus.ts';
 
 runBusContract(
@@ -45,7 +47,7 @@ describe('memory bus backpressure', () => {
       }
     })();
 
-    await waitUntil(() => (bus.stats('bp')?.retained ?? 0) >= capacity, 5_000, 'the topic to fill');
+    await waitFor(() => (bus.stats('bp')?.retained ?? 0) >= capacity, 5_000, 'the topic to fill');
     const publishedWhenFull = published;
     await sleep(300);
     // Stalled: nothing more got in, the publisher is still waiting, memory stayed at the bound.
@@ -57,10 +59,10 @@ describe('memory bus backpressure', () => {
 
     release();
     await publishing;
-    await waitUntil(() => received.length >= total, 10_000, 'every message after resuming');
+    await waitFor(() => received.length >= total, 10_000, 'every message after resuming');
     expect(received.map(Number).sort((a, b) => a - b)).toEqual([...Array(total).keys()]);
     expect(bus.stats('bp')?.peakRetained).toBeLessThanOrEqual(capacity);
-    await waitUntil(() => bus.stats('bp')?.retained === 0, 2_000, 'the log to be trimmed');
+    await waitFor(() => bus.stats('bp')?.retained === 0, 2_000, 'the log to be trimmed');
     await sub.close();
     await bus.close();
   });
@@ -85,13 +87,13 @@ describe('memory bus backpressure', () => {
       't',
       Array.from({ length: 100 }, (_, i) => ({ key: String(i), value: String(i) })),
     );
-    await waitUntil(() => fastCount >= 30, 5_000, 'the fast group to catch up with the bound');
+    await waitFor(() => fastCount >= 30, 5_000, 'the fast group to catch up with the bound');
     await sleep(200);
     expect(fastCount).toBe(30);
     expect(bus.stats('t')?.retained).toBe(30);
     release();
     await done;
-    await waitUntil(() => fastCount === 100 && slowCount === 100, 5_000, 'both groups');
+    await waitFor(() => fastCount === 100 && slowCount === 100, 5_000, 'both groups');
     expect(bus.stats('t')?.peakRetained).toBeLessThanOrEqual(30);
     await bus.close();
   });
@@ -111,7 +113,7 @@ describe('memory bus backpressure', () => {
         got.push(...b.map((m) => m.value.toString()));
       },
     );
-    await waitUntil(() => got.length >= 10, 2_000, 'the retained messages');
+    await waitFor(() => got.length >= 10, 2_000, 'the retained messages');
     expect(got).toEqual(Array.from({ length: 10 }, (_, i) => String(15 + i)));
     await bus.close();
   });
@@ -137,7 +139,7 @@ describe('memory bus backpressure', () => {
       't',
       values.map((value) => ({ value })),
     );
-    await waitUntil(() => live.length === 40, 5_000, 'the live group');
+    await waitFor(() => live.length === 40, 5_000, 'the live group');
     expect(live).toEqual(values);
     expect(bus.stats('t')?.peakRetained).toBeLessThanOrEqual(10);
     expect(bus.stats('t')?.overwritten).toBeGreaterThan(0);
@@ -151,7 +153,7 @@ describe('memory bus backpressure', () => {
       },
     );
     await bus.publish('t', [{ value: '40' }]);
-    await waitUntil(() => back.some((m) => m.value === '40'), 5_000, 'the returning group');
+    await waitFor(() => back.some((m) => m.value === '40'), 5_000, 'the returning group');
     for (const m of back) expect(m.offset).toBe(m.value);
     expect(back.length).toBeLessThanOrEqual(11);
     await bus.close();
@@ -167,7 +169,7 @@ describe('memory bus backpressure', () => {
       't',
       Array.from({ length: 10 }, (_, i) => ({ value: String(i) })),
     );
-    await waitUntil(() => bus.stats('t')?.retained === 5, 2_000, 'the topic to fill');
+    await waitFor(() => bus.stats('t')?.retained === 5, 2_000, 'the topic to fill');
     await bus.close();
     await expect(publishing).rejects.toThrow(/closed/);
     await expect(bus.publish('t', [{ value: 'x' }])).rejects.toThrow(/closed/);
@@ -185,7 +187,7 @@ describe('memory bus backpressure', () => {
       await bus.publish('t', [{ value: String(i) }]);
       await sleep(20);
     }
-    await waitUntil(() => sizes.reduce((a, b) => a + b, 0) >= 5, 3_000, 'five messages');
+    await waitFor(() => sizes.reduce((a, b) => a + b, 0) >= 5, 3_000, 'five messages');
     expect(sizes).toEqual([5]);
     await bus.close();
   });

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { runStoreContract } from '../../../test/contracts/store-contract.ts';
 import { silentLogger } from '../../core/logger.ts';
-import { runStoreContract } from '../contract.ts';
 import { createEmbeddedStore } from './embedded-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bellwether-store-'));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { runRollupMigrationContract } from '../rollup-migration-contract.ts';
+import { runRollupMigrationContract } from '../../../test/contracts/rollup-migration-contract.ts';
 import { ChdbEngine } from './chdb-engine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bellwether-rollup-migration-'));

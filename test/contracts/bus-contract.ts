@@ -4,30 +4,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BatchHandler, Bus, BusMessage, OutgoingMessage, Subscription } from '../core/bus.ts';
-import { ServiceError } from '../core/errors.ts';
+import { sleep } from '../../src/core/backoff.ts';
+import type {
+  BatchHandler,
+  Bus,
+  BusMessage,
+  OutgoingMessage,
+  Subscription,
+} from '../../src/core/bus.ts';
+import { ServiceError } from '../../src/core/errors.ts';
+import { waitFor } from '../support/wait.ts';
 
 export interface BusContractOptions {
   /** Upper bound for any one wait on deliveries; Kafka group joins need a few seconds. */
   waitMs?: number;
 }
-
-/** Polls `check` until it holds or `timeoutMs` passes; the failure names what was awaited. */
-export async function waitUntil(
-  check: () => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
 
 const text = (message: BusMessage): string => message.value.toString('utf8');
 
@@ -141,7 +132,7 @@ export function runBusContract(
       ]);
       const rec = new Recorder();
       await subscribe(topic, unique('g'), rec.handler());
-      await waitUntil(() => rec.messages.length >= 3, waitMs, '3 messages');
+      await waitFor(() => rec.messages.length >= 3, waitMs, '3 messages');
       await sleep(200);
       expect(rec.messages).toHaveLength(3);
       const byValue = new Map(rec.messages.map((m) => [m.value.toString('hex'), m]));
@@ -163,7 +154,7 @@ export function runBusContract(
       await subscribe(topic, unique('g'), rec.handler(), { maxBatchSize: 7 });
       const all = keyedMessages('o', 6, 30);
       for (let i = 0; i < all.length; i += 25) await bus.publish(topic, all.slice(i, i + 25));
-      await waitUntil(() => rec.messages.length >= all.length, waitMs, `${all.length} messages`);
+      await waitFor(() => rec.messages.length >= all.length, waitMs, `${all.length} messages`);
       const seqs = new Map<string, number[]>();
       for (const m of rec.messages) {
         const [key, seq] = text(m).split(':');
@@ -187,7 +178,7 @@ export function runBusContract(
       const all = keyedMessages('g', 10, 4);
       await bus.publish(topic, all);
       const expected = all.map((m) => String(m.value)).sort();
-      await waitUntil(
+      await waitFor(
         () => a.messages.length >= all.length && b.messages.length >= all.length,
         waitMs,
         'both groups to receive all messages',
@@ -206,7 +197,7 @@ export function runBusContract(
       // Forty distinct keys land on every partition, so both consumers get a share.
       const all = keyedMessages('c', 40, 2);
       await bus.publish(topic, all);
-      await waitUntil(
+      await waitFor(
         () => one.messages.length + two.messages.length >= all.length,
         waitMs,
         'the group to receive all messages',
@@ -226,7 +217,7 @@ export function runBusContract(
       await bus.publish(topic, keyedMessages('b', 1, 25));
       const rec = new Recorder();
       await subscribe(topic, unique('g'), rec.handler(), { maxBatchSize: 10, lingerMs: 100 });
-      await waitUntil(() => rec.messages.length >= 25, waitMs, 'the backlog of 25');
+      await waitFor(() => rec.messages.length >= 25, waitMs, 'the backlog of 25');
       const sizes = rec.batches.map((b) => b.length);
       expect(Math.max(...sizes)).toBe(10);
       for (const size of sizes) expect(size).toBeLessThanOrEqual(10);
@@ -236,7 +227,7 @@ export function runBusContract(
       const before = rec.batches.length;
       const publishedAt = Date.now();
       await bus.publish(topic, [{ key: 'b-k0', value: 'lonely' }]);
-      await waitUntil(() => rec.batches.length > before, waitMs, 'the lone message');
+      await waitFor(() => rec.batches.length > before, waitMs, 'the lone message');
       const last = rec.batches.at(-1) ?? [];
       expect(last.map(text)).toEqual(['lonely']);
       expect((rec.batchTimes.at(-1) ?? Number.POSITIVE_INFINITY) - publishedAt).toBeLessThan(
@@ -266,7 +257,7 @@ export function runBusContract(
       );
       const all = keyedMessages('r', 4, 6);
       await bus.publish(topic, all);
-      await waitUntil(() => handled.length >= all.length, waitMs, 'all messages handled');
+      await waitFor(() => handled.length >= all.length, waitMs, 'all messages handled');
       await sleep(300);
       expect(failures).toBeGreaterThan(0);
       expect(duplicates(handled)).toEqual([]);
@@ -299,16 +290,16 @@ export function runBusContract(
         }),
       );
       await bus.publish(topic, committed);
-      await waitUntil(() => first.messages.length >= committed.length, waitMs, 'first batch');
+      await waitFor(() => first.messages.length >= committed.length, waitMs, 'first batch');
       await bus.publish(topic, pending.slice(0, 6));
-      await waitUntil(() => failedAttempts > 0, waitMs, 'a failed delivery of pending messages');
+      await waitFor(() => failedAttempts > 0, waitMs, 'a failed delivery of pending messages');
       await sub.close();
       // Published while the group has no consumer at all.
       await bus.publish(topic, pending.slice(6));
 
       const second = new Recorder();
       await subscribe(topic, group, second.handler());
-      await waitUntil(() => second.messages.length >= pending.length, waitMs, 'pending messages');
+      await waitFor(() => second.messages.length >= pending.length, waitMs, 'pending messages');
       await sleep(300);
       expect([...second.values].sort()).toEqual(pending.map((m) => String(m.value)).sort());
       expect(first.values.filter((v) => v.startsWith('todo'))).toEqual([]);
@@ -332,7 +323,7 @@ export function runBusContract(
         }),
         { maxBatchSize: 3 },
       );
-      await waitUntil(() => started > 0, waitMs, 'a batch to start');
+      await waitFor(() => started > 0, waitMs, 'a batch to start');
       await sub.close();
       const closedAt = Date.now();
       expect(finishedAt).toBeGreaterThan(0);
@@ -342,7 +333,7 @@ export function runBusContract(
       const second = new Recorder();
       await subscribe(topic, group, second.handler());
       const rest = all.length - first.messages.length;
-      await waitUntil(() => second.messages.length >= rest, waitMs, 'the rest');
+      await waitFor(() => second.messages.length >= rest, waitMs, 'the rest');
       await sleep(300);
       const union = [...first.values, ...second.values];
       expect(duplicates(union)).toEqual([]);
@@ -376,7 +367,7 @@ export function runBusContract(
         },
         { maxBatchSize: 4 },
       );
-      await waitUntil(() => handled >= take && stuckAttempts > 0, waitMs, 'both groups to consume');
+      await waitFor(() => handled >= take && stuckAttempts > 0, waitMs, 'both groups to consume');
       expect(handled).toBeLessThan(all.length);
       await waitForLag(topic, reader, all.length - handled);
       await sub.close();
@@ -411,7 +402,7 @@ export function runBusContract(
       const rec = new Recorder();
       await subscribe(topic, unique('g'), rec.handler());
       await bus.publish(topic, keyedMessages('e', 20, 1));
-      await waitUntil(() => rec.messages.length >= 20, waitMs, '20 messages');
+      await waitFor(() => rec.messages.length >= 20, waitMs, '20 messages');
       const partitions = new Set(rec.messages.map((m) => m.partition));
       for (const p of partitions) expect(p).toBeLessThan(2);
     });

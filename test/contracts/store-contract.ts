@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert, AlertTransition } from '../core/alert.ts';
-import { alertFingerprint } from '../core/alert.ts';
-import { UsageError } from '../core/errors.ts';
-import type { ScoredItem, SentimentLabel, TopicKind, TopicMention } from '../core/news.ts';
-import type { TopicWindowCounts } from '../core/rollup.ts';
-import type { Store } from '../core/store.ts';
-import { loadMigrations } from './migrations.ts';
+import type { Alert, AlertTransition } from '../../src/core/alert.ts';
+import { alertFingerprint } from '../../src/core/alert.ts';
+import { UsageError } from '../../src/core/errors.ts';
+import type { ScoredItem, SentimentLabel, TopicKind, TopicMention } from '../../src/core/news.ts';
+import type { TopicWindowCounts } from '../../src/core/rollup.ts';
+import type { Store } from '../../src/core/store.ts';
+import { loadMigrations } from '../../src/store/migrations.ts';
 
 const MINUTE = 60_000;
 /** A minute-aligned instant in the past, so no test data lands in a window relative to "now". */

@@ -3,12 +3,12 @@
  * stored twice, so counted twice) reads each item once after it. `makeEngine` gives an engine over no schema.
  */
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../core/logger.ts';
-import type { ScoredItem } from '../core/news.ts';
-import { toRow } from './item-rows.ts';
-import { applyMigrations, loadMigrations } from './migrations.ts';
-import type { SqlEngine } from './sql-engine.ts';
-import { SqlStore } from './sql-store.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { ScoredItem } from '../../src/core/news.ts';
+import { toRow } from '../../src/store/item-rows.ts';
+import { applyMigrations, loadMigrations } from '../../src/store/migrations.ts';
+import type { SqlEngine } from '../../src/store/sql-engine.ts';
+import { SqlStore } from '../../src/store/sql-store.ts';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 
