@@ -78,7 +78,8 @@ describe('model with the lexicon prior', () => {
     const before = (model.predict(ids) as tf.Tensor).dataSync();
     const after = (loaded.model.predict(ids) as tf.Tensor).dataSync();
     expect(Array.from(after)).toEqual(Array.from(before));
-    expect(loaded.tokenizer.wholeWords.length).toBe(lexiconWords().length);
+    expect(loaded.tokenizer).toBeInstanceOf(Tokenizer);
+    expect((loaded.tokenizer as Tokenizer).wholeWords.length).toBe(lexiconWords().length);
   });
 
   it('gives a cue word a different prediction than the same text without a cue', () => {

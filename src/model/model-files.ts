@@ -9,6 +9,7 @@ import type { AccurateConfig } from './accurate/architecture.ts';
 import { registerAccurateLayers } from './accurate/architecture.ts';
 import type { ArchitectureConfig } from './architecture.ts';
 import { toFloat16 } from './float16.ts';
+import { WordPieceInput } from './pretrained/wordpiece-input.ts';
 import { Tokenizer, type TokenizerJson } from './tokenizer.ts';
 
 export interface ModelMeta {
@@ -30,7 +31,7 @@ export interface SaveOptions {
 
 export interface LoadedModel {
   model: tf.LayersModel;
-  tokenizer: Tokenizer;
+  tokenizer: Tokenizer | WordPieceInput;
   meta: ModelMeta;
 }
 
@@ -98,11 +99,15 @@ export async function saveModelDir(
 }
 
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
+  const meta = await readModelMeta(dir);
   const model = await loadLayersFrom(dir);
-  const tokenizer = Tokenizer.fromJSON(
-    JSON.parse(await readFile(path.join(dir, 'tokenizer.json'), 'utf8')) as TokenizerJson,
-  );
-  return { model, tokenizer, meta: await readModelMeta(dir) };
+  const file = path.join(dir, 'tokenizer.json');
+  const json: unknown = JSON.parse(await readFile(file, 'utf8'));
+  const tokenizer =
+    meta.tokenizer === 'wordpiece'
+      ? WordPieceInput.fromJson(json, file)
+      : Tokenizer.fromJSON(json as TokenizerJson);
+  return { model, tokenizer, meta };
 }
 
 /** The network alone from model.json + weights.bin (float16 weights come back as float32). */

@@ -1,7 +1,16 @@
 /** Turns texts into class probabilities on the current thread: tokenize, window, group by length, pad per group, run the model. */
 import * as tf from '@tensorflow/tfjs';
 import { poolWindows, windowsOf } from './text-windows.ts';
-import { type Tokenizer, UNK_ID } from './tokenizer.ts';
+import { UNK_ID } from './tokenizer.ts';
+
+/** What the predictor needs of a tokenizer: the project's BPE one, or a pretrained encoder's WordPiece one. */
+export interface ModelTokenizer {
+  /** Token ids of a text, at most maxLen, without any framing ids. */
+  encode(text: string, maxLen: number): number[];
+  readonly vocab: readonly string[];
+  /** Ids put around every window ([CLS] … [SEP]) when the model was trained on framed input. */
+  readonly frame?: readonly [number, number];
+}
 
 /** Groups pad to a multiple of this, so the backend sees few distinct shapes. */
 const LENGTH_STEP = 4;
@@ -10,7 +19,7 @@ const MAX_GROUP = 256;
 export class Predictor {
   constructor(
     readonly model: tf.LayersModel,
-    readonly tokenizer: Tokenizer,
+    readonly tokenizer: ModelTokenizer,
     readonly maxLen: number,
   ) {}
 
@@ -19,12 +28,15 @@ export class Predictor {
    * read in windows whose rows are pooled (text-windows.ts); all windows of all texts go through one run.
    */
   predict(texts: readonly string[]): Float32Array {
+    const { frame } = this.tokenizer;
+    const room = this.maxLen - (frame ? 2 : 0);
     const perText = texts.map((text) => {
       const ids = this.tokenizer.encode(text, Number.POSITIVE_INFINITY);
-      // At least one token, so an empty text still has a mask.
-      return windowsOf(ids.length > 0 ? ids : [UNK_ID], this.maxLen);
+      // At least one token, so an empty text still has a mask (a framed one always has its frame).
+      return windowsOf(ids.length > 0 || frame ? ids : [UNK_ID], room);
     });
-    const rows = this.predictIds(perText.flat());
+    const windows = perText.flat();
+    const rows = this.predictIds(frame ? windows.map((w) => [frame[0], ...w, frame[1]]) : windows);
     return poolWindows(
       rows,
       perText.map((windows) => windows.map((window) => window.length)),
