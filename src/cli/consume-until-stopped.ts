@@ -1,7 +1,7 @@
 /** The consuming phase the score and sink commands share: start, report ready, log progress until SIGINT/SIGTERM, stop. */
 import type { Logger } from '../core/logger.ts';
+import type { StageCounters } from '../core/stage-counters.ts';
 import { untilAborted } from '../core/until-aborted.ts';
-import type { StageCounters } from '../pipeline/stage-counters.ts';
 import { logProgress } from '../pipeline/stage-process.ts';
 import type { StageStartup } from '../pipeline/stage-startup.ts';
 

@@ -1,6 +1,6 @@
 /** Knows when everything ingested so far has gone all the way through scoring and the sink (in one process). */
 import { sleep } from '../core/backoff.ts';
-import type { StageCounters } from './stage-counters.ts';
+import type { StageCounters } from '../core/stage-counters.ts';
 
 export interface PipelineProgress {
   /** Items put on the raw topic by this process's sources. */

@@ -1,6 +1,6 @@
 /** Prometheus metrics for every stage (prom-client), one registry per process, served on /metrics. */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { StageCounters } from './stage-counters.ts';
+import type { StageCounters } from '../core/stage-counters.ts';
 
 export class PipelineMetrics {
   readonly registry = new Registry();

@@ -11,6 +11,7 @@ import { type Clock, systemClock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
+import { StageCounters } from '../core/stage-counters.ts';
 import type { Store } from '../core/store.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { type LiveSources, startLiveSources } from '../ingest/live-sources.ts';
@@ -27,7 +28,6 @@ import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
 import { PipelineMetrics } from './metrics.ts';
 import { playPaced } from './paced-replay.ts';
 import { ReplayWatermark } from './replay-watermark.ts';
-import { StageCounters } from './stage-counters.ts';
 import { StreamClock } from './stream-clock.ts';
 import { startPipelineWeb } from './web-routes.ts';
 

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { consumerLagIn, freePort } from '../../test/support/metrics-scrape.ts';
 import { MemoryBus } from '../bus/memory/memory-bus.ts';
 import { silentLogger } from '../core/logger.ts';
+import { StageCounters } from '../core/stage-counters.ts';
 import { PipelineMetrics } from './metrics.ts';
-import { StageCounters } from './stage-counters.ts';
 import { groupLagGauge, serveStageEndpoints } from './stage-process.ts';
 
 function capturingLogger() {

@@ -9,9 +9,9 @@ import type { Bus } from '../core/bus.ts';
 import { describeError } from '../core/errors.ts';
 import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
+import type { StageCounters } from '../core/stage-counters.ts';
 import { sendError } from '../web/http-util.ts';
 import type { PipelineMetrics } from './metrics.ts';
-import type { StageCounters } from './stage-counters.ts';
 
 export interface StageProcessOptions {
   name: string;

@@ -5,9 +5,9 @@ import { MemoryBus } from '../bus/memory/memory-bus.ts';
 import { webConfigSchema } from '../config/web.ts';
 import { systemClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
+import { StageCounters } from '../core/stage-counters.ts';
 import type { WebServer } from './../web/server.ts';
 import { PipelineMetrics } from './metrics.ts';
-import { StageCounters } from './stage-counters.ts';
 import { startPipelineWeb } from './web-routes.ts';
 
 const store = fileEmbeddedStore('bellwether-web-routes-');

@@ -10,7 +10,7 @@ import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { NewsItem, ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
-import { StageCounters } from '../pipeline/stage-counters.ts';
+import { StageCounters } from '../core/stage-counters.ts';
 import { scoreItems, type TopicExtractor } from './score-items.ts';
 
 export interface ScoreStageOptions {

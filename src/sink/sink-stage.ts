@@ -10,7 +10,7 @@ import { decodeScoredItem } from '../core/codec.ts';
 import { describeError, isRetriable, ServiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
-import { StageCounters } from '../pipeline/stage-counters.ts';
+import { StageCounters } from '../core/stage-counters.ts';
 
 export interface ScoredItemWriter {
   writeScored(items: readonly ScoredItem[]): Promise<{ inserted: number; duplicates: number }>;

@@ -5,7 +5,7 @@ import type { BacktestEvent, BacktestResult } from '../../alerts/backtest.ts';
 import type { BacktestSource } from '../../alerts/backtest-sources.ts';
 import type { SectorGroups } from '../../alerts/selector.ts';
 import { ConfigError, UsageError } from '../../core/errors.ts';
-import { StageCounters } from '../../pipeline/stage-counters.ts';
+import { StageCounters } from '../../core/stage-counters.ts';
 import { type CommandContext, createContext } from '../context.ts';
 import { resolveStreamDir } from '../options.ts';
 

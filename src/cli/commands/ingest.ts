@@ -107,7 +107,7 @@ Examples:
         import('../../bus/create-bus.ts'),
         import('../../ingest/live-sources.ts'),
         import('../../pipeline/metrics.ts'),
-        import('../../pipeline/stage-counters.ts'),
+        import('../../core/stage-counters.ts'),
         import('../../pipeline/stage-process.ts'),
         import('../../pipeline/stage-startup.ts'),
       ]);
