@@ -1,4 +1,4 @@
-// Test projects: `unit` (beside the code, plus embedded e2e) runs in `npm test`; `integration` needs real services started by deploy/ scripts.
+// Test projects: `unit` (beside the code, plus embedded e2e and the test helpers' own tests) runs in `npm test`; `integration` needs real services started by deploy/ scripts.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,7 +9,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/e2e/**/*.test.ts', 'fixtures/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/support/**/*.test.ts',
+            'fixtures/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYNTHETIC_COMPANIES, syntheticStream } from '../../test/support/synthetic-items.ts';
 import { ManualClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
 import type { Store } from '../core/store.ts';
 import { createEmbeddedStore } from '../store/embedded/embedded-store.ts';
 import { createApi } from './api.ts';
 import { EventHub } from './event-hub.ts';
-import { SYNTHETIC_COMPANIES, syntheticStream } from './synthetic-items.ts';
 
 const HOUR = 3_600_000;
 const END = Date.UTC(2026, 4, 5, 15, 0, 0);

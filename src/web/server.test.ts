@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticShockTransitions, syntheticStream } from '../../test/support/synthetic-items.ts';
 import type { AlertTransition } from '../core/alert.ts';
 import { ManualClock } from '../core/clock.ts';
 import { ServiceError } from '../core/errors.ts';
@@ -13,7 +14,6 @@ import type { Store, TopicMove } from '../core/store.ts';
 import { createEmbeddedStore } from '../store/embedded/embedded-store.ts';
 import type { HeadlineRow, Snapshot, Summary, TopicSeriesResponse } from './dashboard-types.ts';
 import { startWebServer, type WebServer } from './server.ts';
-import { syntheticShockTransitions, syntheticStream } from './synthetic-items.ts';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;

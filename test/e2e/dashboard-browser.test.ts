@@ -9,8 +9,8 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
-import { syntheticShockTransitions, syntheticStream } from '../../src/web/synthetic-items.ts';
 import { ARTIFACTS, browserAvailable, launchChromium } from '../support/browser.ts';
+import { syntheticShockTransitions, syntheticStream } from '../support/synthetic-items.ts';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;

@@ -9,8 +9,8 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
-import { syntheticStream } from '../../src/web/synthetic-items.ts';
 import { browserAvailable, launchChromium } from '../support/browser.ts';
+import { syntheticStream } from '../support/synthetic-items.ts';
 
 const T0 = Date.UTC(2026, 5, 1, 14, 0, 0);
 const HOUR = 3_600_000;

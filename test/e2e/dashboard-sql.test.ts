@@ -11,9 +11,9 @@ import {
   dashboardSchema,
   layoutProblems,
   type ParsedDashboard,
-} from '../../src/web/grafana-dashboard-schema.ts';
-import { expandGrafanaSql, type GrafanaQueryContext } from '../../src/web/grafana-macros.ts';
-import { syntheticShockTransitions, syntheticStream } from '../../src/web/synthetic-items.ts';
+} from '../support/grafana-dashboard-schema.ts';
+import { expandGrafanaSql, type GrafanaQueryContext } from '../support/grafana-macros.ts';
+import { syntheticShockTransitions, syntheticStream } from '../support/synthetic-items.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DASHBOARD_DIR = join(ROOT, 'dashboards');

@@ -7,10 +7,10 @@ import { ManualClock } from '../../src/core/clock.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
-import { dashboardSchema } from '../../src/web/grafana-dashboard-schema.ts';
-import { expandGrafanaSql } from '../../src/web/grafana-macros.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
-import { syntheticShockTransitions, syntheticStream } from '../../src/web/synthetic-items.ts';
+import { dashboardSchema } from '../support/grafana-dashboard-schema.ts';
+import { expandGrafanaSql } from '../support/grafana-macros.ts';
+import { syntheticShockTransitions, syntheticStream } from '../support/synthetic-items.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../deploy/clickhouse/clickhouse.sh', import.meta.url));
 const URL_ = process.env.BELLWETHER_CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';

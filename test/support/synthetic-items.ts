@@ -1,9 +1,9 @@
 /** A deterministic synthetic stream of ScoredItems (calm market, then a negative shock on one ticker) and the alert transitions such a shock raises: data for the dashboard and web tests. */
 
-import type { AlertTransition } from '../core/alert.ts';
-import { alertFingerprint } from '../core/alert.ts';
-import type { ScoredItem, SentimentLabel, TopicMention } from '../core/news.ts';
-import { seededRandom } from '../core/random.ts';
+import type { AlertTransition } from '../../src/core/alert.ts';
+import { alertFingerprint } from '../../src/core/alert.ts';
+import type { ScoredItem, SentimentLabel, TopicMention } from '../../src/core/news.ts';
+import { seededRandom } from '../../src/core/random.ts';
 
 export interface SyntheticCompany {
   ticker: string;
