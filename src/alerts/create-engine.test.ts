@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CaptureServer } from '../../test/support/capture-server.ts';
 import { alertsConfigSchema } from '../config/alerts.ts';
 import { ManualClock } from '../core/clock.ts';
 import { ConfigError } from '../core/errors.ts';
@@ -11,7 +12,6 @@ import { silentLogger } from '../core/logger.ts';
 import { createAlertEngine } from './create-engine.ts';
 import { MemoryDataSource, type ScoredMention } from './data-source.ts';
 import { MemoryAlertStateStore } from './memory-state-store.ts';
-import { CaptureServer } from './notify/capture-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bellwether-create-engine-'));
 const MIN = 60_000;

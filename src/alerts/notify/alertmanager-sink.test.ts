@@ -1,8 +1,8 @@
 // The Alertmanager pusher against a real local HTTP receiver: payload, endsAt, resend cadence, retries.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CaptureServer } from '../../../test/support/capture-server.ts';
 import type { Alert } from '../../core/alert.ts';
 import { AlertmanagerSink } from './alertmanager-sink.ts';
-import { CaptureServer } from './capture-server.ts';
 
 const T0 = Date.parse('2026-03-02T12:00:00Z');
 const S = 1_000;

@@ -3,11 +3,11 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger } from '../../../test/support/capture-logger.ts';
+import { CaptureServer } from '../../../test/support/capture-server.ts';
 import { freePort } from '../../../test/support/metrics-scrape.ts';
 import type { Alert } from '../../core/alert.ts';
 import { describeError } from '../../core/errors.ts';
 import { AlertmanagerSink } from './alertmanager-sink.ts';
-import { CaptureServer } from './capture-server.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { notifiedAlert, ZERO_TIME } from './payload.ts';
 import { SIGNATURE_HEADER, SlackReceiver, slackMessage, WebhookReceiver } from './receivers.ts';
