@@ -70,6 +70,11 @@ export const ingestConfigSchema = z
         allowedSources: z.array(z.string().min(1)).optional(),
         /** Item ids remembered to answer a repeated item as a duplicate instead of publishing it again. */
         seenIds: z.int().min(100).max(1_000_000).default(10_000),
+        /**
+         * Items of admitted requests still waiting for room on a full bus; a request that would exceed it gets
+         * 429 with Retry-After at once, so a pipeline that falls behind never queues pushed items without bound.
+         */
+        maxPendingItems: z.int().min(1).max(1_000_000).default(10_000),
       })
       .strict()
       .prefault({}),

@@ -378,3 +378,59 @@ describe('issue 14.3 — the push response says per item what happened and never
     expect(received.map((item) => item.title)).toEqual(['Good text']);
   });
 });
+
+describe('issue 16.3 — when the bus is full the push endpoint answers 429 with Retry-After, never queueing without bound', () => {
+  it('holds at most maxPendingItems waiting for room, refuses beyond it at once, and loses none it took', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    bus = new MemoryBus({ partitions: 1, capacity: 10 }, silentLogger);
+    await bus.connect();
+    const stored: string[] = [];
+    // A consumer stuck on its first batch: the topic fills and publishers must wait for it.
+    await bus.subscribe(
+      { topic: 'news.raw', group: 'slow', maxBatchSize: 100, lingerMs: 0 },
+      async (batch) => {
+        await released;
+        stored.push(...batch.map((m) => decodeNewsItem(m.value).title));
+      },
+    );
+    server = new PushServer(
+      { ...ingestConfigSchema.parse({}).http, port: 0, maxItems: 5, maxPendingItems: 5 },
+      { bus, topic: 'news.raw', logger: silentLogger, clock: systemClock },
+    );
+    port = (await server.start()).port;
+    try {
+      await fillAndOverflow(release);
+    } finally {
+      // A failing run must not leave the endpoint waiting on the stuck consumer (close() waits for it).
+      release();
+    }
+    await until(() => stored.length === 15);
+    await settle();
+    expect(stored.sort()).toEqual(Array.from({ length: 15 }, (_, i) => `item ${i}`).sort());
+    expect(server.counters).toMatchObject({ accepted: 15, busy: 1 });
+  });
+});
+
+/** Two requests fill the topic, a third waits for room, a fourth finds the pending allowance spent. */
+async function fillAndOverflow(release: () => void): Promise<void> {
+  const items = (from: number) =>
+    JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ title: `item ${from + i}` })));
+  expect((await send(items(0))).status).toBe(202);
+  expect((await send(items(5))).status).toBe(202);
+  // The topic is full: this request's five items wait for room, and fill the pending allowance.
+  const waiting = send(items(10));
+  await until(() => server?.pendingItems === 5);
+  const refused = await Promise.race([
+    send(items(15)),
+    new Promise<undefined>((resolve) => setTimeout(resolve, 3_000)),
+  ]);
+  expect(refused, 'no answer within 3 s: the request queued behind a full bus').toBeDefined();
+  expect(refused?.status).toBe(429);
+  expect(refused?.headers['retry-after']).toBe('1');
+  expect(refused?.body.error).toMatch(/behind/);
+  release();
+  expect((await waiting).status).toBe(202);
+}

@@ -29,7 +29,12 @@ export interface PushCounters {
   accepted: number;
   duplicates: number;
   rejected: number;
+  /** Requests answered 429 because the pipeline was behind (the pending allowance was spent). */
+  busy: number;
 }
+
+/** What a client is asked to wait before retrying a request refused because the pipeline is behind. */
+const BUSY_RETRY_AFTER_S = 1;
 
 class BodyTooLarge extends Error {}
 
@@ -69,7 +74,15 @@ export class PushServer {
   private guard: PushGuard | undefined;
   /** Ids published by earlier requests, so a retried request is answered "duplicate" rather than re-scored. */
   private readonly seen: SeenIds;
-  readonly counters: PushCounters = { requests: 0, accepted: 0, duplicates: 0, rejected: 0 };
+  readonly counters: PushCounters = {
+    requests: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    busy: 0,
+  };
+  /** Items of admitted requests not yet on the bus (waiting for room): bounded by maxPendingItems. */
+  private pending = 0;
 
   constructor(
     private readonly config: HttpPushConfig,
@@ -118,6 +131,10 @@ export class PushServer {
       `http push: listening on http://${address.address}:${address.port}${PUSH_PATH}`,
     );
     return { host: address.address, port: address.port };
+  }
+
+  get pendingItems(): number {
+    return this.pending;
   }
 
   /** Stops accepting connections and waits for requests in flight (their items are published first). */
@@ -171,6 +188,20 @@ export class PushServer {
       allowedSources: this.config.allowedSources,
       seen: (id) => this.seen.has(id),
     });
+    const waiting = outcome.items.length;
+    // The first request always gets in (one request may hold up to maxItems); later ones only within the allowance.
+    if (this.pending > 0 && this.pending + waiting > this.config.maxPendingItems) {
+      this.counters.busy += 1;
+      return send(
+        res,
+        429,
+        {
+          error: `the pipeline is behind: ${this.pending} pushed items are waiting for room on the bus; nothing of this request was taken, retry it`,
+        },
+        { 'retry-after': String(BUSY_RETRY_AFTER_S) },
+      );
+    }
+    this.pending += waiting;
     try {
       await publishItems(this.deps.bus, this.deps.topic, outcome.items);
     } catch (error) {
@@ -181,6 +212,8 @@ export class PushServer {
         { error: `bus unavailable: ${describeError(error)}` },
         { 'retry-after': '5' },
       );
+    } finally {
+      this.pending -= waiting;
     }
     for (const item of outcome.items) this.seen.add(item.id);
     const answer = pushAnswer(outcome.results);
