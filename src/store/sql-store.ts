@@ -43,7 +43,8 @@ const MAX_LIMIT = 100_000;
 /** How long a read trusts its idea of the current model version before asking again. */
 const MODEL_VERSION_TTL_MS = 5_000;
 
-type Num = number | string;
+/** A numeric column as the engine hands it back: 64-bit integers arrive as decimal strings. */
+type SqlNumber = number | string;
 
 /** Fixed ORDER BY clauses, chosen by name: no caller text reaches the SQL. */
 const HEADLINE_ORDER: Readonly<Record<TopicHeadlinesQuery['order'], string>> = {
@@ -55,10 +56,10 @@ const HEADLINE_ORDER: Readonly<Record<TopicHeadlinesQuery['order'], string>> = {
 interface RollupRow {
   kind: TopicKind;
   key: string;
-  n: Num;
-  neg: Num;
-  pos: Num;
-  ssum: Num;
+  n: SqlNumber;
+  neg: SqlNumber;
+  pos: SqlNumber;
+  ssum: SqlNumber;
 }
 
 /**
@@ -75,14 +76,17 @@ function itemsPerTopicMinute(where: string): string {
 const ROLLUP_SUMS = `count() AS n, countIf(item_label = 'negative') AS neg,
   countIf(item_label = 'positive') AS pos, sum(item_score) AS ssum`;
 
-/** Seconds for "minute start ≥ ms" and "minute start < ms" bounds (a minute counts when its start does). */
-function boundS(ms: number): number {
+/**
+ * A DateTime (epoch seconds) bound from epoch ms, for "minute start ≥ ms" and "minute start < ms" (a minute
+ * counts when its start does).
+ */
+function dateTimeBound(ms: number): number {
   if (Number.isNaN(ms)) throw new UsageError('a time bound is not a number');
   return Math.min(Math.max(0, Math.ceil(ms / 1000)), 0xffff_ffff);
 }
 
-/** An epoch-ms bound for a UInt64 column, rounded up like boundS. */
-function msParam(ms: number): number {
+/** An epoch-ms bound for a UInt64 column, rounded up like dateTimeBound. */
+function epochMsBound(ms: number): number {
   if (Number.isNaN(ms)) throw new UsageError('a time bound is not a number');
   return Math.min(Math.max(0, Math.ceil(ms)), Number.MAX_SAFE_INTEGER);
 }
@@ -154,7 +158,7 @@ export class SqlStore implements Store {
 
   async healthcheck(): Promise<Health> {
     try {
-      const rows = await this.engine.select<{ n: Num }>(
+      const rows = await this.engine.select<{ n: SqlNumber }>(
         'SELECT uniqExact(version) AS n FROM schema_migrations',
       );
       return {
@@ -215,7 +219,7 @@ export class SqlStore implements Store {
   async currentModelVersion(): Promise<string | null> {
     const cached = this.currentVersion;
     if (cached && this.now() - cached.checkedAt < MODEL_VERSION_TTL_MS) return cached.value;
-    const rows = await this.engine.select<{ v: string; n: Num }>(
+    const rows = await this.engine.select<{ v: string; n: SqlNumber }>(
       'SELECT argMax(model_version, scored_ms) AS v, count() AS n FROM scored_items',
     );
     const row = rows[0];
@@ -224,17 +228,18 @@ export class SqlStore implements Store {
     return value;
   }
 
-  private async versionOr(requested: string | undefined): Promise<string | null> {
+  /** The model version a read asks for, else the current one (null while the store is empty). */
+  private async versionToRead(requested: string | undefined): Promise<string | null> {
     return requested ?? (await this.currentModelVersion());
   }
 
   async topicCounts(query: TopicWindowQuery): Promise<TopicWindowCounts[]> {
-    const version = await this.versionOr(query.modelVersion);
+    const version = await this.versionToRead(query.modelVersion);
     if (version === null) return [];
     const params: Record<string, SqlValue> = {
       mv: version,
-      from: boundS(query.fromMs),
-      to: boundS(query.toMs),
+      from: dateTimeBound(query.fromMs),
+      to: dateTimeBound(query.toMs),
     };
     // Filters are added as fixed SQL fragments only when given: 18.16 cannot type an empty array literal.
     let filters = '';
@@ -279,10 +284,10 @@ export class SqlStore implements Store {
       throw new UsageError(`topicSeries: ${buckets} buckets asked for; at most ${MAX_BUCKETS}`);
     }
     if (buckets <= 0) return [];
-    const version = await this.versionOr(query.modelVersion);
+    const version = await this.versionToRead(query.modelVersion);
     const found = new Map<number, RollupRow>();
     if (version !== null) {
-      const rows = await this.engine.select<RollupRow & { t: Num }>(
+      const rows = await this.engine.select<RollupRow & { t: SqlNumber }>(
         `SELECT intDiv(toUInt32(minute), {b:UInt32}) * {b:UInt32} AS t, ${ROLLUP_SUMS}
          FROM ${itemsPerTopicMinute(
            `model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
@@ -295,8 +300,8 @@ export class SqlStore implements Store {
           mv: version,
           kind: query.kind,
           key: query.key,
-          from: boundS(startMs),
-          to: boundS(query.toMs),
+          from: dateTimeBound(startMs),
+          to: dateTimeBound(query.toMs),
         },
       );
       for (const row of rows) found.set(Number(row.t) * 1000, row);
@@ -325,14 +330,14 @@ export class SqlStore implements Store {
     if (Number.isNaN(query.minCount)) throw new UsageError('topMovers: minCount is not a number');
     const toMs = query.nowMs;
     const fromMs = toMs - query.windowMs;
-    const version = await this.versionOr(query.modelVersion);
+    const version = await this.versionToRead(query.modelVersion);
     const result: TopMovers = { fromMs, toMs, modelVersion: version, negative: [], positive: [] };
     if (version === null) return result;
     const params: Record<string, SqlValue> = {
       mv: version,
-      prev: boundS(fromMs - query.windowMs),
-      mid: boundS(fromMs),
-      to: boundS(toMs),
+      prev: dateTimeBound(fromMs - query.windowMs),
+      mid: dateTimeBound(fromMs),
+      to: dateTimeBound(toMs),
       min: Math.min(Math.max(0, Math.floor(query.minCount)), 0xffff_ffff),
     };
     let filters = '';
@@ -341,7 +346,7 @@ export class SqlStore implements Store {
       params.kinds = query.kinds;
     }
     const rows = await this.engine.select<
-      RollupRow & { pn: Num; pneg: Num; ppos: Num; pssum: Num }
+      RollupRow & { pn: SqlNumber; pneg: SqlNumber; ppos: SqlNumber; pssum: SqlNumber }
     >(
       `SELECT kind, key,
               countIf(minute >= toDateTime({mid:UInt32})) AS n,
@@ -393,13 +398,13 @@ export class SqlStore implements Store {
 
   async latestItems(query: LatestItemsQuery): Promise<ScoredItem[]> {
     const limit = checkLimit(query.limit, 'latestItems');
-    const version = await this.versionOr(query.modelVersion);
+    const version = await this.versionToRead(query.modelVersion);
     if (version === null) return [];
     const params: Record<string, SqlValue> = { mv: version };
     let filters = '';
     if (query.beforeMs !== undefined) {
       filters += ' AND published_ms < {before:UInt64}';
-      params.before = msParam(query.beforeMs);
+      params.before = epochMsBound(query.beforeMs);
     }
     if (query.topic) {
       filters += ` AND id IN (
@@ -428,7 +433,7 @@ export class SqlStore implements Store {
 
   async topicHeadlines(query: TopicHeadlinesQuery): Promise<ScoredItem[]> {
     const limit = checkLimit(query.limit, 'topicHeadlines');
-    const version = await this.versionOr(query.modelVersion);
+    const version = await this.versionToRead(query.modelVersion);
     if (version === null) return [];
     const order = HEADLINE_ORDER[query.order];
     const rows = await this.engine.select<RawItemRow>(
@@ -446,11 +451,11 @@ export class SqlStore implements Store {
         mv: version,
         kind: query.kind,
         key: query.key,
-        from: msParam(query.fromMs),
-        to: msParam(query.toMs),
+        from: epochMsBound(query.fromMs),
+        to: epochMsBound(query.toMs),
         // topic_items is keyed by minute: widen the lower bound to the minute holding fromMs.
         fromS: Math.max(0, Math.floor(query.fromMs / MINUTE_MS) * 60),
-        toS: boundS(query.toMs),
+        toS: dateTimeBound(query.toMs),
       },
     );
     return rows.map(fromRow);
@@ -458,12 +463,12 @@ export class SqlStore implements Store {
 
   async scanItems(query: ScanItemsQuery): Promise<ScoredItem[]> {
     const limit = checkLimit(query.limit, 'scanItems');
-    const version = await this.versionOr(query.modelVersion);
+    const version = await this.versionToRead(query.modelVersion);
     if (version === null) return [];
     const params: Record<string, SqlValue> = {
       mv: version,
-      from: msParam(query.fromMs),
-      to: msParam(query.toMs),
+      from: epochMsBound(query.fromMs),
+      to: epochMsBound(query.toMs),
     };
     let filters = '';
     if (query.after) {
@@ -485,7 +490,12 @@ export class SqlStore implements Store {
   }
 
   async modelVersions(): Promise<ModelVersionInfo[]> {
-    const rows = await this.engine.select<{ v: string; n: Num; first: Num; last: Num }>(
+    const rows = await this.engine.select<{
+      v: string;
+      n: SqlNumber;
+      first: SqlNumber;
+      last: SqlNumber;
+    }>(
       `SELECT model_version AS v, uniqExact(id) AS n, min(scored_ms) AS first, max(scored_ms) AS last
        FROM scored_items
        GROUP BY model_version
@@ -502,8 +512,8 @@ export class SqlStore implements Store {
   async itemCount(modelVersion?: string): Promise<number> {
     const rows =
       modelVersion === undefined
-        ? await this.engine.select<{ n: Num }>('SELECT uniqExact(id) AS n FROM scored_items')
-        : await this.engine.select<{ n: Num }>(
+        ? await this.engine.select<{ n: SqlNumber }>('SELECT uniqExact(id) AS n FROM scored_items')
+        : await this.engine.select<{ n: SqlNumber }>(
             'SELECT uniqExact(id) AS n FROM scored_items WHERE model_version = {mv:String}',
             { mv: modelVersion },
           );
@@ -512,12 +522,17 @@ export class SqlStore implements Store {
 
   async stats(): Promise<StoreStats> {
     const version = await this.currentModelVersion();
-    const [items] = await this.engine.select<{ n: Num; versions: Num; first: Num; last: Num }>(
+    const [items] = await this.engine.select<{
+      n: SqlNumber;
+      versions: SqlNumber;
+      first: SqlNumber;
+      last: SqlNumber;
+    }>(
       `SELECT uniqExact(id) AS n, uniqExact(model_version) AS versions,
               min(published_ms) AS first, max(published_ms) AS last
        FROM scored_items`,
     );
-    const [topics] = await this.engine.select<{ n: Num }>(
+    const [topics] = await this.engine.select<{ n: SqlNumber }>(
       'SELECT uniqExact(kind, key) AS n FROM topic_items WHERE model_version = {mv:String}',
       { mv: version ?? '' },
     );
@@ -571,9 +586,9 @@ export class SqlStore implements Store {
     const limit = checkLimit(query.limit, 'alertTransitions');
     const params: Record<string, SqlValue> = {
       fromS: Math.max(0, Math.floor(query.fromMs / 1000)),
-      toS: boundS(query.toMs),
-      from: msParam(query.fromMs),
-      to: msParam(query.toMs),
+      toS: dateTimeBound(query.toMs),
+      from: epochMsBound(query.fromMs),
+      to: epochMsBound(query.toMs),
     };
     let filters = '';
     if (query.topic) {
