@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { BacktestEvent, BacktestResult } from '../../alerts/backtest.ts';
-import type { BacktestSource } from '../../alerts/backtest-sources.ts';
+import type { BacktestSource } from '../../alerts/backtest-history.ts';
 import type { SectorGroups } from '../../alerts/selector.ts';
 import { ConfigError, UsageError } from '../../core/errors.ts';
 import { StageCounters } from '../../core/stage-counters.ts';
@@ -62,10 +62,12 @@ async function openSource(flags: BacktestFlags, context: CommandContext): Promis
     );
   }
   if (flags.scored) {
-    const { scoredJsonlSource } = await import('../../alerts/backtest-sources.ts');
+    const { scoredJsonlSource } = await import('../../alerts/backtest-history.ts');
     return scoredJsonlSource(flags.scored);
   }
-  const { replayScoredSource, storeSource } = await import('../../pipeline/backtest-sources.ts');
+  const { replayScoredSource, storeSource } = await import(
+    '../../pipeline/backtest-replay-or-store.ts'
+  );
   if (flags.replay)
     return replayScoredSource(resolveStreamDir(flags.replay), context.config, context.logger);
   return storeSource(context.config, context.logger);

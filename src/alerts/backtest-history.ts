@@ -1,4 +1,4 @@
-/** Where a backtest's history comes from; each source yields a data source and the time span it covers. */
+/** What a backtest reads its history from (a data source and the span it covers), and the one read from a JSON Lines file of scored items. */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../core/errors.ts';

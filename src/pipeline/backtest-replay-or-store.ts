@@ -3,7 +3,7 @@
  * or the store's own rollup (`--from-store`). Nothing is written anywhere.
  */
 
-import type { BacktestSource } from '../alerts/backtest-sources.ts';
+import type { BacktestSource } from '../alerts/backtest-history.ts';
 import { MemoryDataSource, mentionsOf } from '../alerts/data-source.ts';
 import { storeDataSource } from '../alerts/store-data-source.ts';
 import type { Config } from '../config/schema.ts';
