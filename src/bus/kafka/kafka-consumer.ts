@@ -3,7 +3,7 @@
  * committing a slice only after the handler succeeded, and seeking back (with the partition paused) after a failure.
  */
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { type BackoffOptions, backoffDelayMs } from '../../core/backoff.ts';
+import { type BackoffOptions, backoffDelayMs, sleep } from '../../core/backoff.ts';
 import type { BatchHandler, BusMessage, SubscribeOptions, Subscription } from '../../core/bus.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -46,6 +46,8 @@ const REBALANCE_ERRORS = new Set([
   'FENCED_INSTANCE_ID',
 ]);
 const COMMIT_ATTEMPTS = 5;
+/** Between commit attempts: 200 ms doubling, so the five attempts span about three seconds. */
+const COMMIT_BACKOFF: BackoffOptions = { baseMs: 200, maxMs: 1_600 };
 
 const nextOffset = (offset: string): string => (BigInt(offset) + 1n).toString();
 
@@ -150,7 +152,7 @@ export class KafkaSubscription implements Subscription {
           !REBALANCE_ERRORS.has(type);
         if (!transient || tries >= COMMIT_ATTEMPTS || !isRunning()) throw error;
         this.logger.debug({ type, tries }, 'offset commit failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** tries));
+        await sleep(backoffDelayMs(tries, COMMIT_BACKOFF));
       }
     }
   }

@@ -5,6 +5,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { PollConfig } from '../../config/ingest.ts';
+import { backoffDelayMs } from '../../core/backoff.ts';
 import type { Clock } from '../../core/clock.ts';
 import { formatDuration } from '../../core/duration.ts';
 import { describeError, ServiceError } from '../../core/errors.ts';
@@ -129,11 +130,8 @@ export class PollScheduler {
   /** Exponential from backoffInitialSec, capped at backoffMaxSec; a longer Retry-After is honoured (retry-after.ts). */
   private backoff(failures: number, retryAfterMs?: number): { delayMs: number; note?: string } {
     const { backoffInitialSec, backoffMaxSec } = this.options.poll;
-    const maxMs = backoffMaxSec * 1000;
-    const exponential = Math.min(backoffInitialSec * 1000 * 2 ** Math.min(failures - 1, 30), maxMs);
-    // Up to 10% more, so feeds failing together do not retry in lockstep.
-    const jittered = Math.round(Math.min(exponential * (1 + this.random() * 0.1), maxMs));
-    return honourRetryAfter(jittered, retryAfterMs);
+    const options = { baseMs: backoffInitialSec * 1000, maxMs: backoffMaxSec * 1000 };
+    return honourRetryAfter(backoffDelayMs(failures, options, this.random), retryAfterMs);
   }
 
   private async run(slot: Slot): Promise<void> {
