@@ -29,9 +29,9 @@ export interface CardInput {
   command: string;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-const SOURCES = `| data | what | license |
+export const SOURCES = `| data | what | license |
 |---|---|---|
 | Twitter Financial News Sentiment (train split) | finance news tweets, 3 classes | MIT |
 | SEntFiN v1.1 (Sinha et al., "SEntFiN 1.0: Entity-aware sentiment analysis for financial news", JASIST 2022) | financial news headlines with per-entity sentiment; headlines whose entities agree | MIT |

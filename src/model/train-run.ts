@@ -2,12 +2,14 @@
 import { createHash } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../config/model.ts';
 import type { Logger } from '../core/logger.ts';
 import { LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import { renderCard } from './card.ts';
 import { type Example, type LabelOptions, readExamples, stratifiedSplit } from './dataset.ts';
+import { toFloat16 } from './float16.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
@@ -75,6 +77,24 @@ async function baselineTable(
   return out;
 }
 
+/**
+ * `<dir name>-<12 hex of the SHA-256 of the weights as stored>`: the same training on the same backend
+ * gives the same version. `float16` hashes the rounded values that weights.bin then holds.
+ */
+export function modelVersion(model: tf.LayersModel, out: string, float16 = false): string {
+  const hash = createHash('sha256');
+  for (const w of model.weights) {
+    const values = w.read().dataSync() as Float32Array;
+    hash.update(float16 ? toFloat16(values) : Buffer.from(values.buffer));
+  }
+  return `${path.basename(out)}-${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** `folder/file` for each data file: what the card and training.json name, without local paths. */
+export function dataFileNames(files: readonly string[]): string[] {
+  return files.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f));
+}
+
 /** Reads every file and carves the split the same way train and eval both do. */
 export async function loadSplit(
   files: readonly string[],
@@ -129,10 +149,8 @@ export async function runTraining(
         }
       : run.train;
   const result = await trainModel(train, validation, trainOptions, onProgress);
-  const hash = createHash('sha256');
-  for (const w of result.model.weights) hash.update(Buffer.from(w.read().dataSync().buffer));
   const name = path.basename(run.out);
-  const version = `${name}-${hash.digest('hex').slice(0, 12)}`;
+  const version = modelVersion(result.model, run.out);
   await saveModelDir(run.out, result.model, result.tokenizer, {
     version,
     labels: LABELS,
@@ -143,7 +161,7 @@ export async function runTraining(
     path.join(run.out, 'training.json'),
     `${JSON.stringify(
       {
-        data: run.data.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f)),
+        data: dataFileNames(run.data),
         split: { seed: run.seed, fraction: run.valFraction, labelOptions: run.labelOptions },
         train: run.train,
         teachers,
@@ -175,7 +193,7 @@ export async function runTraining(
       ...(teachers.length > 0 ? { distilledFrom: teachers.map((t) => path.basename(t)) } : {}),
       classWeights: result.classWeights.map((w) => Number(w.toFixed(3))),
     },
-    dataFiles: run.data.map((f) => path.basename(path.dirname(f)) + path.sep + path.basename(f)),
+    dataFiles: dataFileNames(run.data),
     split: {
       seed: run.seed,
       fraction: run.valFraction,

@@ -5,24 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
-
-const CUES = {
-  negative: ['plunge', 'slump', 'downgrade', 'warning', 'loss'],
-  neutral: ['schedules', 'announces', 'files', 'meeting', 'holds'],
-  positive: ['surge', 'record', 'upgrade', 'beats', 'rally'],
-} as const;
-
-/** A small labelled CSV written here: one cue word per row decides the label. */
-function labelledCsv(rows: number): string {
-  const lines = ['text,label'];
-  const labels = Object.keys(CUES) as Array<keyof typeof CUES>;
-  for (let i = 0; i < rows; i++) {
-    const label = labels[i % 3] ?? 'neutral';
-    const cue = CUES[label][Math.floor(i / 3) % 5];
-    lines.push(`"Acme ${i % 7} shares ${cue} in ${['march', 'may', 'june'][i % 3]}",${label}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { labelledCsv } from '../support/labelled-csv.ts';
 
 describe('train, eval and score-text from the command line', () => {
   let dir: string;

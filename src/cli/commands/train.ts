@@ -2,6 +2,8 @@
 import { type Command, Option } from 'commander';
 import { BACKENDS } from '../../config/model.ts';
 import { UsageError } from '../../core/errors.ts';
+import { PRETRAINED_IDS, type PretrainedId } from '../../model/pretrained/provisioned.ts';
+import type { Progress } from '../../model/trainer.ts';
 import { createContext } from '../context.ts';
 import { formatSeconds, progressLine } from '../progress.ts';
 
@@ -39,7 +41,25 @@ interface TrainFlags {
   teacher?: string[];
   teacherWeight: string;
   entityMajority?: boolean;
+  arch: 'hybrid' | 'accurate';
+  encoder: PretrainedId;
+  freeze: string;
+  encoderLr: string;
+  layerDecay: string;
+  weightDecay: string;
+  warmup: string;
+  float16?: boolean;
 }
+
+/** Shared flags whose default differs for the accurate model (used when the flag is not given). */
+const ACCURATE_DEFAULTS = {
+  epochs: '3',
+  lr: '0.001',
+  lstm: '64',
+  dropout: '0.1',
+  maxLen: '64',
+  patience: '1',
+} satisfies Partial<Record<keyof TrainFlags, string>>;
 
 function num(value: string, flag: string): number {
   const n = Number(value);
@@ -55,6 +75,29 @@ export function register(program: Command): void {
     )
     .requiredOption('--data <files...>', 'labelled CSV (text,label) and/or JSONL files')
     .requiredOption('--out <dir>', 'output model directory, e.g. models/default')
+    .addOption(
+      new Option(
+        '--arch <kind>',
+        'hybrid: the small model learned from scratch; accurate: a pretrained encoder (npm run setup:pretrained) fine-tuned under a BiLSTM, with its own defaults for --epochs 3 --lr 0.001 --lstm 64 --dropout 0.1 --max-len 64 --patience 1',
+      )
+        .choices(['hybrid', 'accurate'])
+        .default('hybrid'),
+    )
+    .addOption(
+      new Option('--encoder <id>', 'accurate: the pretrained encoder')
+        .choices(PRETRAINED_IDS)
+        .default('all-minilm-l6-v2'),
+    )
+    .option(
+      '--freeze <n>',
+      'accurate: blocks frozen from the bottom, their outputs cached (1 = the embeddings, 1+k = also encoder layers 0…k−1)',
+      '1',
+    )
+    .option('--encoder-lr <x>', 'accurate: peak rate of the top encoder layer', '5e-5')
+    .option('--layer-decay <x>', 'accurate: rate factor per encoder layer down', '0.9')
+    .option('--weight-decay <x>', 'accurate: AdamW decoupled weight decay', '0.01')
+    .option('--warmup <x>', 'accurate: share of the steps spent warming up', '0.1')
+    .option('--float16', 'accurate: store the weights as float16 (half the size)')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--epochs <n>', 'maximum epochs', '6')
     .option('--batch-size <n>', 'texts per step', '32')
@@ -114,19 +157,75 @@ export function register(program: Command): void {
     )
     .action(async (flags: TrainFlags, command: Command) => {
       const { logger } = createContext(command);
-      const { runTraining } = await import('../../model/train-run.ts');
       const progress = progressLine('train', 'texts');
+      const showProgress = (p: Progress) => {
+        const member = p.members > 1 ? `member ${p.member}/${p.members} ` : '';
+        const head = `${member}epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)}`;
+        const val =
+          p.valAccuracy === undefined
+            ? ''
+            : ` val acc ${p.valAccuracy.toFixed(4)} val macro-F1 ${(p.valMacroF1 ?? 0).toFixed(4)}`;
+        const epochDone = p.valAccuracy !== undefined;
+        progress.show(
+          `${head}${val} ${p.textsPerSec.toFixed(0)} texts/s ETA ${formatSeconds(p.etaSec)}`,
+          p.step / p.steps,
+          epochDone,
+        );
+      };
+      const split = {
+        data: flags.data,
+        out: flags.out,
+        backend: flags.backend,
+        seed: num(flags.seed, '--seed'),
+        valFraction: num(flags.valFraction, '--val-fraction'),
+        labelOptions: {
+          synonyms: flags.labelSynonyms === true,
+          entityMajority: flags.entityMajority === true,
+        },
+        command: `bellwether ${process.argv.slice(2).join(' ')}`,
+      };
+      if (flags.arch === 'accurate') {
+        const flag = (key: keyof typeof ACCURATE_DEFAULTS, name: string) =>
+          num(
+            command.getOptionValueSource(key) === 'default' ? ACCURATE_DEFAULTS[key] : flags[key],
+            name,
+          );
+        const { runAccurateTraining } = await import('../../model/accurate/train-run.ts');
+        await runAccurateTraining(
+          {
+            ...split,
+            encoder: flags.encoder,
+            float16: flags.float16 === true,
+            fineTune: {
+              lstmUnits: flag('lstm', '--lstm'),
+              dropout: flag('dropout', '--dropout'),
+              maxLen: flag('maxLen', '--max-len'),
+              epochs: flag('epochs', '--epochs'),
+              batchSize: num(flags.batchSize, '--batch-size'),
+              headRate: flag('lr', '--lr'),
+              encoderRate: num(flags.encoderLr, '--encoder-lr'),
+              layerDecay: num(flags.layerDecay, '--layer-decay'),
+              warmupFraction: num(flags.warmup, '--warmup'),
+              weightDecay: num(flags.weightDecay, '--weight-decay'),
+              patience: flag('patience', '--patience'),
+              freeze: num(flags.freeze, '--freeze'),
+              labelSmoothing: num(flags.smoothing, '--smoothing'),
+              classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
+              seed: num(flags.seed, '--seed'),
+              ...(flags.maxMinutes
+                ? { maxSeconds: num(flags.maxMinutes, '--max-minutes') * 60 }
+                : {}),
+            },
+          },
+          logger,
+          showProgress,
+        );
+        return;
+      }
+      const { runTraining } = await import('../../model/train-run.ts');
       await runTraining(
         {
-          data: flags.data,
-          out: flags.out,
-          backend: flags.backend,
-          seed: num(flags.seed, '--seed'),
-          valFraction: num(flags.valFraction, '--val-fraction'),
-          labelOptions: {
-            synonyms: flags.labelSynonyms === true,
-            entityMajority: flags.entityMajority === true,
-          },
+          ...split,
           train: {
             architecture: {
               maxLen: num(flags.maxLen, '--max-len'),
@@ -158,25 +257,11 @@ export function register(program: Command): void {
               ? { maxSeconds: num(flags.maxMinutes, '--max-minutes') * 60 }
               : {}),
           },
-          command: `bellwether ${process.argv.slice(2).join(' ')}`,
           baselines: flags.baselines,
           ...(flags.teacher ? { teachers: flags.teacher } : {}),
         },
         logger,
-        (p) => {
-          const member = p.members > 1 ? `member ${p.member}/${p.members} ` : '';
-          const head = `${member}epoch ${p.epoch}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(4)}`;
-          const val =
-            p.valAccuracy === undefined
-              ? ''
-              : ` val acc ${p.valAccuracy.toFixed(4)} val macro-F1 ${(p.valMacroF1 ?? 0).toFixed(4)}`;
-          const epochDone = p.valAccuracy !== undefined;
-          progress.show(
-            `${head}${val} ${p.textsPerSec.toFixed(0)} texts/s ETA ${formatSeconds(p.etaSec)}`,
-            p.step / p.steps,
-            epochDone,
-          );
-        },
+        showProgress,
       );
     });
 }
