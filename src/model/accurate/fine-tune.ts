@@ -115,10 +115,10 @@ class LayerChain {
 
   /** Names of the layers at or above block `from`, which train. */
   trainableLayers(from: number): string[] {
-    const frozen = new Set([EMBEDDINGS_LAYER]);
+    const frozen = new Set(from > 0 ? [EMBEDDINGS_LAYER] : []);
     for (let i = 0; i < from - 1; i++) frozen.add(encoderLayerName(i));
     return this.model.layers
-      .filter((l) => l.weights.length > 0 && (from === 0 || !frozen.has(l.name)))
+      .filter((l) => l.weights.length > 0 && !frozen.has(l.name))
       .map((l) => l.name);
   }
 }
