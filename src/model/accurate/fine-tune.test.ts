@@ -1,9 +1,11 @@
-// Fine-tuning the accurate model on a tiny two-layer encoder: steps lower the loss, lower layers move less under layer-wise rates and frozen blocks do not move at all.
-import type * as tf from '@tensorflow/tfjs';
+// Fine-tuning the accurate model on a tiny two-layer encoder: steps lower the loss, lower layers move less under layer-wise rates frozen blocks do not move at all, and early stopping keeps the best epoch.
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TINY_ENCODER, tinyEncoderWeights } from '../../../test/support/tiny-encoder.ts';
 import { seededRandom } from '../../core/random.ts';
 import type { Example } from '../dataset.ts';
+import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from '../metrics.ts';
+import { padBatch } from '../pretrained/bert-encoder.ts';
 import { EMBEDDINGS_LAYER, encoderLayerName } from './architecture.ts';
 import { type FineTuneOptions, fineTune } from './fine-tune.ts';
 
@@ -118,6 +120,34 @@ describe('accurate model fine-tuning', () => {
     }
     expect(layerValues(result.model, encoderLayerName(1))).not.toEqual(
       layerValues(start, encoderLayerName(1)),
+    );
+  });
+
+  it('early stopping: when validation only gets worse, it stops after `patience` epochs and keeps the best', () => {
+    // Validation swaps the cue tokens' meaning, so learning the training cues makes it worse.
+    const swapped = examples(30, 2).map((e) => ({
+      ...e,
+      label: e.label === 'positive' ? 'negative' : e.label === 'negative' ? 'positive' : e.label,
+    })) as Example[];
+    const result = fineTune(examples(96, 1), swapped, DIGITS, ENCODER, {
+      ...OPTIONS,
+      epochs: 8,
+      patience: 2,
+      headRate: 0.03,
+      encoderRate: 0.03,
+    });
+    const f1s = result.history.map((h) => h.valMacroF1);
+    expect(result.epochsRun).toBeLessThan(8);
+    expect(result.epochsRun).toBe(result.bestEpoch + 2);
+    expect(result.validation.macroF1).toBe(Math.max(...f1s));
+    // The returned model holds the best epoch's weights: it scores what that epoch scored.
+    const { ids, shape } = padBatch(swapped.map((e) => DIGITS.encode(e.text, OPTIONS.maxLen)));
+    const probs = tf.tidy(() =>
+      (result.model.predict(tf.tensor2d(Float32Array.from(ids), shape)) as tf.Tensor).dataSync(),
+    ) as Float32Array;
+    const truth = swapped.map((e) => labelIndex(e.label));
+    expect(metricsFromConfusion(confusionMatrix(truth, argmaxRows(probs)))).toEqual(
+      result.validation,
     );
   });
 
