@@ -14,6 +14,7 @@ export default defineConfig({
             'test/e2e/**/*.test.ts',
             'test/support/**/*.test.ts',
             'fixtures/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           testTimeout: 60_000,
           hookTimeout: 120_000,

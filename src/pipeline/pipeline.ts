@@ -111,6 +111,11 @@ export class Pipeline {
     });
   }
 
+  /** Where the HTTP push endpoint listens once started with `live` and ingest.http enabled (port 0 picks one). */
+  get pushAddress(): { host: string; port: number } | undefined {
+    return this.live?.pushAddress;
+  }
+
   get progress(): PipelineProgress {
     return {
       ingested: () => this.ingested(),
