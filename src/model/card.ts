@@ -31,10 +31,13 @@ export interface CardInput {
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export const SOURCES = `| data | what | license |
+/** The training data's sources and licences, shared with the accurate model's card. */
+export const DATA_TABLE = `| data | what | license |
 |---|---|---|
 | Twitter Financial News Sentiment (train split) | finance news tweets, 3 classes | MIT |
-| SEntFiN v1.1 (Sinha et al., "SEntFiN 1.0: Entity-aware sentiment analysis for financial news", JASIST 2022) | financial news headlines with per-entity sentiment; headlines whose entities agree | MIT |
+| SEntFiN v1.1 (Sinha et al., "SEntFiN 1.0: Entity-aware sentiment analysis for financial news", JASIST 2022) | financial news headlines with per-entity sentiment; headlines whose entities agree | MIT |`;
+
+const SOURCES = `${DATA_TABLE}
 
 Neither dataset's text is shipped with the model: only weights and the learned tokenizer vocabulary.`;
 

