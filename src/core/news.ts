@@ -35,6 +35,16 @@ export const sentimentProbsSchema = z.object({
 });
 export type SentimentProbs = z.infer<typeof sentimentProbsSchema>;
 
+/** The item's story (src/stories/README.md): copies of one story share its id. */
+export const storyAssignmentSchema = z.object({
+  storyId: z.string().regex(/^[0-9a-f]{13}$/),
+  firstOfStory: z.boolean(),
+  /** Earlier items of the same story published in the hour / day up to this one. */
+  storyItems1h: z.number().int().min(0),
+  storyItems24h: z.number().int().min(0),
+});
+export type StoryAssignment = z.infer<typeof storyAssignmentSchema>;
+
 export const scoredItemSchema = newsItemSchema.extend({
   modelVersion: z.string().min(1).max(128),
   label: z.enum(SENTIMENT_LABELS),
@@ -42,5 +52,7 @@ export const scoredItemSchema = newsItemSchema.extend({
   score: z.number().min(-1).max(1),
   topics: z.array(topicMentionSchema),
   scoredAt: isoInstant,
+  /** Set by the story stage in the sink; absent on the scorer's output and on items stored before it. */
+  story: storyAssignmentSchema.optional(),
 });
 export type ScoredItem = z.infer<typeof scoredItemSchema>;

@@ -10,6 +10,12 @@ export interface TopicWindowCounts {
   positives: number;
   /** Sum of item scores (each in [-1, 1]); mean = scoreSum / count. */
   scoreSum: number;
+  /**
+   * Distinct stories among the items and among the negative ones (src/stories/README.md). Absent where the
+   * source knows no stories (counts from files): each item is then a story of its own.
+   */
+  stories?: number;
+  negativeStories?: number;
 }
 
 export interface TopicWindowQuery {

@@ -19,6 +19,7 @@ import { readStream } from '../ingest/replay/read-stream.ts';
 import type { ReplaySpeed } from '../ingest/replay/replay-stream.ts';
 import { ScoreStage } from '../scoring/score-stage.ts';
 import { SinkStage } from '../sink/sink-stage.ts';
+import { StoryAssigner } from '../stories/story-assigner.ts';
 import type { WebServer } from '../web/server.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
 import { AlertRecorder, type AlertSummary } from './alert-recorder.ts';
@@ -157,6 +158,7 @@ export class Pipeline {
       dlqTopic: dlq,
       ...config.sink,
       logger: logger.child({ stage: 'sink' }),
+      stories: new StoryAssigner(this.store, logger.child({ stage: 'stories' })),
       onWrite: (items, ms) => {
         this.metrics.batchSize.observe({ stage: 'sink' }, items.length);
         this.metrics.storeWriteSeconds.observe(ms / 1000);

@@ -11,6 +11,7 @@ import { describeError, isRetriable, ServiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScoredItem } from '../core/news.ts';
 import { StageCounters } from '../core/stage-counters.ts';
+import type { StoryAssigner } from '../stories/story-assigner.ts';
 
 export interface ScoredItemWriter {
   writeScored(items: readonly ScoredItem[]): Promise<{ inserted: number; duplicates: number }>;
@@ -25,6 +26,8 @@ export interface SinkStageOptions {
   maxBatchSize: number;
   lingerMs: number;
   logger: Logger;
+  /** Assigns stories before each write, its window rebuilt from the store on start (src/stories/README.md). */
+  stories?: StoryAssigner | undefined;
   /** Called after each successful write with the rows and how long it took, for metrics. */
   onWrite?: (items: readonly ScoredItem[], writeMs: number) => void;
 }
@@ -42,6 +45,7 @@ export class SinkStage {
 
   async start(): Promise<void> {
     const { bus, inputTopic, group, maxBatchSize, lingerMs } = this.options;
+    await this.options.stories?.restore();
     this.subscription = await bus.subscribe(
       { topic: inputTopic, group, maxBatchSize, lingerMs },
       (batch) => this.handle(batch),
@@ -56,17 +60,18 @@ export class SinkStage {
   }
 
   async handle(batch: readonly BusMessage[]): Promise<void> {
-    const items: ScoredItem[] = [];
+    const decoded: ScoredItem[] = [];
     const sources: BusMessage[] = [];
     const dead: OutgoingMessage[] = [];
     for (const message of batch) {
       try {
-        items.push(decodeScoredItem(message.value));
+        decoded.push(decodeScoredItem(message.value));
         sources.push(message);
       } catch (error) {
         dead.push(deadLetter(message, STAGE, describeError(error)));
       }
     }
+    const items = this.options.stories?.assign(decoded) ?? decoded;
     let written = { inserted: 0, duplicates: 0 };
     if (items.length > 0) {
       try {

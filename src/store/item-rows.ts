@@ -38,6 +38,11 @@ export interface ScoredItemRow {
   has_url: number;
   has_summary: number;
   has_lang: number;
+  /** '' for an item stored without a story: it counts as a story of its own. */
+  story_id: string;
+  first_of_story: number;
+  story_items_1h: number;
+  story_items_24h: number;
 }
 
 /**
@@ -82,6 +87,10 @@ export function toRow(item: ScoredItem): ScoredItemRow {
     has_url: item.url === undefined ? 0 : 1,
     has_summary: item.summary === undefined ? 0 : 1,
     has_lang: item.lang === undefined ? 0 : 1,
+    story_id: item.story?.storyId ?? '',
+    first_of_story: item.story?.firstOfStory ? 1 : 0,
+    story_items_1h: item.story?.storyItems1h ?? 0,
+    story_items_24h: item.story?.storyItems24h ?? 0,
   };
 }
 
@@ -96,6 +105,7 @@ export interface TopicItemRow {
   label: SentimentLabel;
   score: number;
   source: string;
+  story_id: string;
 }
 
 /** The item's topic_items rows: one per topic mentioned, in the minute it was published. */
@@ -111,6 +121,7 @@ export function toTopicRows(row: ScoredItemRow): TopicItemRow[] {
     label: row.label,
     score: row.score,
     source: row.source,
+    story_id: row.story_id,
   }));
 }
 
@@ -118,7 +129,7 @@ export function toTopicRows(row: ScoredItemRow): TopicItemRow[] {
 export const ITEM_COLUMNS =
   'id, model_version, source, url, title, summary, lang, published_ms, fetched_ms, scored_ms, label, ' +
   'p_negative, p_neutral, p_positive, score, topic_kinds, topic_keys, topic_relevance, has_url, ' +
-  'has_summary, has_lang';
+  'has_summary, has_lang, story_id, first_of_story, story_items_1h, story_items_24h';
 
 /** A row as the engines return it: 64-bit integers may be strings, flags may be numbers or strings. */
 export type RawItemRow = {
@@ -155,5 +166,13 @@ export function fromRow(row: RawItemRow): ScoredItem {
   if (Number(row.has_url) === 1) item.url = row.url;
   if (Number(row.has_summary) === 1) item.summary = row.summary;
   if (Number(row.has_lang) === 1) item.lang = row.lang;
+  if (row.story_id !== '') {
+    item.story = {
+      storyId: row.story_id,
+      firstOfStory: Number(row.first_of_story) === 1,
+      storyItems1h: Number(row.story_items_1h),
+      storyItems24h: Number(row.story_items_24h),
+    };
+  }
   return item;
 }

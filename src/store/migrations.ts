@@ -43,9 +43,23 @@ export function loadMigrations(dir: string = SCHEMA_DIR): Migration[] {
   return migrations;
 }
 
+/** ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: such a statement (one column each) is skipped once done. */
+const ADD_COLUMN = /^ALTER TABLE (\w+) ADD COLUMN (\w+)\b/;
+
+async function columnExists(engine: SqlEngine, statement: string): Promise<boolean> {
+  const match = ADD_COLUMN.exec(statement);
+  if (!match) return false;
+  const rows = await engine.select<{ n: number | string }>(
+    `SELECT count() AS n FROM system.columns
+     WHERE database = currentDatabase() AND table = {table:String} AND name = {column:String}`,
+    { table: match[1] ?? '', column: match[2] ?? '' },
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
 /**
- * Applies the migrations not yet recorded. Every statement is IF NOT EXISTS, so a migration that failed
- * half-way is simply run again; it is recorded only once all its statements succeeded.
+ * Applies the migrations not yet recorded. Every statement is IF NOT EXISTS (or an ADD COLUMN skipped when
+ * the column exists), so a migration that failed half-way is simply run again; it is recorded only once all its statements succeeded.
  */
 export async function applyMigrations(
   engine: SqlEngine,
@@ -66,6 +80,7 @@ export async function applyMigrations(
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
     for (const statement of migration.statements) {
+      if (await columnExists(engine, statement)) continue;
       await engine.exec(statement);
     }
     await engine.insert('schema_migrations', [

@@ -60,6 +60,8 @@ interface RollupRow {
   neg: SqlNumber;
   pos: SqlNumber;
   ssum: SqlNumber;
+  stories: SqlNumber;
+  neg_stories: SqlNumber;
 }
 
 /**
@@ -67,14 +69,17 @@ interface RollupRow {
  * (two writers, a crash between inserts). Every rollup read aggregates this, so each item id counts once.
  */
 function itemsPerTopicMinute(where: string): string {
-  return `(SELECT kind, key, minute, item_id, any(label) AS item_label, any(score) AS item_score
+  return `(SELECT kind, key, minute, item_id, any(label) AS item_label, any(score) AS item_score,
+      if(any(story_id) = '', concat('item:', item_id), any(story_id)) AS item_story
     FROM topic_items
     WHERE ${where}
     GROUP BY kind, key, minute, item_id)`;
 }
 
+/** An item stored without a story (before migration 004) counts as a story of its own. */
 const ROLLUP_SUMS = `count() AS n, countIf(item_label = 'negative') AS neg,
-  countIf(item_label = 'positive') AS pos, sum(item_score) AS ssum`;
+  countIf(item_label = 'positive') AS pos, sum(item_score) AS ssum,
+  uniqExact(item_story) AS stories, uniqExactIf(item_story, item_label = 'negative') AS neg_stories`;
 
 /**
  * A DateTime (epoch seconds) bound from epoch ms, for "minute start ≥ ms" and "minute start < ms" (a minute
@@ -268,6 +273,8 @@ export class SqlStore implements Store {
       negatives: Number(r.neg),
       positives: Number(r.pos),
       scoreSum: Number(r.ssum),
+      stories: Number(r.stories),
+      negativeStories: Number(r.neg_stories),
     }));
   }
 

@@ -5,6 +5,7 @@
  * so a million items cost no garbage collection work and a fixed, measurable amount of memory.
  */
 import { keyHash } from '../bus/memory/partitioner.ts';
+import type { StoryAssignment } from '../core/news.ts';
 import { HeadlineTokens, MAX_TOKENS } from './headline-tokens.ts';
 import { BANDS, bandKeys } from './minhash.ts';
 
@@ -15,15 +16,6 @@ export interface StoryIndexOptions {
   capacity: number;
   /** Overlap score (see `similarity`) at or above which two headlines are one story. */
   threshold: number;
-}
-
-export interface StoryAssignment {
-  storyId: string;
-  /** The item started the story: nothing in the window was a copy of it when it came. */
-  firstOfStory: boolean;
-  /** Earlier items of the same story published in the hour / day up to this one. */
-  storyItems1h: number;
-  storyItems24h: number;
 }
 
 export const STORY_DEFAULTS: StoryIndexOptions = {

@@ -28,6 +28,13 @@ function item(id: string, label: ScoredItem['label'], score: number): ScoredItem
   };
 }
 
+/** A scored_items row as schema version 2 had it: without the story columns migration 004 adds. */
+const STORY_COLUMNS = new Set(['story_id', 'first_of_story', 'story_items_1h', 'story_items_24h']);
+const v2Row = (scored: ScoredItem) =>
+  Object.fromEntries(
+    Object.entries(toRow(scored)).filter(([column]) => !STORY_COLUMNS.has(column)),
+  );
+
 const tickerSums = async (engine: SqlEngine) =>
   (
     await engine.select<{ n: number | string; neg: number | string }>(
@@ -47,15 +54,24 @@ export function runRollupMigrationContract(name: string, makeEngine: () => SqlEn
       );
       const a = item('a', 'negative', -0.5);
       // Two old-schema writers stored `a` at once: the summed rollup counted it twice.
-      await engine.insert('scored_items', [toRow(a), toRow(item('b', 'positive', 0.5))]);
-      await engine.insert('scored_items', [toRow(a)]);
+      await engine.insert('scored_items', [v2Row(a), v2Row(item('b', 'positive', 0.5))]);
+      await engine.insert('scored_items', [v2Row(a)]);
       expect(await tickerSums(engine)).toEqual([[3, 2]]);
 
       const store = new SqlStore(engine, { logger: silentLogger });
       await store.connect();
       const window = { fromMs: T0, toMs: T0 + 60_000, modelVersion: 'm1' };
       const expected = [
-        { kind: 'ticker', key: 'MIG', count: 2, negatives: 1, positives: 1, scoreSum: 0 },
+        {
+          kind: 'ticker',
+          key: 'MIG',
+          count: 2,
+          negatives: 1,
+          positives: 1,
+          scoreSum: 0,
+          stories: 2,
+          negativeStories: 1,
+        },
       ];
       expect(await store.topicCounts(window)).toEqual(expected);
       expect(await tickerSums(engine)).toEqual([[2, 1]]);

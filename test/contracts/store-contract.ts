@@ -72,6 +72,8 @@ function expectedCounts(
 ): TopicWindowCounts[] {
   const seen = new Set<string>();
   const totals = new Map<string, TopicWindowCounts>();
+  // Distinct stories per topic; an item without a story is a story of its own.
+  const stories = new Map<string, { all: Set<string>; negative: Set<string> }>();
   for (const item of items) {
     if (seen.has(item.id)) continue;
     seen.add(item.id);
@@ -95,7 +97,16 @@ function expectedCounts(
       row.positives += item.label === 'positive' ? 1 : 0;
       row.scoreSum += item.score;
       totals.set(id, row);
+      const story = item.story?.storyId ?? `item:${item.id}`;
+      const sets = stories.get(id) ?? { all: new Set<string>(), negative: new Set<string>() };
+      sets.all.add(story);
+      if (item.label === 'negative') sets.negative.add(story);
+      stories.set(id, sets);
     }
+  }
+  for (const [id, row] of totals) {
+    row.stories = stories.get(id)?.all.size ?? 0;
+    row.negativeStories = stories.get(id)?.negative.size ?? 0;
   }
   return [...totals.values()].sort(
     (a, b) => a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key),
@@ -238,6 +249,44 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(page.map((i) => i.id)).toEqual([bare.id]);
       expect(await store.itemCount(mv)).toBe(2);
       expect(await store.writeScored([])).toEqual({ inserted: 0, duplicates: 0 });
+    });
+
+    it('issue 15.2 — stores each item’s story and counts items and distinct stories per topic', async () => {
+      const mv = version('stories');
+      const story = (storyId: string, firstOfStory: boolean, n: number) => ({
+        storyId,
+        firstOfStory,
+        storyItems1h: n,
+        storyItems24h: n,
+      });
+      const specs: Spec[] = Array.from({ length: 6 }, (_, i) => ({
+        id: itemId(`story-${i}`),
+        atMs: T0 + i * 20_000,
+        label: i < 5 ? 'negative' : 'positive',
+        score: i < 5 ? -0.8 : 0.6,
+        topics: [t('ticker', 'STY')],
+      }));
+      // Four copies of one story, one other negative story, and an item stored without a story.
+      const items = specs.map((s, i) => {
+        const item = makeItem(s, mv);
+        if (i < 4) return { ...item, story: story('00000000000a1', i === 0, i) };
+        if (i === 4) return { ...item, story: story('00000000000b2', true, 0) };
+        return item;
+      });
+      await store.writeScored(items);
+      const window = { fromMs: T0, toMs: T0 + 10 * MINUTE, modelVersion: mv };
+      const counts = await store.topicCounts(window);
+      expect(counts).toMatchObject([{ count: 6, negatives: 5, stories: 3, negativeStories: 2 }]);
+      expect(normalized(counts)).toEqual(normalized(expectedCounts(items, T0, T0 + 10 * MINUTE)));
+      const back = await store.scanItems({ ...window, limit: 10 });
+      expect(back.map((i) => i.story)).toEqual(items.map((i) => i.story));
+      const view = await store.query<{ items: number | string; stories: number | string }>(
+        'SELECT sum(items) AS items, sum(stories) AS stories FROM topic_minute WHERE model_version = {mv:String}',
+        { mv },
+      );
+      // Each item sits in its own minute-or-so here: the view counts a story once per topic-minute.
+      expect(Number(view[0]?.items)).toBe(6);
+      expect(Number(view[0]?.stories)).toBeGreaterThanOrEqual(3);
     });
 
     it('is idempotent: repeated batches, overlapping batches, repeats within a batch, restarts', async () => {
@@ -466,7 +515,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         modelVersion: mv,
       });
       expect(normalized(early)).toEqual([
-        { kind: 'ticker', key: 'AAA', count: 3, negatives: 2, positives: 1, scoreSum: -0.7 },
+        {
+          kind: 'ticker',
+          key: 'AAA',
+          count: 3,
+          negatives: 2,
+          positives: 1,
+          scoreSum: -0.7,
+          stories: 3,
+          negativeStories: 2,
+        },
       ]);
       // A minute counts when its start is in [from, to): from = T0 + 30 s leaves out minute 0 (r1)
       // and to = T0 + 3 m leaves out minute 3 (r6), so only r4 mentions Tech.
@@ -477,7 +535,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         modelVersion: mv,
       });
       expect(normalized(shifted)).toEqual([
-        { kind: 'sector', key: 'Tech', count: 1, negatives: 0, positives: 0, scoreSum: 0.1 },
+        {
+          kind: 'sector',
+          key: 'Tech',
+          count: 1,
+          negatives: 0,
+          positives: 0,
+          scoreSum: 0.1,
+          stories: 1,
+          negativeStories: 0,
+        },
       ]);
       expect(
         await store.topicCounts({
@@ -703,10 +770,28 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
       const window = { fromMs: T0, toMs: T0 + MINUTE, keys: ['VER'] };
       expect(normalized(await store.topicCounts({ ...window, modelVersion: v1 }))).toEqual([
-        { kind: 'ticker', key: 'VER', count: 3, negatives: 3, positives: 0, scoreSum: -1.8 },
+        {
+          kind: 'ticker',
+          key: 'VER',
+          count: 3,
+          negatives: 3,
+          positives: 0,
+          scoreSum: -1.8,
+          stories: 3,
+          negativeStories: 3,
+        },
       ]);
       expect(normalized(await store.topicCounts({ ...window, modelVersion: v2 }))).toEqual([
-        { kind: 'ticker', key: 'VER', count: 3, negatives: 1, positives: 2, scoreSum: 0.6 },
+        {
+          kind: 'ticker',
+          key: 'VER',
+          count: 3,
+          negatives: 1,
+          positives: 2,
+          scoreSum: 0.6,
+          stories: 3,
+          negativeStories: 1,
+        },
       ]);
       // The newest scoring is the default for reads.
       expect(await store.currentModelVersion()).toBe(v2);
@@ -815,7 +900,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           modelVersion: mv,
         });
         expect(counts).toEqual([
-          { kind: 'keyword', key, count: 1, negatives: 1, positives: 0, scoreSum: -0.5 },
+          {
+            kind: 'keyword',
+            key,
+            count: 1,
+            negatives: 1,
+            positives: 0,
+            scoreSum: -0.5,
+            stories: 1,
+            negativeStories: 1,
+          },
         ]);
         const series = await store.topicSeries({
           kind: 'keyword',

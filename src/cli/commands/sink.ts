@@ -45,12 +45,14 @@ Examples:
         { PipelineMetrics },
         stageProcess,
         { StageStartup },
+        { StoryAssigner },
       ] = await Promise.all([
         import('../../pipeline/components.ts'),
         import('../../sink/sink-stage.ts'),
         import('../../pipeline/metrics.ts'),
         import('../../pipeline/stage-process.ts'),
         import('../../pipeline/stage-startup.ts'),
+        import('../../stories/story-assigner.ts'),
       ]);
       const signal = shutdownSignal((name) =>
         logger.info(`${name}: finishing the batch in flight and leaving the group`),
@@ -66,6 +68,7 @@ Examples:
         dlqTopic: config.bus.topics.dlq,
         ...config.sink,
         logger: logger.child({ stage: 'sink' }),
+        stories: new StoryAssigner(store, logger.child({ stage: 'stories' })),
         onWrite: (items, ms) => {
           metrics.batchSize.observe({ stage: 'sink' }, items.length);
           metrics.storeWriteSeconds.observe(ms / 1000);

@@ -24,7 +24,8 @@ DROP TABLE IF EXISTS item_topics_mv;
 
 DROP TABLE IF EXISTS topic_minute_mv;
 
-INSERT INTO topic_items
+-- Columns named: later migrations add columns to topic_items, and this statement may run again after them.
+INSERT INTO topic_items (model_version, kind, key, minute, item_id, published_at, relevance, label, score, source)
 SELECT
   model_version,
   kind,
