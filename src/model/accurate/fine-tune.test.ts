@@ -151,6 +151,29 @@ describe('accurate model fine-tuning', () => {
     );
   });
 
+  it('progress: a later epoch reports its own texts/s (its texts over its own time, not over the whole run)', () => {
+    let thirdStarted = 0;
+    let thirdEnded = 0;
+    let reported = 0;
+    fineTune(
+      examples(64, 1),
+      examples(6, 2),
+      DIGITS,
+      ENCODER,
+      { ...OPTIONS, epochs: 3, patience: 3 },
+      (p) => {
+        if (p.epoch === 2 && p.valAccuracy !== undefined) thirdStarted = performance.now();
+        if (p.epoch === 3 && p.valAccuracy === undefined && p.step === p.steps) {
+          thirdEnded = performance.now();
+          reported = p.textsPerSec;
+        }
+      },
+    );
+    const measured = 64 / ((thirdEnded - thirdStarted) / 1000);
+    // Counting the third epoch's texts over all three epochs' step time reads a third of this or less.
+    expect(reported).toBeGreaterThan(measured * 0.7);
+  });
+
   it('refuses to freeze more blocks than the encoder has', () => {
     expect(() =>
       fineTune(examples(8, 1), examples(4, 2), DIGITS, ENCODER, { ...OPTIONS, freeze: 4 }),

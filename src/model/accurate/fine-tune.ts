@@ -272,6 +272,8 @@ export function fineTune(
     );
     let lossSum = 0;
     let seen = 0;
+    // The rate reads this epoch's texts over this epoch's step time.
+    let epochStepTime = 0;
     setTrainingMode(true, options.seed * 100_003 + epoch * 7919);
     for (let s = 0; s < batches.length && step < totalSteps; s++) {
       const batch = batches[s] ?? [];
@@ -295,10 +297,12 @@ export function fineTune(
         optimizer.apply(grads, rateAt(step, totalSteps, warmup, options.headRate));
         return value.dataSync()[0] ?? 0;
       });
-      stepTime += (performance.now() - stepStart) / 1000;
+      const took = (performance.now() - stepStart) / 1000;
+      stepTime += took;
+      epochStepTime += took;
       lossSum += lossValue * batch.length;
       seen += batch.length;
-      const rate = seen / Math.max(stepTime, 1e-3);
+      const rate = seen / Math.max(epochStepTime, 1e-3);
       onProgress({
         member: 1,
         members: 1,
@@ -329,7 +333,7 @@ export function fineTune(
       step: batches.length,
       steps: batches.length,
       loss: lossSum / Math.max(seen, 1),
-      textsPerSec: seen / Math.max(stepTime, 1e-3),
+      textsPerSec: seen / Math.max(epochStepTime, 1e-3),
       etaSec: 0,
       valAccuracy: metrics.accuracy,
       valMacroF1: metrics.macroF1,
