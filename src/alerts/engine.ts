@@ -69,6 +69,8 @@ function toCounts(row: TopicWindowCounts | undefined): WindowCounts {
         negatives: row.negatives,
         positives: row.positives,
         scoreSum: row.scoreSum,
+        stories: row.stories,
+        negativeStories: row.negativeStories,
       }
     : EMPTY_COUNTS;
 }

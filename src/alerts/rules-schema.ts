@@ -28,6 +28,12 @@ function duration(minMs = 0) {
 
 const share = z.number().min(0).max(1);
 /** Two items are never evidence: every detector needs at least three in its current window. */
+/**
+ * What a spike detector counts: items, or distinct stories (src/stories/README.md), so one story carried by ten
+ * feeds counts once. Stories by default; a data source that knows no stories gives items for both.
+ */
+const countBy = z.enum(['items', 'stories']).default('stories');
+
 const minCount = z.number().int().min(3, 'must be at least 3 (one or two items never fire)');
 const MINUTE = 60_000;
 /** Bounds the per-bucket queries one evaluation makes. */
@@ -36,6 +42,7 @@ const MAX_BUCKETS = 400;
 const spikeSchema = z
   .object({
     type: z.literal('negative-share-spike'),
+    count: countBy,
     window: duration(MINUTE).default(30 * MINUTE),
     baseline: duration(MINUTE).default(24 * 60 * MINUTE),
     /** Gap between the baseline's end and the current window's start. */
@@ -57,6 +64,7 @@ const spikeSchema = z
   .strict();
 
 const bucketedShape = {
+  count: countBy,
   window: duration(MINUTE).default(30 * MINUTE),
   baseline: duration(MINUTE).default(24 * 60 * MINUTE),
   baselineOffset: duration().default(0),

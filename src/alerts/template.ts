@@ -10,7 +10,11 @@ export const RESERVED_LABELS: readonly string[] = [
 
 /** Numbers a detector reports; any may be absent for a detector that does not compute it. */
 export interface DetectorValues {
+  /** What the detector counted in the window: stories or items, as the rule says. */
   count?: number;
+  /** Items and distinct stories in the window, whatever the rule counts. */
+  items?: number;
+  stories?: number;
   negatives?: number;
   share?: number;
   lowerBound?: number;
@@ -42,6 +46,8 @@ type Format = 'text' | 'integer' | 'percent' | 'signed' | 'decimal';
 
 const VALUE_FORMATS: Readonly<Record<keyof DetectorValues, Format>> = {
   count: 'integer',
+  items: 'integer',
+  stories: 'integer',
   negatives: 'integer',
   share: 'percent',
   lowerBound: 'percent',
@@ -66,6 +72,7 @@ const CONTEXT_NAMES = [
   'baseline',
   'value',
   'headlines',
+  'volume',
 ] as const;
 
 export const TEMPLATE_NAMES: readonly string[] = [...CONTEXT_NAMES, ...Object.keys(VALUE_FORMATS)];
@@ -104,6 +111,16 @@ export function formatValue(value: number | undefined, format: Format): string {
   }
 }
 
+const counted = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** "3 stories (17 items)": the window's volume both ways; just the items where stories are unknown. */
+function volume(values: DetectorValues): string {
+  const { items, stories } = values;
+  if (items === undefined) return 'n/a';
+  const itemText = counted(items, 'item', 'items');
+  return stories === undefined ? itemText : `${counted(stories, 'story', 'stories')} (${itemText})`;
+}
+
 function lookup(name: string, context: TemplateContext): string {
   switch (name) {
     case 'rule':
@@ -117,6 +134,8 @@ function lookup(name: string, context: TemplateContext): string {
       return formatValue(context.value, 'decimal');
     case 'headlines':
       return context.headlines.length > 0 ? context.headlines.join(' | ') : '(none)';
+    case 'volume':
+      return volume(context.values);
     default: {
       const format = VALUE_FORMATS[name as keyof DetectorValues];
       return format === undefined

@@ -6,6 +6,9 @@ export interface WindowCounts {
   negatives: number;
   positives: number;
   scoreSum: number;
+  /** Distinct stories among the items and the negative items, where the data source knows stories. */
+  stories?: number | undefined;
+  negativeStories?: number | undefined;
 }
 
 export const EMPTY_COUNTS: WindowCounts = { count: 0, negatives: 0, positives: 0, scoreSum: 0 };
