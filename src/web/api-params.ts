@@ -1,9 +1,12 @@
 /** Validation of the JSON API's path and query parameters (zod), including the duration and instant formats the API accepts. */
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
-import { TOPIC_KINDS } from '../core/news.ts';
+import { storyAssignmentSchema, TOPIC_KINDS } from '../core/news.ts';
 
 const MAX_WINDOW_MS = 366 * 86_400_000;
+
+/** A story id as the store holds it: 13 hex digits. */
+export const storyIdSchema = storyAssignmentSchema.shape.storyId;
 
 /** A duration like `90s`, `5m`, `1h`, `7d` (or plain milliseconds), in milliseconds. */
 export const durationSchema = z

@@ -5,6 +5,7 @@ import type { AlertTransition } from '../core/alert.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { Store, TopicRef } from '../core/store.ts';
+import { fromRow, ITEM_COLUMNS, type RawItemRow } from '../store/item-rows.ts';
 import {
   alertsQuerySchema,
   describeIssues,
@@ -12,6 +13,7 @@ import {
   moversQuerySchema,
   searchParamsObject,
   seriesQuerySchema,
+  storyIdSchema,
   topicKeySchema,
   topicKindSchema,
   topicsQuerySchema,
@@ -19,6 +21,7 @@ import {
 import type {
   HeadlineRow,
   MoversResponse,
+  StoryResponse,
   Summary,
   TopicListResponse,
   TopicSeriesResponse,
@@ -70,6 +73,13 @@ export function toHeadline(item: ScoredItem): HeadlineRow {
     label: item.label,
     score: item.score,
     topics: item.topics,
+    story: item.story
+      ? {
+          id: item.story.storyId,
+          first: item.story.firstOfStory,
+          earlier24h: item.story.storyItems24h,
+        }
+      : null,
   };
 }
 
@@ -100,6 +110,13 @@ const DATA_VERSION_SQL = `SELECT
   (SELECT max(scored_ms) FROM scored_items) AS scored,
   (SELECT count() FROM alerts) AS alerts`;
 
+/** A story's items of the current model, each id once, oldest first; a story's copies are few. */
+const STORY_SQL = `SELECT ${ITEM_COLUMNS} FROM scored_items
+WHERE model_version = {mv:String} AND story_id = {story:String}
+ORDER BY published_ms, id
+LIMIT 1 BY id
+LIMIT 200`;
+
 /** Topic kinds that make sense as movers (sources and company names duplicate other views). */
 const MOVER_KINDS = ['ticker', 'sector', 'keyword'] as const;
 
@@ -116,6 +133,7 @@ export interface Api {
   items(topic: TopicRef | undefined, limit: number): Promise<HeadlineRow[]>;
   topics(windowMs: number, limit: number): Promise<TopicListResponse>;
   summary(windowMs: number): Promise<Summary>;
+  story(storyId: string): Promise<StoryResponse>;
   /** An opaque token that changes when stored items or alert transitions change. */
   dataVersion(): Promise<string>;
 }
@@ -215,6 +233,15 @@ export function createApi(store: Store, clock: Clock): Api {
       };
     },
 
+    async story(storyId) {
+      const modelVersion = await store.currentModelVersion();
+      const rows =
+        modelVersion === null
+          ? []
+          : await store.query<RawItemRow>(STORY_SQL, { mv: modelVersion, story: storyId });
+      return { storyId, items: rows.map((row) => toHeadline(fromRow(row))) };
+    },
+
     async dataVersion() {
       const rows = await store.query<Record<string, unknown>>(DATA_VERSION_SQL);
       const row = rows[0] ?? {};
@@ -251,6 +278,9 @@ export function createApi(store: Store, clock: Clock): Api {
         const topic =
           q.kind !== undefined && q.key !== undefined ? { kind: q.kind, key: q.key } : undefined;
         return sendJson(res, 200, { items: await api.items(topic, q.limit) });
+      }
+      if (head === 'stories' && segments.length === 2) {
+        return sendJson(res, 200, await api.story(parseOrThrow(storyIdSchema, kind)));
       }
       if (head === 'summary' && segments.length === 1) {
         const q = parseOrThrow(

@@ -36,6 +36,14 @@ export interface HeadlineRow {
   label: SentimentLabel;
   score: number;
   topics: TopicMention[];
+  /** The item's story (src/stories/README.md); null for items stored before stories. */
+  story: { id: string; first: boolean; earlier24h: number } | null;
+}
+
+/** A story with its copies, oldest first: `/api/v1/stories/<id>`. */
+export interface StoryResponse {
+  storyId: string;
+  items: HeadlineRow[];
 }
 
 export interface TopicListResponse {

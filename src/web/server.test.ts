@@ -142,6 +142,36 @@ describe('JSON API', () => {
     expect(body.items[0]).toMatchObject({ label: expect.any(String), score: expect.any(Number) });
   });
 
+  it('issue 15.3 — shows a story with its copies, oldest first', async () => {
+    const base = items[0];
+    if (!base) throw new Error('the synthetic stream has items');
+    const storyId = '0000000000c0f';
+    const copies = [
+      'Acme shares plunge as recall widens',
+      'UPDATE 1-Acme shares plunge as recall widens',
+    ];
+    const written: ScoredItem[] = copies.map((title, i) => ({
+      ...base,
+      id: `story-copy-${i}`,
+      title,
+      topics: [],
+      publishedAt: new Date(END - 7 * HOUR + i * MIN).toISOString(),
+      story: { storyId, firstOfStory: i === 0, storyItems1h: i, storyItems24h: i },
+    }));
+    await store.writeScored(written);
+    // Later checks count every stored item.
+    items.push(...written);
+    const { status, body } = await get(`/api/v1/stories/${storyId}`);
+    expect(status).toBe(200);
+    expect(body.items.map((i) => [i.id, i.title, i.story])).toEqual([
+      ['story-copy-0', copies[0], { id: storyId, first: true, earlier24h: 0 }],
+      ['story-copy-1', copies[1], { id: storyId, first: false, earlier24h: 1 }],
+    ]);
+    expect((await get('/api/v1/stories/0000000000fff')).body.items).toEqual([]);
+    const bad = await get('/api/v1/stories/..%2Fx');
+    expect(bad.status).toBe(400);
+  });
+
   it('lists topics by volume and summarises the last hour', async () => {
     const topics = await get('/api/v1/topics?window=2h&limit=3');
     expect(topics.body.topics).toHaveLength(3);

@@ -80,6 +80,36 @@ describe(`bellwether run --replay ${stream}`, () => {
     expect(share(shock[0])).toBeGreaterThan(share(calm[0]) + 0.3);
   });
 
+  it('issue 15.2 — stores each item with its story, and the Tesla alert text counts stories', async () => {
+    const { topic, from, to } = manifest.expected.shock;
+    const [transitions, shock] = await withEmbeddedStore(dataDir, (store) =>
+      Promise.all([
+        store.alertTransitions({
+          fromMs: Date.parse(manifest.start),
+          toMs: Date.parse(manifest.end) + 86_400_000,
+          topic: { kind: 'ticker', key: topic.key },
+          rule: 'CompanyNegativeSpike',
+          limit: 50,
+        }),
+        store.topicCounts({
+          fromMs: Date.parse(from),
+          toMs: Date.parse(to),
+          kinds: ['ticker'],
+          keys: [topic.key],
+        }),
+      ]),
+    );
+    const stories = shock[0]?.stories ?? 0;
+    expect(stories).toBeGreaterThan(0);
+    expect(stories).toBeLessThanOrEqual(shock[0]?.count ?? 0);
+    const firing = transitions.find((t) => t.to === 'firing');
+    expect(firing?.annotations.description).toMatch(
+      new RegExp(
+        `^\\d+ of \\d+ ${topic.key} stories in the last 30m were negative \\(\\d+ stor(y|ies) \\(\\d+ items?\\);`,
+      ),
+    );
+  });
+
   it('fires the expected alerts inside the manifest range and no others', () => {
     for (const expected of manifest.expected.alerts) {
       const fired = first.alerts.find(

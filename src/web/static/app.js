@@ -357,6 +357,40 @@
     }
   }
 
+  // A story with its copies, oldest first, in the story card under the headlines.
+  async function showStory(storyId) {
+    const res = await fetch(`/api/v1/stories/${encodeURIComponent(storyId)}`);
+    if (!res.ok) return setStatus('error', `story ${storyId}: HTTP ${res.status}`);
+    const story = await res.json();
+    const rows = story.items.map((item) =>
+      el(
+        'tr',
+        { 'data-id': item.id },
+        el('td', { class: 'time', text: fmtTime(item.publishedAt) }),
+        el('td', { class: 'neutral', text: item.source }),
+        el('td', { text: item.title }),
+        el('td', { class: 'hint', text: item.story?.first ? 'first' : '' }),
+      ),
+    );
+    byId('story-title').textContent =
+      `Story ${story.storyId}: ${story.items.length} item${story.items.length === 1 ? '' : 's'}`;
+    byId('story-items').tBodies[0].replaceChildren(...rows);
+    byId('story-card').hidden = false;
+  }
+
+  // Copies of a story are marked with how many earlier ones the day holds; one click lists them all.
+  function storyBadge(story) {
+    if (!story) return null;
+    const copies = story.earlier24h;
+    return el('button', {
+      type: 'button',
+      class: 'story-badge',
+      text: story.first ? 'story' : `copy +${copies}`,
+      title: story.first ? 'first of its story' : `${copies} earlier item(s) of this story today`,
+      onclick: () => showStory(story.id),
+    });
+  }
+
   const seenItems = new Set();
   function renderItems(items) {
     const first = seenItems.size === 0;
@@ -379,7 +413,7 @@
           text: fmtScore(item.score),
           title: item.label,
         }),
-        el('td', {}, title),
+        el('td', {}, title, ' ', storyBadge(item.story)),
         el('td', {}, ...headlineTopics(item.topics).map(topicChip)),
         el('td', { class: 'neutral', text: item.source }),
       );
