@@ -6,7 +6,8 @@
  *   npm run bench:load -- --rate 300 --duration 30 [--bus kafka --store clickhouse] [--json]
  *   npm run bench:load -- --sweep [--capacity 600] [--duration 20]    25/50/80/100/150 % of capacity
  *   npm run bench:load -- --overload [--capacity 600]                  150 % for 60 s, then 50 % for 60 s
- * Batching can be tried per run: --scoring-batch N --scoring-linger MS --sink-batch N --sink-linger MS.
+ * Batching can be tried per run: --scoring-batch N --scoring-linger MS --sink-batch N --sink-linger MS; the
+ * overload bounds too: --bus-capacity N (memory bus) --max-pending N (ingest.http.maxPendingItems).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     'scoring-linger': { type: 'string' },
     'sink-batch': { type: 'string' },
     'sink-linger': { type: 'string' },
+    'bus-capacity': { type: 'string' },
+    'max-pending': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });

@@ -1,4 +1,4 @@
-/** Builds a load harness from bench flags: the engines, batching overrides, the fixture text; started. */
+/** Builds a load harness from bench flags: the engines, batching and bound overrides, the fixture text; started. */
 import type { Config } from '../../src/config/schema.ts';
 import { LoadHarness } from './load-harness.ts';
 import { fixtureTexts, loadSetup } from './setup.ts';
@@ -10,6 +10,10 @@ export interface HarnessFlags {
   'scoring-linger'?: string | undefined;
   'sink-batch'?: string | undefined;
   'sink-linger'?: string | undefined;
+  /** Memory bus only: messages a topic holds before publishers wait (bus.capacity). */
+  'bus-capacity'?: string | undefined;
+  /** ingest.http.maxPendingItems: pushed items that may wait for room before requests get 429. */
+  'max-pending'?: string | undefined;
 }
 
 /** A flag as a whole number ≥ min, or the config's value when the flag is absent. */
@@ -27,7 +31,7 @@ function integerFlag(
   return value;
 }
 
-function applyBatching(config: Config, flags: HarnessFlags): void {
+function applyOverrides(config: Config, flags: HarnessFlags): void {
   config.scoring.maxBatchSize = integerFlag(
     'scoring-batch',
     flags['scoring-batch'],
@@ -47,13 +51,29 @@ function applyBatching(config: Config, flags: HarnessFlags): void {
     1,
   );
   config.sink.lingerMs = integerFlag('sink-linger', flags['sink-linger'], config.sink.lingerMs, 0);
+  if (config.bus.type === 'memory') {
+    config.bus.capacity = integerFlag(
+      'bus-capacity',
+      flags['bus-capacity'],
+      config.bus.capacity,
+      1,
+    );
+  } else if (flags['bus-capacity'] !== undefined) {
+    throw new Error('--bus-capacity applies to the memory bus only');
+  }
+  config.ingest.http.maxPendingItems = integerFlag(
+    'max-pending',
+    flags['max-pending'],
+    config.ingest.http.maxPendingItems,
+    1,
+  );
 }
 
 export async function startLoadHarness(
   flags: HarnessFlags,
 ): Promise<{ harness: LoadHarness; label: string; backend: string; stop(): Promise<void> }> {
   const setup = loadSetup(flags);
-  applyBatching(setup.config, flags);
+  applyOverrides(setup.config, flags);
   const harness = new LoadHarness(setup.config, await fixtureTexts());
   try {
     await harness.start();
@@ -64,7 +84,9 @@ export async function startLoadHarness(
   const { scoring, sink } = setup.config;
   return {
     harness,
-    label: `${setup.label}, scoring batch ${scoring.maxBatchSize}/${scoring.lingerMs} ms, sink batch ${sink.maxBatchSize}/${sink.lingerMs} ms`,
+    label:
+      `${setup.label}, scoring batch ${scoring.maxBatchSize}/${scoring.lingerMs} ms, sink batch ${sink.maxBatchSize}/${sink.lingerMs} ms` +
+      `${setup.config.bus.type === 'memory' ? `, bus capacity ${setup.config.bus.capacity}` : ''}, push maxPendingItems ${setup.config.ingest.http.maxPendingItems}`,
     backend: harness.backend,
     stop: async () => {
       await harness.stop();
