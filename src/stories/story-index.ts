@@ -21,7 +21,7 @@ export interface StoryIndexOptions {
 export const STORY_DEFAULTS: StoryIndexOptions = {
   windowMs: 48 * 3_600_000,
   capacity: 1_000_000,
-  threshold: 0.6,
+  threshold: 0.7,
 };
 
 const HOUR_MS = 3_600_000;

@@ -87,5 +87,30 @@ export function runRollupMigrationContract(name: string, makeEngine: () => SqlEn
       expect(await tickerSums(engine)).toEqual([[2, 1]]);
       await store.close();
     });
+
+    it('issue 15.2 — migration 004 run again over columns it already added completes (18.16 has no ADD COLUMN IF NOT EXISTS)', async () => {
+      const engine = makeEngine();
+      await engine.open();
+      await applyMigrations(engine);
+      const [stories] = loadMigrations().filter((m) => m.version === 4);
+      if (!stories) throw new Error('migration 004 is missing');
+      // As if interrupted after its ALTERs: recorded under another number, so every statement runs again.
+      const again = await applyMigrations(engine, [
+        { ...stories, version: 904, name: '904-again' },
+      ]);
+      expect(again.applied).toEqual(['904-again']);
+      const columns = await engine.select<{ name: string }>(
+        `SELECT name FROM system.columns
+         WHERE database = currentDatabase() AND table = 'scored_items' AND name LIKE '%stor%'
+         ORDER BY name`,
+      );
+      expect(columns.map((c) => c.name)).toEqual([
+        'first_of_story',
+        'story_id',
+        'story_items_1h',
+        'story_items_24h',
+      ]);
+      await engine.close();
+    });
   });
 }
