@@ -5,6 +5,7 @@ import { busConfigSchema } from './bus.ts';
 import { ingestConfigSchema } from './ingest.ts';
 import { modelConfigSchema, scoringConfigSchema, sinkConfigSchema } from './model.ts';
 import { storeConfigSchema } from './store.ts';
+import { storiesConfigSchema } from './stories.ts';
 import { topicsConfigSchema } from './topics.ts';
 import { webConfigSchema } from './web.ts';
 
@@ -21,6 +22,7 @@ export const configSchema = z
     model: modelConfigSchema,
     scoring: scoringConfigSchema,
     sink: sinkConfigSchema,
+    stories: storiesConfigSchema,
     ingest: ingestConfigSchema,
     topics: topicsConfigSchema,
     alerts: alertsConfigSchema,

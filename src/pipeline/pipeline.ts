@@ -158,7 +158,7 @@ export class Pipeline {
       dlqTopic: dlq,
       ...config.sink,
       logger: logger.child({ stage: 'sink' }),
-      stories: new StoryAssigner(this.store, logger.child({ stage: 'stories' })),
+      stories: new StoryAssigner(this.store, logger.child({ stage: 'stories' }), config.stories),
       onWrite: (items, ms) => {
         this.metrics.batchSize.observe({ stage: 'sink' }, items.length);
         this.metrics.storeWriteSeconds.observe(ms / 1000);

@@ -5,6 +5,7 @@
  * so a million items cost no garbage collection work and a fixed, measurable amount of memory.
  */
 import { keyHash } from '../bus/memory/partitioner.ts';
+import { storiesConfigSchema } from '../config/stories.ts';
 import type { StoryAssignment } from '../core/news.ts';
 import { HeadlineTokens, MAX_TOKENS } from './headline-tokens.ts';
 import { BANDS, bandKeys } from './minhash.ts';
@@ -18,11 +19,8 @@ export interface StoryIndexOptions {
   threshold: number;
 }
 
-export const STORY_DEFAULTS: StoryIndexOptions = {
-  windowMs: 48 * 3_600_000,
-  capacity: 1_000_000,
-  threshold: 0.7,
-};
+/** The config's defaults (`stories` in src/config/stories.ts), for tests and benchmarks. */
+export const STORY_DEFAULTS: StoryIndexOptions = storiesConfigSchema.parse({});
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -68,7 +68,7 @@ Examples:
         dlqTopic: config.bus.topics.dlq,
         ...config.sink,
         logger: logger.child({ stage: 'sink' }),
-        stories: new StoryAssigner(store, logger.child({ stage: 'stories' })),
+        stories: new StoryAssigner(store, logger.child({ stage: 'stories' }), config.stories),
         onWrite: (items, ms) => {
           metrics.batchSize.observe({ stage: 'sink' }, items.length);
           metrics.storeWriteSeconds.observe(ms / 1000);
