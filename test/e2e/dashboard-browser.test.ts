@@ -135,4 +135,29 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
   }, 180_000);
+
+  it('issue 15.3 — a headline’s story badge opens the story with its copies', async () => {
+    const endMs = T0 + STEPS * STEP_MS;
+    const storyId = '00000000005e1';
+    const copies = syntheticStream({ startMs: endMs - 2 * MIN, endMs, gapMs: 40_000, seed: 99 })
+      .slice(0, 2)
+      .map((item, i) => ({
+        ...item,
+        id: `story-copy-${i}`,
+        title:
+          i === 0 ? 'Exxon halts refinery after fire' : 'UPDATE 1-Exxon halts refinery after fire',
+        story: { storyId, firstOfStory: i === 0, storyItems1h: i, storyItems24h: i },
+      }));
+    await store.writeScored(copies);
+    const badge = page.locator('#items tbody tr[data-id="story-copy-1"] .story-badge');
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('copy +1');
+    await badge.click();
+    await page.waitForSelector('#story-card:not([hidden]) #story-items tbody tr');
+    expect(await page.textContent('#story-title')).toBe(`Story ${storyId}: 2 items`);
+    const rows = await page
+      .locator('#story-items tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
+    expect(rows).toEqual(['story-copy-0', 'story-copy-1']);
+  }, 60_000);
 });
