@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/config/model.ts';
 import { createLogger } from '../src/core/logger.ts';
+import { accurateFlopsPerText } from '../src/model/accurate/architecture.ts';
 import { flopsPerText } from '../src/model/architecture.ts';
 import { selectBackendForModel } from '../src/model/backend-for-model.ts';
 import { loadModelDir } from '../src/model/model-files.ts';
@@ -40,7 +41,8 @@ const texts = syntheticHeadlines(loaded.tokenizer, 2048, 2024);
 const meanTokens =
   texts.reduce((a, t) => a + Math.max(1, loaded.tokenizer.encode(t, arch.maxLen).length), 0) /
   texts.length;
-const flops = flopsPerText(arch, meanTokens);
+const flops =
+  'kind' in arch ? accurateFlopsPerText(arch, meanTokens) : flopsPerText(arch, meanTokens);
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;

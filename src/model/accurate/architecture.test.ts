@@ -8,7 +8,12 @@ import { maxAbsDiff } from '../../../test/support/float-compare.ts';
 import { TINY_ENCODER, tinyEncoderWeights } from '../../../test/support/tiny-encoder.ts';
 import { loadLayersFrom, type ModelMeta, saveModelDir } from '../model-files.ts';
 import { BertEncoder, padBatch } from '../pretrained/bert-encoder.ts';
-import { type AccurateConfig, buildAccurateModel, EMBEDDINGS_LAYER } from './architecture.ts';
+import {
+  type AccurateConfig,
+  accurateFlopsPerText,
+  buildAccurateModel,
+  EMBEDDINGS_LAYER,
+} from './architecture.ts';
 
 const CFG: AccurateConfig = {
   kind: 'accurate',
@@ -102,5 +107,32 @@ describe('accurate model (pretrained encoder → BiLSTM → mean/max pool → so
     const batched = predict(model, ROWS);
     const alone = predict(model, [ROWS[1] ?? []]);
     expect(maxAbsDiff(batched.slice(3, 6), alone)).toBeLessThan(1e-6);
+  });
+});
+
+describe('accurateFlopsPerText', () => {
+  it('counts about 0.6 GFLOP for a 28-token headline through MiniLM and grows with the text', () => {
+    const miniLm: AccurateConfig = {
+      kind: 'accurate',
+      encoderId: 'all-minilm-l6-v2',
+      encoder: {
+        layers: 6,
+        hidden: 384,
+        heads: 12,
+        intermediate: 1536,
+        vocabSize: 30_522,
+        maxPositions: 512,
+        typeVocabSize: 2,
+        layerNormEps: 1e-12,
+        dynamicQuantization: false,
+      },
+      maxLen: 64,
+      lstmUnits: 64,
+      dropout: 0.1,
+    };
+    const flops = accurateFlopsPerText(miniLm, 28);
+    expect(flops).toBeGreaterThan(0.55e9);
+    expect(flops).toBeLessThan(0.7e9);
+    expect(accurateFlopsPerText(miniLm, 56)).toBeGreaterThan(2 * flops);
   });
 });

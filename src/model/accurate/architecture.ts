@@ -75,3 +75,15 @@ export function buildAccurateModel(
     .apply(dropped) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_accurate' });
 }
+
+/** Floating-point operations to score one text of `t` tokens (2 per multiply-add), for throughput efficiency. */
+export function accurateFlopsPerText(cfg: AccurateConfig, t: number): number {
+  const h = cfg.encoder.hidden;
+  const u = cfg.lstmUnits;
+  // Per encoder layer: Q, K and V; scores and their weighted sum; the output projection; the feed-forward pair.
+  const perLayer = t * h * 3 * h + 2 * t * t * h + t * h * h + 2 * t * h * cfg.encoder.intermediate;
+  const lstm = t * h * 8 * u + 2 * t * u * 4 * u;
+  // Mean and max of both directions' states feed the softmax.
+  const head = 4 * u * LABELS.length;
+  return 2 * (cfg.encoder.layers * perLayer + lstm + head);
+}
