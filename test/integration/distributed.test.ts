@@ -85,6 +85,12 @@ const exited = (child: ChildProcess) =>
     else child.once('exit', (code) => resolve(code));
   });
 
+/** A topic's item aggregates, which do not depend on the order items arrive in. */
+const itemCounts = ({
+  stories: _stories,
+  negativeStories: _negative,
+  ...items
+}: TopicWindowCounts) => items;
 const sorted = (rows: TopicWindowCounts[]) =>
   rows
     .map((row) => ({ ...row, scoreSum: Math.round(row.scoreSum * 1e4) / 1e4 }))
@@ -193,7 +199,22 @@ describe('ingest → two scorers → sink over Kafka into ClickHouse, as separat
     // Let redeliveries settle, then check nothing was counted twice.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(await server.itemCount()).toBe(expectedItems);
-    expect(sorted(await server.topicCounts(everything))).toEqual(sorted(embeddedCounts));
+    const distributedCounts = await server.topicCounts(everything);
+    expect(sorted(distributedCounts).map(itemCounts)).toEqual(
+      sorted(embeddedCounts).map(itemCounts),
+    );
+    // Which copy founds a story depends on arrival order, and two scorers interleave items differently
+    // from one process: story counts are bounded per topic and close overall, not equal.
+    for (const row of distributedCounts) {
+      expect(row.stories).toBeGreaterThanOrEqual(1);
+      expect(row.stories).toBeLessThanOrEqual(row.count);
+      expect(row.negativeStories).toBeLessThanOrEqual(row.negatives);
+    }
+    const totalStories = (rows: TopicWindowCounts[]) =>
+      rows.reduce((sum, row) => sum + (row.stories ?? row.count), 0);
+    expect(
+      Math.abs(totalStories(distributedCounts) - totalStories(embeddedCounts)),
+    ).toBeLessThanOrEqual(0.05 * totalStories(embeddedCounts));
 
     expect(dead[0]?.key).toBe('poison');
     expect(dead[0]?.headers[DEAD_LETTER_HEADERS.error]).toMatch(/not JSON/);
