@@ -48,7 +48,7 @@ export function pickFastest(figures: ProbeFigures): ConcreteBackend {
 }
 
 /** What differs between the machine a cached probe ran on and this one, field by field. */
-export function machineChanges(before: Machine, now: Machine): string[] {
+function machineChanges(before: Machine, now: Machine): string[] {
   const changes: string[] = [];
   const note = (name: string, a: unknown, b: unknown) => {
     if (a !== b) changes.push(`${name} ${String(a)} → ${String(b)}`);

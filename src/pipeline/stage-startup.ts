@@ -8,7 +8,7 @@ import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
 
 /** Retries settle at one every 5 s: a service that appears is used within seconds, a long outage costs little. */
-export const STARTUP_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 5_000 };
+const STARTUP_BACKOFF: BackoffOptions = { baseMs: 250, maxMs: 5_000 };
 
 /** While a service stays unreachable, one warning per this many attempts (the rest at debug). */
 const WARN_EVERY = 12;

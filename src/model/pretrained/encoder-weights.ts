@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-export const ENCODER_FORMAT = 'bellwether-encoder/1';
+const ENCODER_FORMAT = 'bellwether-encoder/1';
 export const MANIFEST_FILE = 'encoder.json';
 export const DATA_FILE = 'encoder.bin';
 
