@@ -10,7 +10,7 @@ import type { SentimentScorer } from '../core/scorer.ts';
 import type { ConcreteBackend } from './backend.ts';
 import { selectBackendForModel } from './backend-for-model.ts';
 import { probeScorer } from './health-probe.ts';
-import { loadModelDir } from './model-files.ts';
+import { loadModelDir, readModelMeta } from './model-files.ts';
 import { PoolWorker, scoreWorkerThread } from './pool-worker.ts';
 import { Predictor } from './predictor.ts';
 import { defaultRespawnBackoff, WorkerPoolScorer } from './worker-pool-scorer.ts';
@@ -79,11 +79,7 @@ export async function loadScorer(options: ScorerOptions, logger: Logger): Promis
     );
     return new InProcessScorer(loaded.meta.version, selection.backend, predictor);
   }
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const meta = JSON.parse(await readFile(join(options.path, 'meta.json'), 'utf8')) as {
-    version: string;
-  };
+  const meta = await readModelMeta(options.path);
   // Workers get the concrete backend the main thread chose, so none of them probes again.
   const pool = await WorkerPoolScorer.start({
     modelVersion: meta.version,
