@@ -1,24 +1,12 @@
 // A stage process's /metrics reports its consumer group's lag from the bus, and survives a lag query that fails or hangs.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureLogger } from '../../test/support/capture-logger.ts';
 import { consumerLagIn, freePort } from '../../test/support/metrics-scrape.ts';
 import { MemoryBus } from '../bus/memory/memory-bus.ts';
 import { silentLogger } from '../core/logger.ts';
 import { StageCounters } from '../core/stage-counters.ts';
 import { PipelineMetrics } from './metrics.ts';
 import { groupLagGauge, serveStageEndpoints } from './stage-process.ts';
-
-function capturingLogger() {
-  const lines: { level: number; msg: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, sink), lines };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -34,7 +22,7 @@ describe('stage /metrics consumer lag', () => {
       'in',
       Array.from({ length: 9 }, (_, i) => ({ key: `k${i}`, value: String(i) })),
     );
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = captureLogger();
     const port = await freePort();
     const server = await serveStageEndpoints({
       name: 'score',
@@ -81,7 +69,7 @@ describe('stage /metrics consumer lag', () => {
       },
     };
     const metrics = new PipelineMetrics();
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = captureLogger();
     const refresh = groupLagGauge(
       'sink',
       { bus: hung, topic: 'in', group: 'g' },
@@ -107,7 +95,7 @@ describe('issue 14.11 — a stage endpoint that fails has an owner', () => {
     cleanups.push(async () => {
       process.off('unhandledRejection', onUnhandled);
     });
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = captureLogger();
     const port = await freePort();
     const server = await serveStageEndpoints({
       name: 'sink',
