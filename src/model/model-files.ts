@@ -8,9 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { AccurateConfig } from './accurate/architecture.ts';
 import { registerAccurateLayers } from './accurate/architecture.ts';
 import type { ArchitectureConfig } from './architecture.ts';
-import { toFloat16 } from './float16.ts';
 import { WordPieceInput } from './pretrained/wordpiece-input.ts';
 import { Tokenizer, type TokenizerJson } from './tokenizer.ts';
+import {
+  decodeInt8Weights,
+  encodeWeights,
+  type StoredWeightSpec,
+  type WeightsDtype,
+} from './weight-storage.ts';
 
 export interface ModelMeta {
   /** Stored with every score, so re-scored history stays distinguishable. */
@@ -19,14 +24,17 @@ export interface ModelMeta {
   architecture: ArchitectureConfig | AccurateConfig;
   /** Which tokenizer tokenizer.json holds; absent = the project's BPE one. */
   tokenizer?: 'bpe' | 'wordpiece';
-  /** Set when weights.bin holds float16 values (loading converts them back to float32). */
-  weightsDtype?: 'float16';
+  /** How weights.bin stores the weights when not float32 (loading converts them back to float32); set by saveModelDir. */
+  weightsDtype?: Exclude<WeightsDtype, 'float32'>;
   createdAt: string;
 }
 
 export interface SaveOptions {
-  /** Store the weights as float16: half the size, values rounded to 11 significant bits. */
-  float16?: boolean;
+  /**
+   * float16: half the size, values rounded to 11 significant bits. int8: a quarter for the large matrices
+   * (one scale per column), the small weights kept float32. Default float32.
+   */
+  weights?: WeightsDtype;
 }
 
 export interface LoadedModel {
@@ -40,29 +48,13 @@ interface ModelJson {
   generatedBy: string;
   convertedBy: null;
   modelTopology: object;
-  weightsManifest: Array<{ paths: string[]; weights: tf.io.WeightsManifestEntry[] }>;
+  weightsManifest: Array<{ paths: string[]; weights: StoredWeightSpec[] }>;
 }
 
 function toBuffer(data: tf.io.WeightData | undefined): Buffer {
   if (!data) return Buffer.alloc(0);
   const joined = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
   return Buffer.from(joined);
-}
-
-/** The float32 weights as float16, each spec marked so tfjs's decoder converts it back. */
-function halve(
-  specs: tf.io.WeightsManifestEntry[],
-  data: Buffer,
-): { specs: tf.io.WeightsManifestEntry[]; data: Buffer } {
-  const bad = specs.filter((s) => s.dtype !== 'float32' || s.quantization);
-  if (bad.length > 0) {
-    throw new Error(`float16 storage needs float32 weights; not: ${bad.map((s) => s.name)}`);
-  }
-  const floats = new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4);
-  return {
-    specs: specs.map((s) => ({ ...s, quantization: { dtype: 'float16' } })),
-    data: Buffer.from(toFloat16(floats).buffer),
-  };
 }
 
 /** Anything whose JSON form is what tokenizer.json should hold (the BPE tokenizer, or a WordPiece file as read). */
@@ -78,10 +70,12 @@ export async function saveModelDir(
   options: SaveOptions = {},
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
+  const dtype = options.weights ?? 'float32';
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const plain = { specs: artifacts.weightSpecs ?? [], data: toBuffer(artifacts.weightData) };
-      const { specs, data } = options.float16 ? halve(plain.specs, plain.data) : plain;
+      const { specs, data } =
+        dtype === 'float32' ? plain : encodeWeights(plain.specs, plain.data, dtype);
       const json: ModelJson = {
         format: 'layers-model',
         generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
@@ -95,7 +89,10 @@ export async function saveModelDir(
     }),
   );
   await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
-  await writeFile(path.join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  // meta.json says what weights.bin holds, so it cannot disagree with the bytes.
+  const { weightsDtype: _, ...rest } = meta;
+  const written: ModelMeta = dtype === 'float32' ? rest : { ...rest, weightsDtype: dtype };
+  await writeFile(path.join(dir, 'meta.json'), `${JSON.stringify(written, null, 2)}\n`);
 }
 
 export async function loadModelDir(dir: string): Promise<LoadedModel> {
@@ -110,23 +107,17 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
   return { model, tokenizer, meta };
 }
 
-/** The network alone from model.json + weights.bin (float16 weights come back as float32). */
+/** The network alone from model.json + weights.bin (float16 and int8 weights come back as float32). */
 export async function loadLayersFrom(dir: string): Promise<tf.LayersModel> {
   registerAccurateLayers();
   const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJson;
   const manifest = json.weightsManifest[0];
   if (!manifest) throw new Error(`${dir}/model.json has no weights manifest`);
   const weights = await readFile(path.join(dir, manifest.paths[0] ?? 'weights.bin'));
-  const weightData = weights.buffer.slice(
-    weights.byteOffset,
-    weights.byteOffset + weights.byteLength,
-  );
+  const stored = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  const { specs, data } = decodeInt8Weights(manifest.weights, stored);
   return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: manifest.weights,
-      weightData,
-    }),
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData: data }),
   );
 }
 

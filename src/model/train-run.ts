@@ -9,10 +9,10 @@ import { LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import { renderCard } from './card.ts';
 import { type Example, type LabelOptions, readExamples, stratifiedSplit } from './dataset.ts';
-import { toFloat16 } from './float16.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
+import { encodeWeight, type WeightsDtype } from './weight-storage.ts';
 
 export interface TrainingRun {
   data: string[];
@@ -79,13 +79,18 @@ async function baselineTable(
 
 /**
  * `<dir name>-<12 hex of the SHA-256 of the weights as stored>`: the same training on the same backend
- * gives the same version. `float16` hashes the rounded values that weights.bin then holds.
+ * gives the same version. The hash reads the bytes weights.bin holds in `dtype` (rounded or quantized).
  */
-export function modelVersion(model: tf.LayersModel, out: string, float16 = false): string {
+export function modelVersion(
+  model: tf.LayersModel,
+  out: string,
+  dtype: WeightsDtype = 'float32',
+): string {
   const hash = createHash('sha256');
   for (const w of model.weights) {
-    const values = w.read().dataSync() as Float32Array;
-    hash.update(float16 ? toFloat16(values) : Buffer.from(values.buffer));
+    hash.update(
+      encodeWeight(w.read().dataSync() as Float32Array, w.shape as number[], dtype).bytes,
+    );
   }
   return `${path.basename(out)}-${hash.digest('hex').slice(0, 12)}`;
 }

@@ -4,6 +4,7 @@ import { BACKENDS } from '../../config/model.ts';
 import { UsageError } from '../../core/errors.ts';
 import { PRETRAINED_IDS, type PretrainedId } from '../../model/pretrained/provisioned.ts';
 import type { Progress } from '../../model/trainer.ts';
+import { WEIGHTS_DTYPES, type WeightsDtype } from '../../model/weight-storage.ts';
 import { createContext } from '../context.ts';
 import { formatSeconds, progressLine } from '../progress.ts';
 
@@ -48,6 +49,7 @@ interface TrainFlags {
   layerDecay: string;
   weightDecay: string;
   warmup: string;
+  weights: WeightsDtype;
   float16?: boolean;
 }
 
@@ -65,6 +67,15 @@ function num(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
   return n;
+}
+
+/** --weights, or float16 when the older --float16 is given (both at once must agree). */
+function storedWeights(flags: TrainFlags, command: Command): WeightsDtype {
+  if (!flags.float16) return flags.weights;
+  if (command.getOptionValueSource('weights') !== 'default' && flags.weights !== 'float16') {
+    throw new UsageError(`--float16 contradicts --weights ${flags.weights}`);
+  }
+  return 'float16';
 }
 
 export function register(program: Command): void {
@@ -97,7 +108,15 @@ export function register(program: Command): void {
     .option('--layer-decay <x>', 'accurate: rate factor per encoder layer down', '0.9')
     .option('--weight-decay <x>', 'accurate: AdamW decoupled weight decay', '0.01')
     .option('--warmup <x>', 'accurate: share of the steps spent warming up', '0.1')
-    .option('--float16', 'accurate: store the weights as float16 (half the size)')
+    .addOption(
+      new Option(
+        '--weights <dtype>',
+        'accurate: how weights.bin stores them (float16: half the size; int8: about a quarter, one scale per column)',
+      )
+        .choices(WEIGHTS_DTYPES)
+        .default('float32'),
+    )
+    .option('--float16', 'accurate: the same as --weights float16')
     .addOption(new Option('--backend <name>', 'tfjs backend').choices(BACKENDS).default('auto'))
     .option('--epochs <n>', 'maximum epochs', '6')
     .option('--batch-size <n>', 'texts per step', '32')
@@ -195,7 +214,7 @@ export function register(program: Command): void {
           {
             ...split,
             encoder: flags.encoder,
-            float16: flags.float16 === true,
+            weights: storedWeights(flags, command),
             fineTune: {
               lstmUnits: flag('lstm', '--lstm'),
               dropout: flag('dropout', '--dropout'),

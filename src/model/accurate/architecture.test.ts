@@ -89,13 +89,7 @@ describe('accurate model (pretrained encoder → BiLSTM → mean/max pool → so
     const full = path.join(dir, 'full');
     const half = path.join(dir, 'half');
     await saveModelDir(full, model, TOKENIZER, META);
-    await saveModelDir(
-      half,
-      model,
-      TOKENIZER,
-      { ...META, weightsDtype: 'float16' },
-      { float16: true },
-    );
+    await saveModelDir(half, model, TOKENIZER, META, { weights: 'float16' });
     const fullSize = (await stat(path.join(full, 'weights.bin'))).size;
     expect((await stat(path.join(half, 'weights.bin'))).size).toBe(fullSize / 2);
     const loaded = await loadLayersFrom(half);

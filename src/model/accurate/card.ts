@@ -1,10 +1,10 @@
-/** Writes the accurate model's card (card.md): data, split, metrics before and after float16 storage, training cost, size, and the pretrained encoder's licence and attribution. */
+/** Writes the accurate model's card (card.md) from meta.json and training.json: data, split, metrics as trained and as stored (before and after quantization), training cost, size, and the pretrained encoder's licence and attribution. */
 import { LABELS } from '../architecture.ts';
 import { DATA_TABLE, pct } from '../card.ts';
 import type { EvalMetrics } from '../metrics.ts';
-import type { EncoderSource } from '../pretrained/encoder-weights.ts';
-import type { HistoryRow } from '../trainer.ts';
+import type { ModelMeta } from '../model-files.ts';
 import type { AccurateConfig } from './architecture.ts';
+import { type AccurateTrainingRecord, shippedMetrics } from './training-record.ts';
 
 /** What each provisioned encoder is and under which licence (the NOTICE has the full credits). */
 const ENCODER_CREDITS: Record<string, string> = {
@@ -16,24 +16,36 @@ const ENCODER_CREDITS: Record<string, string> = {
 
 export interface AccurateCardInput {
   name: string;
-  version: string;
-  architecture: AccurateConfig;
-  encoderSource: EncoderSource;
+  meta: ModelMeta & { architecture: AccurateConfig };
+  record: AccurateTrainingRecord;
   parameters: number;
   sizeBytes: number;
-  float16: boolean;
-  training: Record<string, unknown>;
-  dataFiles: string[];
-  split: { seed: number; fraction: number; train: number; validation: number };
-  /** Validation metrics of the trained float32 weights (inputs cut to maxLen). */
-  validation: EvalMetrics;
-  /** Validation metrics of the saved model as shipped (float16 if so stored; long texts read in windows). */
-  saved: EvalMetrics;
-  history: HistoryRow[];
-  seconds: number;
-  secondsPerStep: number;
-  backend: string;
-  command: string;
+}
+
+/** How weights.bin holds the weights, in words. */
+function storage(meta: ModelMeta): string {
+  if (meta.weightsDtype === 'int8')
+    return 'stored as int8 (matrices of 4,096 values or more, one float32 scale per output column; the small weights in float32), dequantized to float32 at load';
+  if (meta.weightsDtype === 'float16')
+    return 'stored as float16 (loading converts back to float32)';
+  return 'stored as float32';
+}
+
+const metricCells = (m: EvalMetrics | undefined) =>
+  m ? `${pct(m.accuracy)} | ${pct(m.macroF1)}` : 'not measured | not measured';
+
+/** The metrics table: as trained, then as stored (and, after quantization, the model it was made from). */
+function metricRows(input: AccurateCardInput): string {
+  const { meta, record } = input;
+  const trained = `| trained (float32, inputs cut to ${meta.architecture.maxLen} tokens) | ${metricCells(record.validation)} |`;
+  const q = record.quantization;
+  if (!q)
+    return `${trained}\n| saved, as shipped (${meta.weightsDtype ?? 'float32'}) | ${metricCells(record.saved)} |`;
+  return [
+    trained,
+    `| before quantization: \`${q.from.version}\` (${q.from.weightsDtype}) | ${metricCells(q.before)} |`,
+    `| after quantization, as shipped (${q.weightsDtype}) | ${metricCells(q.after)} |`,
+  ].join('\n');
 }
 
 function perClass(m: EvalMetrics): string {
@@ -44,16 +56,22 @@ function perClass(m: EvalMetrics): string {
 }
 
 export function renderAccurateCard(input: AccurateCardInput): string {
-  const a = input.architecture;
-  const source = input.encoderSource;
-  const history = input.history
+  const { meta, record } = input;
+  const a = meta.architecture;
+  const source = record.encoder;
+  const shipped = shippedMetrics(record);
+  const history = record.history
     .map(
       (h) => `| ${h.epoch} | ${h.loss.toFixed(4)} | ${pct(h.valAccuracy)} | ${pct(h.valMacroF1)} |`,
     )
     .join('\n');
+  const commands = [
+    record.command ?? 'the training command was not recorded',
+    ...(record.quantization ? [record.quantization.command] : []),
+  ];
   return `# ${input.name} — accurate sentiment model
 
-Version \`${input.version}\`. Labels: ${LABELS.join(', ')}.
+Version \`${meta.version}\`. Labels: ${LABELS.join(', ')}.
 
 ## Architecture
 
@@ -61,9 +79,8 @@ The pretrained encoder ${source.id} (${a.encoder.layers} layers, hidden ${a.enco
 WordPiece vocabulary ${a.encoder.vocabSize}) reads up to ${a.maxLen} tokens ([CLS] and [SEP] included; a longer
 text is read in overlapping windows whose predictions are averaged by length); a BiLSTM (${a.lstmUnits} units per
 direction) reads its token states; mean and max over the real tokens are pooled; dropout ${a.dropout}; softmax over
-3 classes. ${input.parameters.toLocaleString('en')} parameters; weights.bin is ${(input.sizeBytes / 1e6).toFixed(1)} MB${
-    input.float16 ? ' stored as float16 (loading converts back to float32)' : ' (float32)'
-  }.
+3 classes. ${input.parameters.toLocaleString('en')} parameters; weights.bin is ${(input.sizeBytes / 1e6).toFixed(1)} MB,
+${storage(meta)}.
 
 ## Pretrained encoder
 
@@ -78,22 +95,30 @@ ${DATA_TABLE}
 
 Neither dataset's text is shipped with the model, only its weights; the tokenizer is the pretrained encoder's.
 
-Files: ${input.dataFiles.join(', ')}. Split: stratified, seed ${input.split.seed}, ${pct(input.split.fraction)} held out for
-validation (${input.split.train} training texts, ${input.split.validation} validation texts).
+Files: ${record.data.join(', ')}. Split: stratified, seed ${record.split.seed}, ${pct(record.split.fraction)} held out for
+validation (${record.split.train} training texts, ${record.split.validation} validation texts).
 
 ## Metrics (validation split)
 
 | weights | accuracy | macro-F1 |
 |---|---|---|
-| trained (float32, inputs cut to ${a.maxLen} tokens) | ${pct(input.validation.accuracy)} | ${pct(input.validation.macroF1)} |
-| saved, as shipped${input.float16 ? ' (float16)' : ''} | ${pct(input.saved.accuracy)} | ${pct(input.saved.macroF1)} |
+${metricRows(input)}
+${
+  shipped
+    ? `
+As shipped, per class:
 
 | class | precision | recall | F1 | support |
 |---|---|---|---|---|
-${perClass(input.saved)}
+${perClass(shipped)}
+`
+    : ''
+}
+Cross-source: not yet measured (train on one dataset, read the other; see docs/model-experiments.md).
 
-Cross-source readings (train on one dataset, read the other) are not part of this run; see
-docs/model-experiments.md.
+## Speed
+
+Speed: not yet measured for this version (\`npm run bench:model -- --model <this directory>\` measures it).
 
 ## Training
 
@@ -101,9 +126,11 @@ docs/model-experiments.md.
 |---|---|---|---|
 ${history}
 
-${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend, ${input.secondsPerStep.toFixed(2)} s per step.
-Settings: \`${JSON.stringify(input.training)}\`.
+${(record.seconds / 60).toFixed(1)} min on the \`${record.backend}\` backend, ${record.secondsPerStep.toFixed(2)} s per step.
+Settings: \`${JSON.stringify(record.fineTune)}\`.
 
-Reproduce: \`${input.command}\`
+Reproduce (the same commands on the same backend give the same version):
+
+${commands.map((c) => `    ${c}`).join('\n')}
 `;
 }

@@ -1,4 +1,4 @@
-/** One accurate-model training run end to end: split, load the pretrained encoder, fine-tune, save (float16 if asked) with training.json and the card, and measure the saved model on the validation split. */
+/** One accurate-model training run end to end: split, load the pretrained encoder, fine-tune, save (float16 or int8 if asked) with training.json and the card, and measure the saved model on the validation split. */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackendChoice } from '../../config/model.ts';
@@ -14,8 +14,10 @@ import { findPretrained, type PretrainedId } from '../pretrained/provisioned.ts'
 import { WordPieceInput } from '../pretrained/wordpiece-input.ts';
 import { dataFileNames, loadSplit, modelVersion } from '../train-run.ts';
 import type { Progress } from '../trainer.ts';
+import type { WeightsDtype } from '../weight-storage.ts';
 import { renderAccurateCard } from './card.ts';
 import { type FineTuneOptions, fineTune } from './fine-tune.ts';
+import { type AccurateTrainingRecord, TRAINING_FILE } from './training-record.ts';
 
 export interface AccurateTrainingRun {
   data: string[];
@@ -26,7 +28,7 @@ export interface AccurateTrainingRun {
   valFraction: number;
   labelOptions: LabelOptions;
   fineTune: FineTuneOptions;
-  float16: boolean;
+  weights: WeightsDtype;
   command: string;
 }
 
@@ -50,21 +52,16 @@ export async function runAccurateTraining(
   const weights = await readEncoderWeights(found.dir);
   const framed = { encode: (text: string, maxLen: number) => tokenizer.encodeFramed(text, maxLen) };
   const result = fineTune(train, validation, framed, weights, run.fineTune, onProgress);
-  const version = modelVersion(result.model, run.out, run.float16);
-  await saveModelDir(
-    run.out,
-    result.model,
-    tokenizer,
-    {
-      version,
-      labels: LABELS,
-      architecture: result.architecture,
-      tokenizer: 'wordpiece',
-      ...(run.float16 ? { weightsDtype: 'float16' as const } : {}),
-      createdAt: new Date().toISOString(),
-    },
-    { float16: run.float16 },
-  );
+  const version = modelVersion(result.model, run.out, run.weights);
+  const meta = {
+    version,
+    labels: LABELS,
+    architecture: result.architecture,
+    tokenizer: 'wordpiece' as const,
+    ...(run.weights === 'float32' ? {} : { weightsDtype: run.weights }),
+    createdAt: new Date().toISOString(),
+  };
+  await saveModelDir(run.out, result.model, tokenizer, meta, { weights: run.weights });
   const parameters = result.model.countParams();
   result.model.dispose();
   // What ships is what gets measured: the saved weights, read back, through the scoring path.
@@ -79,58 +76,34 @@ export async function runAccurateTraining(
     ),
   );
   saved.model.dispose();
-  const dataFiles = dataFileNames(run.data);
-  const split = {
-    seed: run.seed,
-    fraction: run.valFraction,
-    train: train.length,
-    validation: validation.length,
+  const record: AccurateTrainingRecord & { weights: WeightsDtype } = {
+    data: dataFileNames(run.data),
+    split: {
+      seed: run.seed,
+      fraction: run.valFraction,
+      train: train.length,
+      validation: validation.length,
+      labelOptions: run.labelOptions,
+    },
+    encoder: weights.source,
+    fineTune: run.fineTune,
+    weights: run.weights,
+    classWeights: result.classWeights,
+    validation: result.validation,
+    saved: savedMetrics,
+    history: result.history,
+    bestEpoch: result.bestEpoch,
+    cacheSeconds: result.cacheSeconds,
+    secondsPerStep: result.stepSeconds,
+    seconds: result.seconds,
+    backend: selection.backend,
+    command: run.command,
   };
-  await writeFile(
-    path.join(run.out, 'training.json'),
-    `${JSON.stringify(
-      {
-        data: dataFiles,
-        split: { ...split, labelOptions: run.labelOptions },
-        encoder: weights.source,
-        fineTune: run.fineTune,
-        float16: run.float16,
-        classWeights: result.classWeights,
-        validation: result.validation,
-        saved: savedMetrics,
-        history: result.history,
-        bestEpoch: result.bestEpoch,
-        cacheSeconds: result.cacheSeconds,
-        secondsPerStep: result.stepSeconds,
-        seconds: result.seconds,
-        backend: selection.backend,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  await writeFile(path.join(run.out, TRAINING_FILE), `${JSON.stringify(record, null, 2)}\n`);
   const sizeBytes = (await stat(path.join(run.out, 'weights.bin'))).size;
   await writeFile(
     path.join(run.out, 'card.md'),
-    renderAccurateCard({
-      name: path.basename(run.out),
-      version,
-      architecture: result.architecture,
-      encoderSource: weights.source,
-      parameters,
-      sizeBytes,
-      float16: run.float16,
-      training: { ...run.fineTune },
-      dataFiles,
-      split,
-      validation: result.validation,
-      saved: savedMetrics,
-      history: result.history,
-      seconds: result.seconds,
-      secondsPerStep: result.stepSeconds,
-      backend: selection.backend,
-      command: run.command,
-    }),
+    renderAccurateCard({ name: path.basename(run.out), meta, record, parameters, sizeBytes }),
   );
   logger.info(
     {
