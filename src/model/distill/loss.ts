@@ -1,0 +1,104 @@
+/**
+ * The distillation loss: a·T²·KL(teacher_T ‖ student_T) over every text plus (1−a)·class-weighted
+ * cross-entropy on the labelled ones, from the student's logits so that tempering stays stable.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Teacher targets at temperature T: each row p^(1/T) renormalised, and Σ q·log q per row (the KL's constant part). */
+export interface TemperedTargets {
+  /** Row-major ×3. */
+  probs: Float32Array;
+  /** Per row, Σ_c q_c·log q_c with 0·log 0 = 0. */
+  negEntropy: Float32Array;
+}
+
+/**
+ * Re-tempers probabilities that came out of a softmax at temperature 1: p^(1/T) renormalised equals the
+ * softmax of the teacher's logits divided by T. Worked in logs with the row maximum taken out, so a
+ * small T cannot underflow a whole row to zero.
+ */
+export function temperProbs(probs: Float32Array, temperature: number): TemperedTargets {
+  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
+  const rows = probs.length / 3;
+  const out = new Float32Array(probs.length);
+  const negEntropy = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const logs = [0, 1, 2].map((c) => {
+      const p = probs[r * 3 + c] ?? Number.NaN;
+      if (!(p >= 0 && p <= 1)) {
+        throw new RangeError(`teacher probability ${p} at row ${r} is not in [0, 1]`);
+      }
+      return Math.log(p) / temperature;
+    });
+    const top = Math.max(...logs);
+    if (top === Number.NEGATIVE_INFINITY) throw new RangeError(`teacher row ${r} is all zeros`);
+    const shifted = logs.map((l) => Math.exp(l - top));
+    const sum = shifted.reduce((a, b) => a + b, 0);
+    let h = 0;
+    shifted.forEach((s, c) => {
+      const q = s / sum;
+      out[r * 3 + c] = q;
+      if (q > 0) h += q * Math.log(q);
+    });
+    negEntropy[r] = h;
+  }
+  return { probs: out, negEntropy };
+}
+
+export interface DistillBatch {
+  /** Tempered teacher probabilities [B, 3]. */
+  tempered: tf.Tensor;
+  /** Σ q·log q per row [B]. */
+  negEntropy: tf.Tensor;
+  /** Smoothed one-hot labels [B, 3]; any row of an unlabelled text (its weight is 0). */
+  hard: tf.Tensor;
+  /** Class weight per row [B]; 0 for an unlabelled text, which then adds only its KL term. */
+  weights: tf.Tensor;
+}
+
+/** KL(teacher_T ‖ softmax(logits / T)) per row [B]. */
+export function klPerRow(
+  logits: tf.Tensor,
+  tempered: tf.Tensor,
+  negEntropy: tf.Tensor,
+  temperature: number,
+): tf.Tensor {
+  const logStudent = tf.logSoftmax(tf.div(logits, temperature));
+  return tf.sub(negEntropy, tf.sum(tf.mul(tempered, logStudent), 1));
+}
+
+/**
+ * a·T²·mean KL over the batch + (1−a)·the class-weighted mean cross-entropy of its labelled rows. T²
+ * keeps the soft term's gradients on the hard term's scale whatever the temperature (Hinton et al.).
+ */
+export function distillationLoss(
+  logits: tf.Tensor,
+  batch: DistillBatch,
+  temperature: number,
+  weight: number,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const kl = klPerRow(logits, batch.tempered, batch.negEntropy, temperature);
+    const soft = tf.mul(tf.mean(kl), weight * temperature * temperature);
+    const ce = tf.neg(tf.sum(tf.mul(batch.hard, tf.logSoftmax(logits)), 1));
+    // A batch of transfer texts alone has no labelled row: its hard term is 0, not 0/0.
+    const labelled = tf.maximum(tf.sum(batch.weights), 1e-9);
+    const hard = tf.mul(tf.div(tf.sum(tf.mul(ce, batch.weights)), labelled), 1 - weight);
+    return tf.add(soft, hard) as tf.Scalar;
+  });
+}
+
+/**
+ * A single network's pre-softmax scores: the layers up to its softmax head (shared, so their weights
+ * train) followed by the head's own kernel and bias without the softmax.
+ */
+export function studentLogits(model: tf.LayersModel): (ids: tf.Tensor) => tf.Tensor {
+  const head = model.getLayer('probs');
+  const features = tf.model({
+    inputs: model.inputs,
+    outputs: head.input as tf.SymbolicTensor,
+  });
+  const [kernel, bias] = head.trainableWeights;
+  if (!kernel || !bias) throw new Error('the softmax head has no kernel and bias');
+  return (ids) => tf.add(tf.matMul(features.apply(ids) as tf.Tensor, kernel.read()), bias.read());
+}
