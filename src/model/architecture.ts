@@ -10,9 +10,8 @@ import {
   NormMeanPool,
   PolarityPrior,
   registerLayers,
+  SeededDropout,
   TokenPositionEmbedding,
-  TrainDropout,
-  withInitSeed,
 } from './layers.ts';
 
 export interface ArchitectureConfig {
@@ -52,23 +51,24 @@ export function memberPrefix(k: number): string {
 }
 
 /**
+ * `seedOffset` is the init-seed offset of a single network (see `initSeed`); ensemble member k gets k.
  * `polarity` (±1/0 per token id, from the tokenizer and the lexicon) fills the lexicon prior's table
  * when a model is built for training; a model loaded from disk reads the table from its weights.
  */
 export function buildModel(
   cfg: ArchitectureConfig,
-  initSeed = 0,
+  seedOffset = 0,
   polarity?: Float32Array,
 ): tf.LayersModel {
   registerLayers();
   const ids = tf.input({ shape: [null], dtype: 'float32', name: 'ids' });
   const members = cfg.members ?? 1;
   if (members <= 1) {
-    const probs = withInitSeed(initSeed, () => buildNetwork(ids, cfg, '', polarity));
+    const probs = buildNetwork(ids, cfg, '', polarity, seedOffset);
     return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_hybrid' });
   }
   const outputs = Array.from({ length: members }, (_, k) =>
-    withInitSeed(k, () => buildNetwork(ids, cfg, memberPrefix(k), polarity)),
+    buildNetwork(ids, cfg, memberPrefix(k), polarity, k),
   );
   const mean = tf.layers.average({ name: 'ensemble_mean' }).apply(outputs) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: mean, name: 'bellwether_hybrid_ensemble' });
@@ -92,20 +92,28 @@ export function mergeMembers(
   return ensemble;
 }
 
-/** One hybrid network from `ids` to softmax probabilities; `prefix` keeps ensemble members' layer names apart. */
+/**
+ * One hybrid network from `ids` to softmax probabilities; `prefix` keeps ensemble members' layer names
+ * apart and `seedOffset` their initial weights.
+ */
 function buildNetwork(
   ids: tf.SymbolicTensor,
   cfg: ArchitectureConfig,
   prefix: string,
   polarity: Float32Array | undefined,
+  seedOffset: number,
 ): tf.SymbolicTensor {
-  let emb = new TokenPositionEmbedding({
-    vocabSize: cfg.vocabSize,
-    maxLen: cfg.maxLen,
-    dim: cfg.dim,
-    dropout: cfg.dropout,
-    name: `${prefix}embed`,
-  }).apply(ids) as tf.SymbolicTensor;
+  const seed = (base: number) => initSeed(base, seedOffset);
+  let emb = new TokenPositionEmbedding(
+    {
+      vocabSize: cfg.vocabSize,
+      maxLen: cfg.maxLen,
+      dim: cfg.dim,
+      dropout: cfg.dropout,
+      name: `${prefix}embed`,
+    },
+    seedOffset,
+  ).apply(ids) as tf.SymbolicTensor;
   let cues: tf.SymbolicTensor | undefined;
   if (cfg.lexicon) {
     const prior = new PolarityPrior(
@@ -117,7 +125,7 @@ function buildNetwork(
         units: cfg.dim,
         useBias: false,
         name: `${prefix}polarity_lift`,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(71) }),
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed(71) }),
       })
       .apply(prior) as tf.SymbolicTensor;
     emb = tf.layers
@@ -130,13 +138,16 @@ function buildNetwork(
   }
   let x = emb;
   for (let i = 0; i < cfg.blocks; i++) {
-    x = new EncoderBlock({
-      dim: cfg.dim,
-      heads: cfg.heads,
-      ffDim: cfg.ffDim,
-      dropout: cfg.dropout,
-      name: `${prefix}encoder_${i}`,
-    }).apply([x, ids]) as tf.SymbolicTensor;
+    x = new EncoderBlock(
+      {
+        dim: cfg.dim,
+        heads: cfg.heads,
+        ffDim: cfg.ffDim,
+        dropout: cfg.dropout,
+        name: `${prefix}encoder_${i}`,
+      },
+      seedOffset,
+    ).apply([x, ids]) as tf.SymbolicTensor;
   }
   const pooled = new NormMeanPool({ dim: cfg.dim, name: `${prefix}pool` }).apply([
     x,
@@ -144,25 +155,21 @@ function buildNetwork(
   ]) as tf.SymbolicTensor;
   let joined = pooled;
   if (cfg.lstmUnits > 0) {
-    const lstm = new BiLstm({
-      inputDim: cfg.dim,
-      units: cfg.lstmUnits,
-      name: `${prefix}bilstm`,
-    }).apply([emb, ids]) as tf.SymbolicTensor;
-    joined = new Fusion({
-      mode: cfg.fusion,
-      attnDim: cfg.dim,
-      lstmDim: 2 * cfg.lstmUnits,
-      name: `${prefix}fusion`,
-    }).apply([pooled, lstm]) as tf.SymbolicTensor;
+    const lstm = new BiLstm(
+      { inputDim: cfg.dim, units: cfg.lstmUnits, name: `${prefix}bilstm` },
+      seedOffset,
+    ).apply([emb, ids]) as tf.SymbolicTensor;
+    joined = new Fusion(
+      { mode: cfg.fusion, attnDim: cfg.dim, lstmDim: 2 * cfg.lstmUnits, name: `${prefix}fusion` },
+      seedOffset,
+    ).apply([pooled, lstm]) as tf.SymbolicTensor;
   }
   const buckets = cfg.ngramBuckets ?? 0;
   if (buckets > 0) {
-    const bag = new NgramBag({
-      buckets,
-      dim: cfg.ngramDim ?? 32,
-      name: `${prefix}ngram_bag`,
-    }).apply(ids) as tf.SymbolicTensor;
+    const bag = new NgramBag(
+      { buckets, dim: cfg.ngramDim ?? 32, name: `${prefix}ngram_bag` },
+      seedOffset,
+    ).apply(ids) as tf.SymbolicTensor;
     joined = tf.layers
       .concatenate({ name: `${prefix}wide_deep` })
       .apply([joined, bag]) as tf.SymbolicTensor;
@@ -177,10 +184,10 @@ function buildNetwork(
       units: cfg.hidden,
       activation: 'relu',
       name: `${prefix}hidden`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(51) }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed(51) }),
     })
     .apply(joined) as tf.SymbolicTensor;
-  const dropped = new TrainDropout({
+  const dropped = new SeededDropout({
     rate: cfg.dropout,
     name: `${prefix}head_dropout`,
   }).apply(hidden) as tf.SymbolicTensor;
@@ -189,7 +196,7 @@ function buildNetwork(
       units: LABELS.length,
       activation: 'softmax',
       name: `${prefix}probs`,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(52) }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed(52) }),
     })
     .apply(dropped) as tf.SymbolicTensor;
 }

@@ -7,31 +7,54 @@ import * as tf from '@tensorflow/tfjs';
 
 export type Shape = Array<number | null>;
 
-/** Dropout is on only inside the training loop; a process-wide switch keeps graph replays simple. */
-let trainingMode = false;
-let dropoutSeed = 1;
-/** Turns dropout on or off; `seed` restarts the dropout noise sequence so training runs repeat. */
-export function setTrainingMode(on: boolean, seed?: number): void {
-  trainingMode = on;
-  if (seed !== undefined) dropoutSeed = seed;
+/**
+ * The dropout noise of one training epoch: each dropout draws its mask from the next seed of a
+ * sequence, so a run with the same seed drops the same units at every step. The trainer creates it
+ * and passes it to the layers in the call arguments of `model.apply` (see `TrainingArgs`).
+ */
+export class DropoutNoise {
+  private nextSeed: number;
+
+  constructor(seed: number) {
+    this.nextSeed = seed;
+  }
+
+  /** Epoch `epoch` of a run seeded `runSeed`: each epoch restarts its own sequence. */
+  static forEpoch(runSeed: number, epoch: number): DropoutNoise {
+    return new DropoutNoise(runSeed * 100_003 + epoch * 7919);
+  }
+
+  drop(x: tf.Tensor, rate: number): tf.Tensor {
+    return tf.dropout(x, rate, undefined, this.nextSeed++);
+  }
+}
+
+/** The call arguments of a training step's `model.apply`: tfjs hands them to every layer's `call`. */
+export interface TrainingArgs {
+  training: true;
+  noise: DropoutNoise;
+}
+
+type CallArgs = Record<string, unknown> | undefined;
+
+/** `x` with dropout when the call is a training one, else `x` itself. */
+function maybeDropout(x: tf.Tensor, rate: number, args: CallArgs): tf.Tensor {
+  if (args?.training !== true || rate <= 0) return x;
+  const { noise } = args;
+  if (!(noise instanceof DropoutNoise)) {
+    throw new Error('a training call needs { training: true, noise: DropoutNoise } to repeat');
+  }
+  return noise.drop(x, rate);
 }
 
 /**
- * Offset added to every initializer seed while a model is built, so the members of an ensemble start
- * from different weights yet each build stays reproducible. Only initial values depend on it.
+ * The seed of an initializer whose base seed is `base`, in a build with init-seed offset `offset`: the
+ * members of an ensemble are built with different offsets, so they start from different weights yet
+ * each build repeats. Layers with random initial weights take the offset as their constructor's second
+ * argument (0 when absent, as for a loaded model, which reads its weights).
  */
-let initSeedOffset = 0;
-export function withInitSeed<T>(offset: number, build: () => T): T {
-  const previous = initSeedOffset;
-  initSeedOffset = offset * 1000;
-  try {
-    return build();
-  } finally {
-    initSeedOffset = previous;
-  }
-}
-export function initSeed(base: number): number {
-  return base + initSeedOffset;
+export function initSeed(base: number, offset: number): number {
+  return base + offset * 1000;
 }
 
 /** An initializer that yields the given values (shaped by the weight it initializes). */
@@ -65,10 +88,6 @@ export function shapeList(s: Shape | Shape[]): Shape[] {
 /** 1 for real tokens, 0 for padding, as float32 [B, T]. */
 export function paddingMask(ids: tf.Tensor): tf.Tensor2D {
   return tf.cast(tf.notEqual(ids, 0), 'float32') as tf.Tensor2D;
-}
-
-export function maybeDropout(x: tf.Tensor, rate: number): tf.Tensor {
-  return trainingMode && rate > 0 ? tf.dropout(x, rate, undefined, dropoutSeed++) : x;
 }
 
 /**
@@ -131,19 +150,26 @@ export class TokenPositionEmbedding extends tf.layers.Layer {
   private tok?: tf.LayerVariable;
   private pos?: tf.LayerVariable;
 
-  constructor(config: TokenPositionEmbeddingConfig) {
+  constructor(
+    config: TokenPositionEmbeddingConfig,
+    private readonly seedOffset = 0,
+  ) {
     super(config.name ? { name: config.name } : {});
     this.cfg = config;
   }
 
   override build(): void {
-    const init = tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: initSeed(11) });
+    const init = tf.initializers.randomNormal({
+      mean: 0,
+      stddev: 0.05,
+      seed: initSeed(11, this.seedOffset),
+    });
     this.tok = this.addWeight('tok', [this.cfg.vocabSize, this.cfg.dim], 'float32', init);
     this.pos = this.addWeight(
       'pos',
       [this.cfg.maxLen, this.cfg.dim],
       'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: initSeed(12) }),
+      tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: initSeed(12, this.seedOffset) }),
     );
     this.built = true;
   }
@@ -153,14 +179,14 @@ export class TokenPositionEmbedding extends tf.layers.Layer {
     return [s[0] ?? null, s[1] ?? null, this.cfg.dim];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
     return tf.tidy(() => {
       if (!this.tok || !this.pos) throw new Error('embedding not built');
       const ids = tf.cast(first(inputs), 'int32');
       const t = ids.shape[1] ?? 0;
       const tokens = embeddingLookup(this.tok.read(), ids);
       const positions = tf.slice(this.pos.read(), [0, 0], [t, this.cfg.dim]);
-      return maybeDropout(tf.add(tokens, positions), this.cfg.dropout ?? 0);
+      return maybeDropout(tf.add(tokens, positions), this.cfg.dropout ?? 0, args);
     });
   }
 
@@ -186,7 +212,10 @@ export class EncoderBlock extends tf.layers.Layer {
   private readonly cfg: EncoderBlockConfig;
   private w: Record<string, tf.LayerVariable> = {};
 
-  constructor(config: EncoderBlockConfig) {
+  constructor(
+    config: EncoderBlockConfig,
+    private readonly seedOffset = 0,
+  ) {
     super(config.name ? { name: config.name } : {});
     if (config.dim % config.heads !== 0) throw new Error('dim must be divisible by heads');
     this.cfg = config;
@@ -194,7 +223,8 @@ export class EncoderBlock extends tf.layers.Layer {
 
   override build(): void {
     const { dim, ffDim } = this.cfg;
-    const glorot = (seed: number) => tf.initializers.glorotUniform({ seed: initSeed(seed) });
+    const glorot = (seed: number) =>
+      tf.initializers.glorotUniform({ seed: initSeed(seed, this.seedOffset) });
     const zeros = tf.initializers.zeros();
     const ones = tf.initializers.ones();
     this.w = {
@@ -224,7 +254,7 @@ export class EncoderBlock extends tf.layers.Layer {
     return w.read();
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
     return tf.tidy(() => {
       const x = first(inputs);
       const ids = second(inputs);
@@ -243,13 +273,13 @@ export class EncoderBlock extends tf.layers.Layer {
       const kT = tf.transpose(part(1), [0, 2, 3, 1]);
       const v = tf.transpose(part(2), [0, 2, 1, 3]);
       const scores = tf.add(tf.matMul(q, kT), bias);
-      const attn = maybeDropout(tf.softmax(scores, -1), drop);
+      const attn = maybeDropout(tf.softmax(scores, -1), drop, args);
       const ctx = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
-      const x1 = tf.add(x, maybeDropout(dense(ctx, this.v('wo'), this.v('bo')), drop));
+      const x1 = tf.add(x, maybeDropout(dense(ctx, this.v('wo'), this.v('bo')), drop, args));
 
       const h2 = layerNorm(x1, this.v('ln2g'), this.v('ln2b'));
       const ff = dense(tf.relu(dense(h2, this.v('w1'), this.v('b1'))), this.v('w2'), this.v('b2'));
-      return tf.add(x1, maybeDropout(ff, drop));
+      return tf.add(x1, maybeDropout(ff, drop, args));
     });
   }
 
@@ -323,7 +353,10 @@ export class BiLstm extends tf.layers.Layer {
   private readonly cfg: BiLstmConfig;
   private w: Record<string, tf.LayerVariable> = {};
 
-  constructor(config: BiLstmConfig) {
+  constructor(
+    config: BiLstmConfig,
+    private readonly seedOffset = 0,
+  ) {
     super(config.name ? { name: config.name } : {});
     this.cfg = config;
   }
@@ -350,14 +383,14 @@ export class BiLstm extends tf.layers.Layer {
         'wx',
         [2 * inputDim, 8 * units],
         'float32',
-        tf.initializers.glorotUniform({ seed: initSeed(31) }),
+        tf.initializers.glorotUniform({ seed: initSeed(31, this.seedOffset) }),
       ),
       b: this.addWeight('b', [8 * units], 'float32', biasInit),
       wh: this.addWeight(
         'wh',
         [2 * units, 8 * units],
         'float32',
-        tf.initializers.glorotUniform({ seed: initSeed(32) }),
+        tf.initializers.glorotUniform({ seed: initSeed(32, this.seedOffset) }),
       ),
     };
     this.built = true;
@@ -456,7 +489,10 @@ export class NgramBag extends tf.layers.Layer {
   private readonly cfg: NgramBagConfig;
   private table?: tf.LayerVariable;
 
-  constructor(config: NgramBagConfig) {
+  constructor(
+    config: NgramBagConfig,
+    private readonly seedOffset = 0,
+  ) {
     super(config.name ? { name: config.name } : {});
     this.cfg = config;
   }
@@ -466,7 +502,7 @@ export class NgramBag extends tf.layers.Layer {
       'table',
       [this.cfg.buckets, this.cfg.dim],
       'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: initSeed(61) }),
+      tf.initializers.randomNormal({ mean: 0, stddev: 0.05, seed: initSeed(61, this.seedOffset) }),
     );
     this.built = true;
   }
@@ -572,7 +608,10 @@ export class Fusion extends tf.layers.Layer {
   private readonly cfg: FusionConfig;
   private w: Record<string, tf.LayerVariable> = {};
 
-  constructor(config: FusionConfig) {
+  constructor(
+    config: FusionConfig,
+    private readonly seedOffset = 0,
+  ) {
     super(config.name ? { name: config.name } : {});
     this.cfg = config;
   }
@@ -585,14 +624,14 @@ export class Fusion extends tf.layers.Layer {
           'wp',
           [lstmDim, attnDim],
           'float32',
-          tf.initializers.glorotUniform({ seed: initSeed(41) }),
+          tf.initializers.glorotUniform({ seed: initSeed(41, this.seedOffset) }),
         ),
         bp: this.addWeight('bp', [attnDim], 'float32', tf.initializers.zeros()),
         wg: this.addWeight(
           'wg',
           [attnDim + lstmDim, attnDim],
           'float32',
-          tf.initializers.glorotUniform({ seed: initSeed(42) }),
+          tf.initializers.glorotUniform({ seed: initSeed(42, this.seedOffset) }),
         ),
         bg: this.addWeight('bg', [attnDim], 'float32', tf.initializers.zeros()),
       };
@@ -629,17 +668,21 @@ export class Fusion extends tf.layers.Layer {
   }
 }
 
-export interface TrainDropoutConfig {
+export interface SeededDropoutConfig {
   rate: number;
   name?: string;
 }
 
-/** Dropout that follows the training switch above rather than the layers API's call arguments. */
-export class TrainDropout extends tf.layers.Layer {
-  static className = 'BwDropout';
-  private readonly cfg: TrainDropoutConfig;
+/**
+ * Dropout whose masks come from the training run's `DropoutNoise` (in the call arguments), so a
+ * retraining drops the same units; the identity at inference. tfjs's own dropout layer takes one
+ * fixed seed, which would drop the same units at every step.
+ */
+export class SeededDropout extends tf.layers.Layer {
+  static className = 'BwSeededDropout';
+  private readonly cfg: SeededDropoutConfig;
 
-  constructor(config: TrainDropoutConfig) {
+  constructor(config: SeededDropoutConfig) {
     super(config.name ? { name: config.name } : {});
     this.cfg = config;
   }
@@ -648,8 +691,8 @@ export class TrainDropout extends tf.layers.Layer {
     return shapeList(inputShape)[0] ?? [null];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => maybeDropout(first(inputs), this.cfg.rate));
+  override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
+    return tf.tidy(() => maybeDropout(first(inputs), this.cfg.rate, args));
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -669,7 +712,7 @@ export function registerLayers(): void {
     NormMeanPool,
     BiLstm,
     Fusion,
-    TrainDropout,
+    SeededDropout,
     NgramBag,
     PolarityPrior,
   ]) {
@@ -677,4 +720,9 @@ export function registerLayers(): void {
       cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>,
     );
   }
+  // Models saved before the dropout layer was renamed (models/default among them) name it 'BwDropout'.
+  tf.serialization.SerializationMap.getMap().classNameMap.BwDropout = [
+    SeededDropout as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+    SeededDropout.fromConfig,
+  ];
 }

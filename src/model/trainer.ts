@@ -7,7 +7,7 @@ import { seededRandom } from '../core/random.ts';
 import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './architecture.ts';
 import type { Example } from './dataset.ts';
 import { shuffleInPlace } from './dataset.ts';
-import { setTrainingMode } from './layers.ts';
+import { DropoutNoise, type TrainingArgs } from './layers.ts';
 import { lexiconWords, polarityTable } from './lexicon.ts';
 import {
   argmaxRows,
@@ -301,7 +301,10 @@ function trainNetwork(
     let lossSum = 0;
     let seen = 0;
     const epochStart = performance.now();
-    setTrainingMode(true, options.seed * 100_003 + epoch * 7919);
+    const training: TrainingArgs = {
+      training: true,
+      noise: DropoutNoise.forEpoch(options.seed, epoch),
+    };
     for (let s = 0; s < batches.length; s++) {
       const batch = batches[s] ?? [];
       const t = Math.max(...batch.map((i) => trainIds[i]?.length ?? 1));
@@ -332,7 +335,7 @@ function trainNetwork(
       const ys = tf.tensor2d(y, [batch.length, 3]);
       const ws = tf.tensor1d(w);
       const loss = optimizer.minimize(
-        () => weightedCrossEntropy(model.apply(xs) as tf.Tensor, ys, ws),
+        () => weightedCrossEntropy(model.apply(xs, training) as tf.Tensor, ys, ws),
         true,
       );
       const lossValue = loss ? (loss.dataSync()[0] ?? 0) : 0;
@@ -359,7 +362,6 @@ function trainNetwork(
         etaSec: remainingTexts / rate,
       });
     }
-    setTrainingMode(false);
     epochsRun = epoch;
     const metrics = withEma(() => evaluatePredictor(predictor, valIds, valLabels));
     history.push({

@@ -1,7 +1,7 @@
 /** Builds the accurate model: pretrained BERT encoder → BiLSTM over its token states → mean/max pooling → dropout → softmax(3). */
 import * as tf from '@tensorflow/tfjs';
 import { LABELS } from '../architecture.ts';
-import { BiLstm, initSeed, registerLayers, TrainDropout } from '../layers.ts';
+import { BiLstm, initSeed, registerLayers, SeededDropout } from '../layers.ts';
 import { BertEmbeddings, BertLayer } from '../pretrained/encoder-layers.ts';
 import type { EncoderConfig, EncoderWeights } from '../pretrained/encoder-weights.ts';
 import { MeanMaxPool } from './mean-max-pool.ts';
@@ -62,7 +62,7 @@ export function buildAccurateModel(
     name: 'bilstm',
   }).apply([x, ids]) as tf.SymbolicTensor;
   const pooled = new MeanMaxPool({ name: 'pool' }).apply([states, ids]) as tf.SymbolicTensor;
-  const dropped = new TrainDropout({ rate: cfg.dropout, name: 'head_dropout' }).apply(
+  const dropped = new SeededDropout({ rate: cfg.dropout, name: 'head_dropout' }).apply(
     pooled,
   ) as tf.SymbolicTensor;
   const probs = tf.layers
@@ -70,7 +70,7 @@ export function buildAccurateModel(
       units: LABELS.length,
       activation: 'softmax',
       name: 'probs',
-      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(52) }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: initSeed(52, 0) }),
     })
     .apply(dropped) as tf.SymbolicTensor;
   return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_accurate' });

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../../core/random.ts';
 import type { Example } from '../dataset.ts';
-import { setTrainingMode } from '../layers.ts';
+import { DropoutNoise, type TrainingArgs } from '../layers.ts';
 import {
   argmaxRows,
   confusionMatrix,
@@ -98,17 +98,17 @@ class LayerChain {
     return x;
   }
 
-  /** From block `from`'s input `x` to class probabilities. */
-  upper(x: tf.Tensor, ids: tf.Tensor2D, from: number): tf.Tensor {
+  /** From block `from`'s input `x` to class probabilities; `training` turns dropout on. */
+  upper(x: tf.Tensor, ids: tf.Tensor2D, from: number, training?: TrainingArgs): tf.Tensor {
     let h = x;
     for (let i = Math.max(0, from - 1); i < this.cfg.encoder.layers; i++) {
-      h = this.model.getLayer(encoderLayerName(i)).apply([h, ids]) as tf.Tensor;
+      h = this.model.getLayer(encoderLayerName(i)).apply([h, ids], training) as tf.Tensor;
     }
     for (const name of ['bilstm', 'pool']) {
-      h = this.model.getLayer(name).apply([h, ids]) as tf.Tensor;
+      h = this.model.getLayer(name).apply([h, ids], training) as tf.Tensor;
     }
     for (const name of ['head_dropout', 'probs']) {
-      h = this.model.getLayer(name).apply(h) as tf.Tensor;
+      h = this.model.getLayer(name).apply(h, training) as tf.Tensor;
     }
     return h;
   }
@@ -274,7 +274,10 @@ export function fineTune(
     let seen = 0;
     // The rate reads this epoch's texts over this epoch's step time.
     let epochStepTime = 0;
-    setTrainingMode(true, options.seed * 100_003 + epoch * 7919);
+    const training: TrainingArgs = {
+      training: true,
+      noise: DropoutNoise.forEpoch(options.seed, epoch),
+    };
     for (let s = 0; s < batches.length && step < totalSteps; s++) {
       const batch = batches[s] ?? [];
       const stepStart = performance.now();
@@ -291,7 +294,9 @@ export function fineTune(
         const ys = tf.tensor2d(y, [batch.length, 3]);
         const ws = tf.tensor1d(w);
         const { value, grads } = tf.variableGrads(() => {
-          const probs = x ? chain.upper(x, ids, freeze) : chain.upper(chain.lower(ids, 1), ids, 1);
+          const probs = x
+            ? chain.upper(x, ids, freeze, training)
+            : chain.upper(chain.lower(ids, 1), ids, 1, training);
           return weightedCrossEntropy(probs, ys, ws);
         }, variables);
         optimizer.apply(grads, rateAt(step, totalSteps, warmup, options.headRate));
@@ -315,7 +320,6 @@ export function fineTune(
         etaSec: ((totalSteps - step) * options.batchSize) / rate,
       });
     }
-    setTrainingMode(false);
     epochsRun = epoch;
     const metrics = evaluate(chain, valData, valLabels, freeze);
     history.push({
