@@ -27,6 +27,8 @@ export interface EvalRequest {
   baseline?: BaselineName;
   backend: BackendChoice;
   workers: 'auto' | number;
+  /** Called after each scored chunk of the model's texts (not for baselines). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface EvalReport extends EvalMetrics {
@@ -114,8 +116,10 @@ export async function evaluate(request: EvalRequest, logger: Logger): Promise<Ev
       await scorer.scoreBatch(texts.slice(0, 64));
       const t0 = performance.now();
       const parts: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i += 1024)
+      for (let i = 0; i < texts.length; i += 1024) {
         parts.push(await scorer.scoreBatch(texts.slice(i, i + 1024)));
+        request.onProgress?.(Math.min(i + 1024, texts.length), texts.length);
+      }
       seconds = (performance.now() - t0) / 1000;
       probs = new Float32Array(texts.length * 3);
       let offset = 0;

@@ -5,30 +5,17 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TINY_ENCODER, tinyEncoderWeights } from '../../test/support/tiny-encoder.ts';
-import { type AccurateConfig, buildAccurateModel } from './accurate/architecture.ts';
+import {
+  buildTinyAccurate,
+  TINY_ACCURATE as CFG,
+  TINY_ACCURATE_META as META,
+} from '../../test/support/tiny-accurate-model.ts';
+import { buildAccurateModel } from './accurate/architecture.ts';
 import { dequantizeColumns, quantizeColumns, storesAsInt8 } from './int8-weights.ts';
-import { loadLayersFrom, type ModelMeta, readModelMeta, saveModelDir } from './model-files.ts';
+import { loadLayersFrom, readModelMeta, saveModelDir } from './model-files.ts';
 import { padBatch } from './pretrained/bert-encoder.ts';
 import { modelVersion } from './train-run.ts';
 
-// Wide enough that the embeddings, attention and feed-forward matrices reach int8's 4,096-value floor.
-const ENCODER = { ...TINY_ENCODER, hidden: 64, heads: 4, intermediate: 128, vocabSize: 64 };
-const CFG: AccurateConfig = {
-  kind: 'accurate',
-  encoderId: 'tiny',
-  encoder: ENCODER,
-  maxLen: 6,
-  lstmUnits: 3,
-  dropout: 0,
-};
-const META: ModelMeta = {
-  version: 'tiny-int8',
-  labels: ['negative', 'neutral', 'positive'],
-  architecture: CFG,
-  tokenizer: 'wordpiece',
-  createdAt: '2026-01-01T00:00:00Z',
-};
 const TOKENIZER = { toJSON: () => ({ model: { type: 'WordPiece' } }) };
 const ROWS = [
   [2, 5, 17, 3],
@@ -102,7 +89,9 @@ describe('issue 13 — int8 columns: symmetric, one float32 scale per output col
   });
 
   it('refuses a non-finite weight and a shape that is not a matrix, by name', () => {
-    expect(() => quantizeColumns(Float32Array.of(1, Number.NaN), [1, 2])).toThrow(/finite.*NaN/);
+    expect(() => quantizeColumns(Float32Array.of(1, Number.NaN), [1, 2], 'dense/kernel')).toThrow(
+      /dense\/kernel: int8 storage needs finite weights; value 1 is NaN/,
+    );
     expect(() => quantizeColumns(new Float32Array(6), [6])).toThrow(/needs a matrix.*\[6\]/);
   });
 
@@ -116,7 +105,7 @@ describe('issue 13 — int8 columns: symmetric, one float32 scale per output col
 
 describe('issue 13 — an int8 model directory', () => {
   it('saved and loaded predicts exactly what its dequantized weights predict, at about a quarter of the size', async () => {
-    const model = buildAccurateModel(CFG, tinyEncoderWeights(ENCODER));
+    const model = buildTinyAccurate();
     const full = path.join(dir, 'full');
     const int8 = path.join(dir, 'int8');
     await saveModelDir(full, model, TOKENIZER, META);
@@ -141,7 +130,7 @@ describe('issue 13 — an int8 model directory', () => {
   });
 
   it("hashes the stored bytes into the version: modelVersion's digest is weights.bin's SHA-256", async () => {
-    const model = buildAccurateModel(CFG, tinyEncoderWeights(ENCODER));
+    const model = buildTinyAccurate();
     for (const dtype of ['int8', 'float16', 'float32'] as const) {
       const out = path.join(dir, dtype);
       await saveModelDir(out, model, TOKENIZER, META, { weights: dtype });
@@ -153,7 +142,7 @@ describe('issue 13 — an int8 model directory', () => {
   });
 
   it('is refused by tfjs alone (int8 is not a dtype it decodes), and a truncated weights.bin is named', async () => {
-    const model = buildAccurateModel(CFG, tinyEncoderWeights(ENCODER));
+    const model = buildTinyAccurate();
     await saveModelDir(dir, model, TOKENIZER, META, { weights: 'int8' });
     const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8'));
     const specs = json.weightsManifest[0].weights;

@@ -15,22 +15,30 @@ export interface Int8Matrix {
   scales: Float32Array;
 }
 
-function columnsOf(length: number, shape: readonly number[]): number {
+function columnsOf(length: number, shape: readonly number[], name: string): number {
   const columns = shape[shape.length - 1] ?? 0;
   if (shape.length < 2 || columns <= 0 || length % columns !== 0) {
-    throw new Error(`int8 storage needs a matrix; got shape [${shape}] for ${length} values`);
+    throw new Error(
+      `${name}: int8 storage needs a matrix; got shape [${shape}] for ${length} values`,
+    );
   }
   return columns;
 }
 
-export function quantizeColumns(values: Float32Array, shape: readonly number[]): Int8Matrix {
-  const columns = columnsOf(values.length, shape);
+/** `name` only labels errors. */
+export function quantizeColumns(
+  values: Float32Array,
+  shape: readonly number[],
+  name = 'weight',
+): Int8Matrix {
+  const columns = columnsOf(values.length, shape, name);
   const max = new Float32Array(columns);
   for (let i = 0; i < values.length; i++) {
     const v = values[i] ?? 0;
     // A NaN or infinite weight has no int8 form; storing it would silently change the model.
-    if (!Number.isFinite(v))
-      throw new Error(`int8 storage needs finite weights; value ${i} is ${v}`);
+    if (!Number.isFinite(v)) {
+      throw new Error(`${name}: int8 storage needs finite weights; value ${i} is ${v}`);
+    }
     const c = i % columns;
     max[c] = Math.max(max[c] ?? 0, Math.abs(v));
   }

@@ -62,6 +62,12 @@ export interface TokenizerFile {
   toJSON(): unknown;
 }
 
+/** `meta` saying its weights are stored in `dtype` (float32, the default, is not written). */
+export function withWeightsDtype<M extends ModelMeta>(meta: M, dtype: WeightsDtype): M {
+  const { weightsDtype: _, ...rest } = meta;
+  return (dtype === 'float32' ? rest : { ...rest, weightsDtype: dtype }) as M;
+}
+
 export async function saveModelDir(
   dir: string,
   model: tf.LayersModel,
@@ -90,8 +96,7 @@ export async function saveModelDir(
   );
   await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
   // meta.json says what weights.bin holds, so it cannot disagree with the bytes.
-  const { weightsDtype: _, ...rest } = meta;
-  const written: ModelMeta = dtype === 'float32' ? rest : { ...rest, weightsDtype: dtype };
+  const written = withWeightsDtype(meta, dtype);
   await writeFile(path.join(dir, 'meta.json'), `${JSON.stringify(written, null, 2)}\n`);
 }
 

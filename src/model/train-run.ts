@@ -3,12 +3,18 @@ import { createHash } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { cacheDir } from '../config/cache-dir.ts';
 import type { BackendChoice } from '../config/model.ts';
 import type { Logger } from '../core/logger.ts';
 import { LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
 import { renderCard } from './card.ts';
 import { type Example, type LabelOptions, readExamples, stratifiedSplit } from './dataset.ts';
+import {
+  buildDistillSet,
+  checkDistillSettings,
+  type DistillSettings,
+} from './distill/distill-set.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
@@ -25,32 +31,12 @@ export interface TrainingRun {
   command: string;
   /** Evaluate the baselines on the same split and put them in the card. */
   baselines: boolean;
-  /** Model directories whose averaged predictions on the training split become soft targets. */
-  teachers?: string[];
+  /** Distil from a teacher model as well as learning the labels (distill/). */
+  distill?: DistillSettings;
 }
 
-/** Averages the teachers' probabilities on the training texts (distillation targets). */
-async function teacherTargets(
-  dirs: readonly string[],
-  texts: readonly string[],
-  logger: Logger,
-): Promise<Float32Array> {
-  const { loadModelDir } = await import('./model-files.ts');
-  const { Predictor } = await import('./predictor.ts');
-  const sum = new Float32Array(texts.length * 3);
-  for (const dir of dirs) {
-    const loaded = await loadModelDir(dir);
-    const probs = new Predictor(
-      loaded.model,
-      loaded.tokenizer,
-      loaded.meta.architecture.maxLen,
-    ).predict(texts);
-    for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (probs[i] ?? 0) / dirs.length;
-    loaded.model.dispose();
-    logger.info({ teacher: loaded.meta.version }, 'teacher scored the training split');
-  }
-  return sum;
-}
+/** Progress of scoring the teacher's probabilities: texts done of the total. */
+export type TeacherProgress = (done: number, total: number) => void;
 
 /** Baselines fitted on the training split and scored on the validation split, for the card. */
 async function baselineTable(
@@ -89,7 +75,7 @@ export function modelVersion(
   const hash = createHash('sha256');
   for (const w of model.weights) {
     hash.update(
-      encodeWeight(w.read().dataSync() as Float32Array, w.shape as number[], dtype).bytes,
+      encodeWeight(w.read().dataSync() as Float32Array, w.shape as number[], dtype, w.name).bytes,
     );
   }
   return `${path.basename(out)}-${hash.digest('hex').slice(0, 12)}`;
@@ -125,8 +111,9 @@ export async function runTraining(
   run: TrainingRun,
   logger: Logger,
   onProgress: (p: Progress) => void,
+  onTeacherProgress?: TeacherProgress,
 ): Promise<void> {
-  const selection = await selectBackend(run.backend, logger);
+  if (run.distill) await checkDistillSettings(run.distill);
   const { train, validation } = await loadSplit(
     run.data,
     run.labelOptions,
@@ -141,16 +128,28 @@ export async function runTraining(
     },
     'data split',
   );
-  const teachers = run.teachers ?? [];
-  const trainOptions =
-    teachers.length > 0
+  // The teacher is scored first, on its own backend; the student's backend is chosen after it.
+  const distillSet = run.distill
+    ? await buildDistillSet(
+        run.distill,
+        { train, validation },
+        run.seed,
+        cacheDir(),
+        logger,
+        onTeacherProgress,
+      )
+    : undefined;
+  const selection = await selectBackend(run.backend, logger);
+  const trainOptions: TrainOptions =
+    run.distill && distillSet
       ? {
           ...run.train,
-          teacherProbs: await teacherTargets(
-            teachers,
-            train.map((e) => e.text),
-            logger,
-          ),
+          distill: {
+            teacherProbs: distillSet.teacherProbs,
+            transfer: distillSet.transfer,
+            temperature: run.distill.temperature,
+            weight: run.distill.weight,
+          },
         }
       : run.train;
   const result = await trainModel(train, validation, trainOptions, onProgress);
@@ -169,7 +168,7 @@ export async function runTraining(
         data: dataFileNames(run.data),
         split: { seed: run.seed, fraction: run.valFraction, labelOptions: run.labelOptions },
         train: run.train,
-        teachers,
+        ...(distillSet ? { distillation: distillSet.record } : {}),
         classWeights: result.classWeights,
         validation: result.validation,
         history: result.history,
@@ -193,9 +192,9 @@ export async function runTraining(
     architecture: result.architecture,
     parameters: result.model.countParams(),
     sizeBytes,
+    ...(distillSet ? { distillation: distillSet.record } : {}),
     training: {
       ...run.train,
-      ...(teachers.length > 0 ? { distilledFrom: teachers.map((t) => path.basename(t)) } : {}),
       classWeights: result.classWeights.map((w) => Number(w.toFixed(3))),
     },
     dataFiles: dataFileNames(run.data),

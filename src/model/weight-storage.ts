@@ -33,12 +33,13 @@ export function encodeWeight(
   values: Float32Array,
   shape: readonly number[],
   dtype: WeightsDtype,
+  name: string,
 ): StoredWeight {
   if (dtype === 'float16') {
     return { bytes: bytesOf(toFloat16(values)), quantization: { dtype: 'float16' } };
   }
   if (dtype === 'int8' && storesAsInt8(shape)) {
-    const { q, scales } = quantizeColumns(values, shape);
+    const { q, scales } = quantizeColumns(values, shape, name);
     const bytes = new Uint8Array(q.length + scales.byteLength);
     bytes.set(bytesOf(q));
     bytes.set(bytesOf(scales), q.length);
@@ -69,7 +70,7 @@ export function encodeWeights(
       Uint8Array.prototype.slice.call(data, offset, offset + size).buffer,
     );
     offset += size;
-    const stored = encodeWeight(values, spec.shape, dtype);
+    const stored = encodeWeight(values, spec.shape, dtype, spec.name);
     parts.push(stored.bytes);
     out.push(stored.quantization ? { ...spec, quantization: stored.quantization } : { ...spec });
   }

@@ -13,6 +13,7 @@ export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./ingest.ts'),
   () => import('./train.ts'),
   () => import('./eval.ts'),
+  () => import('./quantize.ts'),
   () => import('./score-text.ts'),
   () => import('./dashboard.ts'),
   () => import('./alerts.ts'),

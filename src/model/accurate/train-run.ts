@@ -7,7 +7,7 @@ import { LABELS } from '../architecture.ts';
 import { selectBackend } from '../backend.ts';
 import type { LabelOptions } from '../dataset.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from '../metrics.ts';
-import { loadModelDir, saveModelDir } from '../model-files.ts';
+import { loadModelDir, saveModelDir, withWeightsDtype } from '../model-files.ts';
 import { Predictor } from '../predictor.ts';
 import { readEncoderWeights } from '../pretrained/encoder-weights.ts';
 import { findPretrained, type PretrainedId } from '../pretrained/provisioned.ts';
@@ -53,14 +53,16 @@ export async function runAccurateTraining(
   const framed = { encode: (text: string, maxLen: number) => tokenizer.encodeFramed(text, maxLen) };
   const result = fineTune(train, validation, framed, weights, run.fineTune, onProgress);
   const version = modelVersion(result.model, run.out, run.weights);
-  const meta = {
-    version,
-    labels: LABELS,
-    architecture: result.architecture,
-    tokenizer: 'wordpiece' as const,
-    ...(run.weights === 'float32' ? {} : { weightsDtype: run.weights }),
-    createdAt: new Date().toISOString(),
-  };
+  const meta = withWeightsDtype(
+    {
+      version,
+      labels: LABELS,
+      architecture: result.architecture,
+      tokenizer: 'wordpiece' as const,
+      createdAt: new Date().toISOString(),
+    },
+    run.weights,
+  );
   await saveModelDir(run.out, result.model, tokenizer, meta, { weights: run.weights });
   const parameters = result.model.countParams();
   result.model.dispose();
