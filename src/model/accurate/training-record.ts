@@ -70,5 +70,16 @@ export async function readTrainingRecord(dir: string): Promise<AccurateTrainingR
       `${file} is not an accurate model's training record: no ${missing.join(', ')}`,
     );
   }
-  return record as AccurateTrainingRecord;
+  return { ...(record as AccurateTrainingRecord), ...(await legacyCommand(dir, record)) };
+}
+
+/** Records written before training.json kept the command name it only in the card's "Reproduce:" line. */
+async function legacyCommand(
+  dir: string,
+  record: Partial<AccurateTrainingRecord>,
+): Promise<{ command?: string }> {
+  if (record.command) return {};
+  const card = await readFile(path.join(dir, 'card.md'), 'utf8').catch(() => '');
+  const command = /^Reproduce: `(.+)`$/m.exec(card)?.[1];
+  return command ? { command } : {};
 }
