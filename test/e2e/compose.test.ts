@@ -13,7 +13,7 @@ import { applyEnvOverrides } from '../../src/config/env.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { exposureProblem } from '../../src/ingest/http/push-guard.ts';
 import { repoRoot } from '../support/cli.ts';
-import { dockerInstructions } from '../support/dockerfile.ts';
+import { dockerInstructions, dockerStages } from '../support/dockerfile.ts';
 
 const composeFile = join(repoRoot, 'deploy/compose.yaml');
 const composeDir = dirname(composeFile);
@@ -197,6 +197,20 @@ describe('deploy/compose.yaml', () => {
   it('runs at least two scorers (one consumer group)', () => {
     expect(compose.services.scorer?.deploy?.replicas ?? 1).toBeGreaterThanOrEqual(2);
     expect(compose.services.scorer?.command?.join(' ')).not.toContain('--group');
+  });
+
+  it('issue 13.6 — the GPU scorer reads models/accurate (image and service), the CPU scorers the configured models/default', () => {
+    const gpu = compose.services['scorer-gpu'];
+    const imageEnv = (dockerStages(dockerfilePath(gpu ?? {})).at(-1)?.instructions ?? [])
+      .filter((i) => i.op === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(imageEnv).toMatch(/(^|\s)BELLWETHER_MODEL=models\/accurate(\s|$)/);
+    expect(gpu?.environment?.BELLWETHER_MODEL).toBe('models/accurate');
+    expect(existsSync(join(repoRoot, 'models/accurate/meta.json'))).toBe(true);
+    expect(compose.services.scorer?.environment?.BELLWETHER_MODEL).toBeUndefined();
+    const config = parseYaml(readFileSync(join(repoRoot, 'deploy/docker/bellwether.yaml'), 'utf8'));
+    expect(config.model.path).toBe('models/default');
   });
 
   it('runs Kafka at the version deploy/kafka/kafka.sh pins, and pins every image', () => {
