@@ -1,8 +1,10 @@
 /**
- * `npm run bench:model`: scoring throughput of the shipped model on the active backend at batch 1, 32
- * and 256 (warm, median of repeats), per-batch latency percentiles, peak RSS, FLOPs per text, and a
- * large matmul's FLOP/s on the same backend so the model's efficiency prints as a ratio.
- * Flags: --backend <auto|tensorflow-gpu|tensorflow|wasm|cpu> --model <dir> --workers <n,...> --json
+ * `npm run bench:model`: scoring throughput of a model on a backend at batch 1, 32 and 256 (warm, median
+ * of repeats), per-batch latency percentiles, peak RSS, FLOPs per text, and a large matmul's FLOP/s on the
+ * same backend so the model's efficiency prints as a ratio. Without --model and --backend it runs every
+ * shipped model on wasm and native TensorFlow, each in its own process (bench/model-matrix.ts).
+ * Flags: --backend <auto|tensorflow-gpu|tensorflow|wasm|cpu> --model <dir> --workers <n,...>
+ *        --batches <n,...> --min-runs <n> --seconds <s> --json
  */
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/config/model.ts';
@@ -13,28 +15,38 @@ import { selectBackendForModel } from '../src/model/backend-for-model.ts';
 import { loadModelDir } from '../src/model/model-files.ts';
 import { loadScorer } from '../src/model/scorer.ts';
 import { syntheticHeadlines } from '../src/model/synthetic-texts.ts';
+import { runModelMatrix } from './model-matrix.ts';
 
 const { values } = parseArgs({
   options: {
-    backend: { type: 'string', default: 'auto' },
-    model: { type: 'string', default: 'models/default' },
+    backend: { type: 'string' },
+    model: { type: 'string' },
     workers: { type: 'string', default: '0,2' },
+    batches: { type: 'string', default: '1,32,256' },
+    'min-runs': { type: 'string' },
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '3' },
   },
 });
 
+if (values.model === undefined && values.backend === undefined) {
+  await runModelMatrix(values.seconds, values.json);
+  process.exit(0);
+}
+const modelDir = values.model ?? 'models/default';
+
 const logger = createLogger({ level: values.json ? 'warn' : 'info', pretty: false });
-const backendChoice = values.backend as BackendChoice;
+const backendChoice = (values.backend ?? 'auto') as BackendChoice;
 const budgetMs = Number(values.seconds) * 1000;
+const minRuns = values['min-runs'] === undefined ? undefined : Number(values['min-runs']);
 
 // `auto` lands where the scorer would: the backend measured fastest for this model.
 const selection = await selectBackendForModel(
-  { choice: backendChoice, modelPath: values.model },
+  { choice: backendChoice, modelPath: modelDir },
   logger,
 );
 const { tf } = selection;
-const loaded = await loadModelDir(values.model);
+const loaded = await loadModelDir(modelDir);
 const arch = loaded.meta.architecture;
 
 const texts = syntheticHeadlines(loaded.tokenizer, 2048, 2024);
@@ -91,10 +103,10 @@ interface Row {
 const rows: Row[] = [];
 for (const w of values.workers.split(',').map(Number)) {
   const scorer = await loadScorer(
-    { path: values.model, backend: selection.backend, workers: w === 0 ? 1 : w },
+    { path: modelDir, backend: selection.backend, workers: w === 0 ? 1 : w },
     logger,
   );
-  for (const batch of [1, 32, 256]) {
+  for (const batch of values.batches.split(',').map(Number)) {
     let cursor = 0;
     const times = await time(
       async () => {
@@ -102,7 +114,7 @@ for (const w of values.workers.split(',').map(Number)) {
         cursor = (cursor + batch) % (texts.length - batch);
         await scorer.scoreBatch(slice);
       },
-      batch === 256 ? 5 : 20,
+      minRuns ?? (batch === 256 ? 5 : 20),
     );
     const p50 = quantile(times, 0.5);
     const textsPerSec = (batch / p50) * 1000;
