@@ -1,6 +1,7 @@
 /** Writes the model card (card.md) that ships beside the weights: data, licenses, split, metrics, config, cost. */
 import type { ArchitectureConfig } from './architecture.ts';
 import { LABELS } from './architecture.ts';
+import type { DistillRecord } from './distill/distill-set.ts';
 import type { EvalMetrics } from './metrics.ts';
 import { MAX_WINDOWS, tokensReadWhole } from './text-windows.ts';
 import type { HistoryRow } from './trainer.ts';
@@ -12,6 +13,8 @@ export interface CardInput {
   parameters: number;
   sizeBytes: number;
   training: Record<string, unknown>;
+  /** Present when the model was distilled from a teacher. */
+  distillation?: DistillRecord;
   dataFiles: string[];
   split: {
     seed: number;
@@ -40,6 +43,19 @@ export const DATA_TABLE = `| data | what | license |
 const SOURCES = `${DATA_TABLE}
 
 Neither dataset's text is shipped with the model: only weights and the learned tokenizer vocabulary.`;
+
+function distillationText(d: DistillRecord): string {
+  const transfer =
+    d.transfer.texts > 0
+      ? `, ${d.transfer.texts} unlabelled texts from ${d.transfer.files.join(', ')}`
+      : '';
+  return `
+Distilled from the teacher \`${d.teacherVersion}\` (\`${d.teacher}\`): loss = a·T²·KL(teacher_T ‖ student_T) + (1−a)·CE(label)
+with T = ${d.temperature} and a = ${d.weight}, the KL term alone for unlabelled texts. Distillation set: ${d.trainingTexts} training
+texts${transfer}, ${d.augment.texts} augmented variants (${d.augment.perText} per training text). The validation split was never
+scored by the teacher nor distilled on.
+`;
+}
 
 function targets(input: CardInput): string {
   const v = input.validation;
@@ -146,7 +162,7 @@ ${targets(input)}
 ## Training
 ${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend; each network keeps the weights of its best
 epoch by validation macro-F1.
-${ensemble}
+${input.distillation ? distillationText(input.distillation) : ''}${ensemble}
 | member | epoch | train loss | val accuracy | val macro-F1 |
 |---|---|---|---|---|
 ${history}

@@ -7,6 +7,7 @@ import { seededRandom } from '../core/random.ts';
 import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './architecture.ts';
 import type { Example } from './dataset.ts';
 import { shuffleInPlace } from './dataset.ts';
+import { distillationLoss, studentLogits, temperProbs } from './distill/loss.ts';
 import { DropoutNoise, type TrainingArgs } from './layers.ts';
 import { lexiconWords, polarityTable } from './lexicon.ts';
 import {
@@ -31,10 +32,8 @@ export interface TrainOptions {
   /** Class weights ∝ (1/frequency)^power; 0 = unweighted, 1 = fully balanced. */
   classWeightPower: number;
   seed: number;
-  /** Distillation: teacher probabilities per training example (row-major ×3, in `train` order). */
-  teacherProbs?: Float32Array;
-  /** Share of the target taken from the teacher (the rest is the smoothed label). */
-  teacherWeight?: number;
+  /** Learn from a teacher's probabilities as well as the labels; absent = the labels alone. */
+  distill?: StudentDistillation;
   /** Decay of an exponential moving average of the weights, which is what gets validated and kept (0 = off). */
   emaDecay?: number;
   /** Share of training tokens replaced by <unk> each step (augmentation against memorised words). */
@@ -46,6 +45,17 @@ export interface TrainOptions {
    * tokenizer), then averaged in one ensemble model. Absent or 1 = a single network.
    */
   members?: number;
+}
+
+/** What the trainer needs of a distillation (distill/distill-set.ts assembles it). */
+export interface StudentDistillation {
+  /** Teacher probabilities, row-major ×3: the training examples in `train` order, then `transfer`. */
+  teacherProbs: Float32Array;
+  /** Unlabelled texts, learned from the teacher alone (the KL term). */
+  transfer: readonly string[];
+  temperature: number;
+  /** a in a·T²·KL + (1−a)·CE. */
+  weight: number;
 }
 
 export interface Progress {
@@ -155,17 +165,19 @@ export async function trainModel(
     members: 1,
   };
   const maxLen = single.maxLen;
-  const encode = (e: Example) => {
-    const ids = tokenizer.encode(e.text, maxLen);
+  const encode = (text: string) => {
+    const ids = tokenizer.encode(text, maxLen);
     return ids.length > 0 ? ids : [1];
   };
   const data: EncodedSplit = {
-    trainIds: train.map(encode),
+    trainIds: train.map((e) => encode(e.text)),
     trainLabels: train.map((e) => labelIndex(e.label)),
-    valIds: validation.map(encode),
+    valIds: validation.map((e) => encode(e.text)),
     valLabels: validation.map((e) => labelIndex(e.label)),
     weights: classWeightsFor(train, options.classWeightPower),
+    transferIds: options.distill?.transfer.map(encode) ?? [],
   };
+  const textsPerEpoch = train.length + data.transferIds.length;
   const members = Math.max(1, options.members ?? 1);
   const networks: MemberResult[] = [];
   for (let k = 0; k < members; k++) {
@@ -179,7 +191,7 @@ export async function trainModel(
       trainNetwork(data, single, tokenizer, polarity, memberOptions, k, members, (p) =>
         onProgress({
           ...p,
-          etaSec: p.etaSec + (members - k - 1) * options.epochs * (train.length / p.textsPerSec),
+          etaSec: p.etaSec + (members - k - 1) * options.epochs * (textsPerEpoch / p.textsPerSec),
         }),
       ),
     );
@@ -222,6 +234,8 @@ interface EncodedSplit {
   valIds: number[][];
   valLabels: number[];
   weights: number[];
+  /** Unlabelled distillation texts, after the training texts in every epoch. */
+  transferIds: number[][];
 }
 
 interface MemberResult {
@@ -246,7 +260,10 @@ function trainNetwork(
   const started = performance.now();
   const random = seededRandom(options.seed);
   const model = buildModel(architecture, k, polarity);
-  const { trainIds, trainLabels, valIds, valLabels, weights } = data;
+  const { valIds, valLabels, weights } = data;
+  // Transfer texts follow the training texts, with no label (−1): they learn from the teacher alone.
+  const trainIds = [...data.trainIds, ...data.transferIds];
+  const trainLabels = [...data.trainLabels, ...data.transferIds.map(() => -1)];
   const predictor = new Predictor(model, tokenizer, architecture.maxLen);
   const trainCount = trainIds.length;
   const optimizer = tf.train.adam(options.learningRate, 0.9, 0.98, 1e-7);
@@ -261,8 +278,14 @@ function trainNetwork(
   let epochsRun = 0;
   const smooth = options.labelSmoothing;
   const tokenDropout = options.tokenDropout ?? 0;
-  const teacher = options.teacherProbs;
-  const teacherWeight = teacher ? (options.teacherWeight ?? 0.5) : 0;
+  const distill = options.distill;
+  if (distill && distill.teacherProbs.length !== trainCount * 3) {
+    throw new Error(
+      `teacher probabilities for ${distill.teacherProbs.length / 3} texts, but ${trainCount} to distil`,
+    );
+  }
+  const tempered = distill ? temperProbs(distill.teacherProbs, distill.temperature) : undefined;
+  const logitsOf = distill ? studentLogits(model) : undefined;
   const emaDecay = options.emaDecay ?? 0;
   // Averaged weights generalise better than the last step's on small data; kept on the backend.
   const ema = emaDecay > 0 ? model.weights.map((w) => tf.variable(w.read().clone(), false)) : [];
@@ -311,17 +334,21 @@ function trainNetwork(
       const x = new Float32Array(batch.length * t);
       const y = new Float32Array(batch.length * 3);
       const w = new Float32Array(batch.length);
+      const q = new Float32Array(tempered ? batch.length * 3 : 0);
+      const qLogQ = new Float32Array(tempered ? batch.length : 0);
       batch.forEach((i, row) => {
         const seq = trainIds[i] ?? [];
         for (let j = 0; j < seq.length; j++) {
           x[row * t + j] = seq.length > 2 && random() < tokenDropout ? UNK_ID : (seq[j] ?? 0);
         }
         const label = trainLabels[i] ?? 1;
-        for (let c = 0; c < 3; c++) {
-          const hard = (c === label ? 1 - smooth : 0) + smooth / 3;
-          const soft = teacher ? (teacher[i * 3 + c] ?? 0) : hard;
-          y[row * 3 + c] = (1 - teacherWeight) * hard + teacherWeight * soft;
+        if (tempered) {
+          q.set(tempered.probs.subarray(i * 3, i * 3 + 3), row * 3);
+          qLogQ[row] = tempered.negEntropy[i] ?? 0;
         }
+        // An unlabelled transfer text keeps y = 0 and weight 0: only its KL term counts.
+        if (label < 0) return;
+        for (let c = 0; c < 3; c++) y[row * 3 + c] = (c === label ? 1 - smooth : 0) + smooth / 3;
         w[row] = weights[label] ?? 1;
       });
       globalStep++;
@@ -334,15 +361,23 @@ function trainNetwork(
       const xs = tf.tensor2d(x, [batch.length, t]);
       const ys = tf.tensor2d(y, [batch.length, 3]);
       const ws = tf.tensor1d(w);
+      const qs = tempered ? tf.tensor2d(q, [batch.length, 3]) : undefined;
+      const qLogQs = tempered ? tf.tensor1d(qLogQ) : undefined;
       const loss = optimizer.minimize(
-        () => weightedCrossEntropy(model.apply(xs, training) as tf.Tensor, ys, ws),
+        () =>
+          distill && logitsOf && qs && qLogQs
+            ? distillationLoss(
+                logitsOf(xs, { ...training }),
+                { tempered: qs, negEntropy: qLogQs, hard: ys, weights: ws },
+                distill.temperature,
+                distill.weight,
+              )
+            : weightedCrossEntropy(model.apply(xs, training) as tf.Tensor, ys, ws),
         true,
       );
       const lossValue = loss ? (loss.dataSync()[0] ?? 0) : 0;
       loss?.dispose();
-      xs.dispose();
-      ys.dispose();
-      ws.dispose();
+      for (const tensor of [xs, ys, ws, qs, qLogQs]) tensor?.dispose();
       if (ema.length > 0) updateEma(globalStep);
       lossSum += lossValue * batch.length;
       seen += batch.length;

@@ -1,7 +1,9 @@
 /** `bellwether train`: learns the tokenizer and the hybrid model from labelled files, writes weights and a model card. */
 import { type Command, Option } from 'commander';
 import { BACKENDS } from '../../config/model.ts';
+import type { Config } from '../../config/schema.ts';
 import { UsageError } from '../../core/errors.ts';
+import type { DistillSettings } from '../../model/distill/distill-set.ts';
 import { PRETRAINED_IDS, type PretrainedId } from '../../model/pretrained/provisioned.ts';
 import type { Progress } from '../../model/trainer.ts';
 import { WEIGHTS_DTYPES, type WeightsDtype } from '../../model/weight-storage.ts';
@@ -39,8 +41,12 @@ interface TrainFlags {
   maxMinutes?: string;
   labelSynonyms?: boolean;
   baselines: boolean;
-  teacher?: string[];
-  teacherWeight: string;
+  teacher?: string;
+  teacherBackend: (typeof BACKENDS)[number];
+  temperature: string;
+  distillWeight: string;
+  transfer?: string[];
+  augment: string;
   entityMajority?: boolean;
   arch: 'hybrid' | 'accurate';
   encoder: PretrainedId;
@@ -67,6 +73,41 @@ function num(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
   return n;
+}
+
+/** Flags that only mean something with --teacher, as commander names their values. */
+const DISTILL_ONLY = {
+  teacherBackend: '--teacher-backend',
+  temperature: '--temperature',
+  distillWeight: '--distill-weight',
+  transfer: '--transfer',
+  augment: '--augment',
+} satisfies Partial<Record<keyof TrainFlags, string>>;
+
+/** The distillation asked for by --teacher and its flags; none of them without --teacher, nor with --arch accurate. */
+function distillSettings(
+  flags: TrainFlags,
+  command: Command,
+  config: Config,
+): DistillSettings | undefined {
+  const given = (Object.keys(DISTILL_ONLY) as Array<keyof typeof DISTILL_ONLY>).filter(
+    (key) => command.getOptionValueSource(key) !== 'default' && flags[key] !== undefined,
+  );
+  if (!flags.teacher) {
+    if (given.length === 0) return undefined;
+    throw new UsageError(`${given.map((k) => DISTILL_ONLY[k]).join(', ')} need --teacher <dir>`);
+  }
+  if (flags.arch !== 'hybrid')
+    throw new UsageError('--teacher distils the hybrid (--arch hybrid) only');
+  return {
+    teacher: flags.teacher,
+    teacherBackend: flags.teacherBackend,
+    temperature: num(flags.temperature, '--temperature'),
+    weight: num(flags.distillWeight, '--distill-weight'),
+    transfer: flags.transfer ?? [],
+    augment: num(flags.augment, '--augment'),
+    watchlist: config.topics.watchlist,
+  };
 }
 
 /** --weights, or float16 when the older --float16 is given (both at once must agree). */
@@ -165,17 +206,37 @@ export function register(program: Command): void {
       'accept bearish/bullish and numeric twitter labels (0=bearish,1=bullish,2=neutral)',
     )
     .option(
-      '--teacher <dirs...>',
-      'distil: average these models on the training split into soft targets',
+      '--teacher <dir>',
+      'distil from this saved model (the hybrid or the accurate one): its probabilities for the training and transfer texts, scored once and cached under $BELLWETHER_CACHE, become soft targets',
     )
-    .option('--teacher-weight <x>', 'share of each target taken from the teachers', '0.5')
+    .addOption(
+      new Option('--teacher-backend <name>', 'tfjs backend that scores the teacher')
+        .choices(BACKENDS)
+        .default('auto'),
+    )
+    .option('--temperature <T>', 'distil: softmax temperature of teacher and student (> 0)', '2')
+    .option(
+      '--distill-weight <a>',
+      'distil: loss = a·T²·KL(teacher ‖ student) + (1−a)·cross-entropy on the label',
+      '0.5',
+    )
+    .option(
+      '--transfer <files...>',
+      'distil: unlabelled texts learned from the teacher alone (.txt one a line, or .jsonl with text/headline/title)',
+    )
+    .option(
+      '--augment <n>',
+      'distil: meaning-keeping variants of each training text added to the transfer texts',
+      '0',
+    )
     .option('--no-baselines', 'skip evaluating the baselines on the same split for the card')
     .option(
       '--entity-majority',
       "JSONL: label headlines with disagreeing entities by the entities' strict majority",
     )
     .action(async (flags: TrainFlags, command: Command) => {
-      const { logger } = createContext(command);
+      const { logger, config } = createContext(command);
+      const distill = distillSettings(flags, command, config);
       const progress = progressLine('train', 'texts');
       const showProgress = (p: Progress) => {
         const member = p.members > 1 ? `member ${p.member}/${p.members} ` : '';
@@ -242,6 +303,7 @@ export function register(program: Command): void {
         return;
       }
       const { runTraining } = await import('../../model/train-run.ts');
+      const teacherProgress = progressLine('teacher', 'texts');
       await runTraining(
         {
           ...split,
@@ -271,16 +333,16 @@ export function register(program: Command): void {
             classWeightPower: num(flags.classWeightPower, '--class-weight-power'),
             seed: num(flags.seed, '--seed'),
             members: num(flags.members, '--members'),
-            teacherWeight: num(flags.teacherWeight, '--teacher-weight'),
             ...(flags.maxMinutes
               ? { maxSeconds: num(flags.maxMinutes, '--max-minutes') * 60 }
               : {}),
           },
           baselines: flags.baselines,
-          ...(flags.teacher ? { teachers: flags.teacher } : {}),
+          ...(distill ? { distill } : {}),
         },
         logger,
         showProgress,
+        (done, total) => teacherProgress.update(done, total),
       );
     });
 }

@@ -92,7 +92,9 @@ export function distillationLoss(
  * A single network's pre-softmax scores: the layers up to its softmax head (shared, so their weights
  * train) followed by the head's own kernel and bias without the softmax.
  */
-export function studentLogits(model: tf.LayersModel): (ids: tf.Tensor) => tf.Tensor {
+export function studentLogits(
+  model: tf.LayersModel,
+): (ids: tf.Tensor, callArgs?: Record<string, unknown>) => tf.Tensor {
   const head = model.getLayer('probs');
   const features = tf.model({
     inputs: model.inputs,
@@ -100,5 +102,7 @@ export function studentLogits(model: tf.LayersModel): (ids: tf.Tensor) => tf.Ten
   });
   const [kernel, bias] = head.trainableWeights;
   if (!kernel || !bias) throw new Error('the softmax head has no kernel and bias');
-  return (ids) => tf.add(tf.matMul(features.apply(ids) as tf.Tensor, kernel.read()), bias.read());
+  // callArgs reach every layer as `model.apply`'s do (a training step's dropout).
+  return (ids, callArgs) =>
+    tf.add(tf.matMul(features.apply(ids, callArgs) as tf.Tensor, kernel.read()), bias.read());
 }

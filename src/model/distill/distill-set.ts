@@ -1,0 +1,168 @@
+/**
+ * Assembles what a student distils from: the training texts, the transfer files' texts and augmented variants
+ * of the training texts (never a validation text), with the teacher's probabilities for all of them.
+ */
+import path from 'node:path';
+import type { BackendChoice } from '../../config/model.ts';
+import { UsageError } from '../../core/errors.ts';
+import type { Logger } from '../../core/logger.ts';
+import { loadWatchlist } from '../../topics/watchlist.ts';
+import type { Example } from '../dataset.ts';
+import { dataFileNames } from '../train-run.ts';
+import { augmentTexts } from './augment.ts';
+import { readTeacherMeta, type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
+import { readTransferTexts } from './transfer-texts.ts';
+
+export interface DistillSettings {
+  /** Teacher model directory. */
+  teacher: string;
+  teacherBackend: BackendChoice;
+  temperature: number;
+  /** a: the KL term's share of a labelled text's loss (the rest is cross-entropy on its label). */
+  weight: number;
+  /** Files of unlabelled texts (.txt or .jsonl). */
+  transfer: string[];
+  /** Augmented variants per training text. */
+  augment: number;
+  /** Watchlist whose companies the augmentation swaps (the configured one). */
+  watchlist: string;
+}
+
+/** What training.json and the card record of a distillation. */
+export interface DistillRecord {
+  teacher: string;
+  teacherVersion: string;
+  temperature: number;
+  weight: number;
+  trainingTexts: number;
+  transfer: {
+    files: string[];
+    texts: number;
+    /** Dropped because they were a validation text (never distilled on) or already in the set. */
+    droppedValidation: number;
+    droppedDuplicates: number;
+  };
+  augment: { perText: number; texts: number };
+  /** Parts of the set whose teacher probabilities came from the cache. */
+  cached: string[];
+}
+
+export interface DistillSet {
+  /** Teacher probabilities (×3): the training texts in their order, then `transfer`. */
+  teacherProbs: Float32Array;
+  /** Unlabelled texts learned from the teacher alone: transfer files, then augmented variants. */
+  transfer: string[];
+  record: DistillRecord;
+}
+
+/** Refuses unusable settings before any data is read: a usage error saying which flag. */
+export async function checkDistillSettings(settings: DistillSettings): Promise<void> {
+  if (!(settings.temperature > 0) || !Number.isFinite(settings.temperature)) {
+    throw new UsageError(`--temperature must be a number > 0, got ${settings.temperature}`);
+  }
+  if (!(settings.weight >= 0 && settings.weight <= 1)) {
+    throw new UsageError(`--distill-weight must be within [0, 1], got ${settings.weight}`);
+  }
+  if (!Number.isInteger(settings.augment) || settings.augment < 0) {
+    throw new UsageError(`--augment must be a whole number ≥ 0, got ${settings.augment}`);
+  }
+  await readTeacherMeta(settings.teacher);
+}
+
+/** Keeps each text once, and none that validates or is already a training text. */
+function keepNew(
+  texts: readonly string[],
+  validation: ReadonlySet<string>,
+  seen: Set<string>,
+): { kept: string[]; droppedValidation: number; droppedDuplicates: number } {
+  const kept: string[] = [];
+  let droppedValidation = 0;
+  let droppedDuplicates = 0;
+  for (const text of texts) {
+    const key = text.trim();
+    if (validation.has(key)) droppedValidation++;
+    else if (seen.has(key)) droppedDuplicates++;
+    else {
+      seen.add(key);
+      kept.push(text);
+    }
+  }
+  return { kept, droppedValidation, droppedDuplicates };
+}
+
+export async function buildDistillSet(
+  settings: DistillSettings,
+  split: { train: readonly Example[]; validation: readonly Example[] },
+  seed: number,
+  cacheDir: string,
+  logger: Logger,
+  onProgress?: (done: number, total: number) => void,
+): Promise<DistillSet> {
+  const trainTexts = split.train.map((e) => e.text);
+  const validation = new Set(split.validation.map((e) => e.text.trim()));
+  const seen = new Set(trainTexts.map((t) => t.trim()));
+  const files: string[] = [];
+  for (const file of settings.transfer) files.push(...(await readTransferTexts(file)));
+  const transfer = keepNew(files, validation, seen);
+  const variants =
+    settings.augment > 0
+      ? keepNew(
+          augmentTexts(trainTexts, settings.augment, {
+            seed,
+            companies: loadWatchlist(settings.watchlist).companies,
+          }),
+          validation,
+          seen,
+        ).kept
+      : [];
+  logger.info(
+    {
+      training: trainTexts.length,
+      transfer: transfer.kept.length,
+      droppedValidation: transfer.droppedValidation,
+      droppedDuplicates: transfer.droppedDuplicates,
+      augmented: variants.length,
+    },
+    'distillation set',
+  );
+  const parts: TeacherPart[] = [
+    { name: 'training texts', texts: trainTexts },
+    ...(transfer.kept.length > 0 ? [{ name: 'transfer texts', texts: transfer.kept }] : []),
+    ...(variants.length > 0 ? [{ name: 'augmented texts', texts: variants }] : []),
+  ];
+  const scores = await teacherProbabilities(
+    parts,
+    {
+      dir: settings.teacher,
+      backend: settings.teacherBackend,
+      cacheDir,
+      ...(onProgress ? { onProgress } : {}),
+    },
+    logger,
+  );
+  const teacherProbs = new Float32Array(scores.probs.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of scores.probs) {
+    teacherProbs.set(p, offset);
+    offset += p.length;
+  }
+  return {
+    teacherProbs,
+    transfer: [...transfer.kept, ...variants],
+    record: {
+      teacher: path.basename(path.resolve(settings.teacher)),
+      teacherVersion: scores.version,
+      temperature: settings.temperature,
+      weight: settings.weight,
+      trainingTexts: trainTexts.length,
+      transfer: {
+        files: dataFileNames(settings.transfer),
+        texts: transfer.kept.length,
+        droppedValidation: transfer.droppedValidation,
+        droppedDuplicates: transfer.droppedDuplicates,
+      },
+      augment: { perText: settings.augment, texts: variants.length },
+      cached: scores.reused,
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// `bellwether train --teacher` as a user runs it, with the shipped model as a small real teacher: a distilled student
+// is closer to its teacher on held-out text than the same student trained on labels alone, the teacher is scored once
+// and read from the cache after, validation texts never reach the distillation set, and bad input exits 2.
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/core/logger.ts';
+import { selectBackend } from '../../src/model/backend.ts';
+import { readTransferTexts } from '../../src/model/distill/transfer-texts.ts';
+import { loadModelDir } from '../../src/model/model-files.ts';
+import { Predictor } from '../../src/model/predictor.ts';
+import { repoRoot, runCli } from '../support/cli.ts';
+
+const TEACHER = path.join(repoRoot, 'models/default');
+const STREAMS = path.join(repoRoot, 'fixtures/streams');
+/**
+ * A student small enough to train in seconds, trained to the end (no early stop, no weight average): an
+ * underfit student is blunter than any teacher, distilled or not, which is not what is compared here.
+ */
+const TINY = [
+  ...['--backend', 'wasm', '--members', '1', '--epochs', '6', '--patience', '6', '--ema', '0'],
+  ...['--dim', '16', '--heads', '2'],
+  ...['--ff', '32', '--lstm', '8', '--hidden', '16', '--ngram-buckets', '64', '--ngram-dim', '8'],
+  ...['--vocab', '600', '--lr', '0.01', '--seed', '7', '--no-baselines'],
+];
+
+/** The fixture wire's headlines with the label they were written to have, as a labelled CSV. */
+async function labelledHeadlines(file: string): Promise<string> {
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const rows = lines.map((l) => JSON.parse(l) as { title: string; expectedLabel: string });
+  return `text,label\n${rows.map((r) => `"${r.title.replaceAll('"', '""')}",${r.expectedLabel}`).join('\n')}\n`;
+}
+
+/** Mean KL(teacher ‖ student) over `texts`, both read through the scorer's own predictor. */
+async function meanKl(teacher: Float32Array, studentDir: string, texts: string[]): Promise<number> {
+  const loaded = await loadModelDir(studentDir);
+  const student = new Predictor(loaded.model, loaded.tokenizer, loaded.meta.architecture.maxLen);
+  const probs = student.predict(texts);
+  loaded.model.dispose();
+  let sum = 0;
+  for (let i = 0; i < teacher.length; i++) {
+    const p = teacher[i] ?? 0;
+    if (p > 0) sum += p * Math.log(p / Math.max(probs[i] ?? 0, 1e-7));
+  }
+  return sum / texts.length;
+}
+
+describe('issue 13.5 — train --teacher distils a student from a teacher', () => {
+  let dir: string;
+  let data: string;
+  let cache: string;
+  let heldOut: string[];
+  const env = () => ({ BELLWETHER_CACHE: cache, BELLWETHER_LOG_LEVEL: 'info' });
+  const train = (out: string, extra: string[] = []) =>
+    runCli(['train', '--data', data, '--out', path.join(dir, out), ...TINY, ...extra], env());
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'bw-distill-cli-'));
+    cache = path.join(dir, 'cache');
+    data = path.join(dir, 'headlines.csv');
+    await writeFile(data, await labelledHeadlines(path.join(STREAMS, 'demo/tapefeed.jsonl')));
+    const seen = new Set(await readTransferTexts(path.join(STREAMS, 'demo/tapefeed.jsonl')));
+    const other = await readTransferTexts(path.join(STREAMS, 'shock-ba/tapefeed.jsonl'));
+    heldOut = [...new Set(other)].filter((t) => !seen.has(t));
+    await selectBackend('wasm', silentLogger);
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("distillation reduces the student's divergence from the teacher on held-out texts", async () => {
+    const plain = await train('plain');
+    expect(plain.code, plain.stderr).toBe(0);
+    const distilled = await train('distilled', ['--teacher', TEACHER, '--teacher-backend', 'wasm']);
+    expect(distilled.code, distilled.stderr).toBe(0);
+    expect(distilled.stderr).toMatch(/"textsPerSec":[\d.]+,"msg":"teacher scored \d+ texts"/);
+
+    const loaded = await loadModelDir(TEACHER);
+    const teacher = new Predictor(loaded.model, loaded.tokenizer, loaded.meta.architecture.maxLen);
+    const teacherProbs = teacher.predict(heldOut);
+    loaded.model.dispose();
+    expect(heldOut.length).toBeGreaterThan(100);
+    const klPlain = await meanKl(teacherProbs, path.join(dir, 'plain'), heldOut);
+    const klDistilled = await meanKl(teacherProbs, path.join(dir, 'distilled'), heldOut);
+    expect(klDistilled).toBeLessThan(klPlain * 0.85);
+
+    const record = JSON.parse(await readFile(path.join(dir, 'distilled/training.json'), 'utf8'));
+    expect(record.distillation).toMatchObject({
+      teacherVersion: loaded.meta.version,
+      temperature: 2,
+      weight: 0.5,
+      augment: { perText: 0, texts: 0 },
+    });
+    const card = await readFile(path.join(dir, 'distilled/card.md'), 'utf8');
+    expect(card).toContain(`Distilled from the teacher \`${loaded.meta.version}\``);
+  });
+
+  it('a second run reads the teacher from the cache, gives the same model, and never distils a validation text', async () => {
+    const again = await train('again', ['--teacher', TEACHER, '--teacher-backend', 'wasm']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/teacher probabilities for training texts reused from the cache/);
+    expect(again.stderr).not.toMatch(/teacher scored/);
+    const version = async (out: string) =>
+      JSON.parse(await readFile(path.join(dir, out, 'meta.json'), 'utf8')).version.split('-')[1];
+    expect(await version('again')).toBe(await version('distilled'));
+
+    // Every labelled text offered again as transfer: the training ones are already in, the validation ones stay out.
+    const all = path.join(dir, 'all.txt');
+    const texts = (await readFile(data, 'utf8')).split('\n').slice(1, -1);
+    await writeFile(all, texts.map((l) => JSON.parse(l.slice(0, l.lastIndexOf(',')))).join('\n'));
+    const transfer = await train('transfer', [
+      ...['--teacher', TEACHER, '--teacher-backend', 'wasm', '--transfer', all, '--augment', '1'],
+    ]);
+    expect(transfer.code, transfer.stderr).toBe(0);
+    const record = JSON.parse(await readFile(path.join(dir, 'transfer/training.json'), 'utf8'));
+    // The headlines repeat, so a validation text may also be a training row: it is still dropped as validation.
+    const { droppedValidation, droppedDuplicates } = record.distillation.transfer;
+    expect(droppedValidation).toBeGreaterThanOrEqual(record.validation.n);
+    expect(droppedValidation + droppedDuplicates).toBe(texts.length);
+    expect(record.distillation.transfer.texts).toBe(0);
+    expect(record.distillation.augment.texts).toBeGreaterThan(0);
+    expect(record.distillation.cached).toEqual(['training texts']);
+  });
+
+  it('refuses a missing teacher, a temperature of 0 and distillation flags without a teacher, exit 2', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['--teacher', path.join(dir, 'no-such-model')],
+        /--teacher .*no-such-model: not a model directory/,
+      ],
+      [['--teacher', TEACHER, '--temperature', '0'], /--temperature must be a number > 0, got 0/],
+      [
+        ['--teacher', TEACHER, '--distill-weight', '1.5'],
+        /--distill-weight must be within \[0, 1\]/,
+      ],
+      [['--transfer', data], /--transfer need --teacher/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = await train('refused', flags);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+    await expect(stat(path.join(dir, 'refused'))).rejects.toThrow(/ENOENT/);
+  });
+});
