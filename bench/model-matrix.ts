@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 
-interface Row {
+export interface Row {
   workers: number;
   batch: number;
   textsPerSec: number;

@@ -15,7 +15,7 @@ import { selectBackendForModel } from '../src/model/backend-for-model.ts';
 import { loadModelDir } from '../src/model/model-files.ts';
 import { loadScorer } from '../src/model/scorer.ts';
 import { syntheticHeadlines } from '../src/model/synthetic-texts.ts';
-import { runModelMatrix } from './model-matrix.ts';
+import { type Row, runModelMatrix } from './model-matrix.ts';
 
 const { values } = parseArgs({
   options: {
@@ -89,16 +89,6 @@ const matmulFlops = (2 * n * n * n) / ((quantile(mmTimes, 0.5) ?? 1) / 1000);
 a.dispose();
 b.dispose();
 loaded.model.dispose();
-
-interface Row {
-  workers: number;
-  batch: number;
-  textsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  runs: number;
-  efficiency: number;
-}
 
 const rows: Row[] = [];
 for (const w of values.workers.split(',').map(Number)) {

@@ -31,19 +31,32 @@ export const TINY_ACCURATE_META: ModelMeta = {
   createdAt: '2026-01-01T00:00:00Z',
 };
 
-const WORDS = ['acme', 'shares', 'in', 'plunge', 'surge', 'announces', 'warning', 'record'];
-const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', ...WORDS];
+/** A WordPiece tokenizer.json (uncased BERT normalizer) whose vocabulary is the special tokens, then `words` (ids from 4). */
+export function wordPieceJson(words: readonly string[]) {
+  const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', ...words];
+  return {
+    added_tokens: [],
+    normalizer: { type: 'BertNormalizer', lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      vocab: Object.fromEntries(vocab.map((token, id) => [token, id])),
+    },
+  };
+}
 
-export const TINY_WORDPIECE_JSON = {
-  added_tokens: [],
-  normalizer: { type: 'BertNormalizer', lowercase: true },
-  pre_tokenizer: { type: 'BertPreTokenizer' },
-  model: {
-    type: 'WordPiece',
-    unk_token: '[UNK]',
-    vocab: Object.fromEntries(VOCAB.map((token, id) => [token, id])),
-  },
-};
+/** Knows the labelled CSV's words (test/support/labelled-csv.ts). */
+export const TINY_WORDPIECE_JSON = wordPieceJson([
+  'acme',
+  'shares',
+  'in',
+  'plunge',
+  'surge',
+  'announces',
+  'warning',
+  'record',
+]);
 
 export function buildTinyAccurate(): tf.LayersModel {
   return buildAccurateModel(TINY_ACCURATE, tinyEncoderWeights(WIDE_TINY_ENCODER));

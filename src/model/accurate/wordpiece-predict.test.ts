@@ -5,23 +5,14 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../../test/support/float-compare.ts';
+import { wordPieceJson } from '../../../test/support/tiny-accurate-model.ts';
 import { TINY_ENCODER, tinyEncoderWeights } from '../../../test/support/tiny-encoder.ts';
 import { loadModelDir, saveModelDir } from '../model-files.ts';
 import { Predictor } from '../predictor.ts';
 import { WordPieceInput } from '../pretrained/wordpiece-input.ts';
 import { type AccurateConfig, buildAccurateModel } from './architecture.ts';
 
-const VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'acme', 'up', 'down', 'shares', '##s', '.'];
-const TOKENIZER_JSON = {
-  added_tokens: [],
-  normalizer: { type: 'BertNormalizer', lowercase: true },
-  pre_tokenizer: { type: 'BertPreTokenizer' },
-  model: {
-    type: 'WordPiece',
-    unk_token: '[UNK]',
-    vocab: Object.fromEntries(VOCAB.map((token, id) => [token, id])),
-  },
-};
+const TOKENIZER_JSON = wordPieceJson(['acme', 'up', 'down', 'shares', '##s', '.']);
 const CFG: AccurateConfig = {
   kind: 'accurate',
   encoderId: 'tiny',
