@@ -5,6 +5,7 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { cacheDir } from '../config/cache-dir.ts';
 import type { BackendChoice } from '../config/model.ts';
+import { UsageError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
@@ -17,6 +18,8 @@ import {
 } from './distill/distill-set.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
+import { type EmbeddingInit, pretrainedEmbeddingInit } from './pretrained/embed-init.ts';
+import type { PretrainedId } from './pretrained/provisioned.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
 import { encodeWeight, type WeightsDtype } from './weight-storage.ts';
 
@@ -33,6 +36,8 @@ export interface TrainingRun {
   baselines: boolean;
   /** Distil from a teacher model as well as learning the labels (distill/). */
   distill?: DistillSettings;
+  /** Start the token embeddings from this provisioned encoder's (pretrained/embed-init.ts). */
+  embedInit?: PretrainedId;
 }
 
 /** Progress of scoring the teacher's probabilities: texts done of the total. */
@@ -107,6 +112,15 @@ function countBy(examples: readonly Example[]): Record<string, number> {
   return out;
 }
 
+/** The encoder's embedding initialiser, or a usage error saying in one line why it cannot be had. */
+async function embeddingInit(id: PretrainedId): Promise<EmbeddingInit> {
+  try {
+    return await pretrainedEmbeddingInit(id);
+  } catch (error) {
+    throw new UsageError(`--embed-init ${id}: ${(error as Error).message}`);
+  }
+}
+
 export async function runTraining(
   run: TrainingRun,
   logger: Logger,
@@ -114,6 +128,7 @@ export async function runTraining(
   onTeacherProgress?: TeacherProgress,
 ): Promise<void> {
   if (run.distill) await checkDistillSettings(run.distill);
+  const embedInit = run.embedInit ? await embeddingInit(run.embedInit) : undefined;
   const { train, validation } = await loadSplit(
     run.data,
     run.labelOptions,
@@ -152,7 +167,12 @@ export async function runTraining(
           },
         }
       : run.train;
-  const result = await trainModel(train, validation, trainOptions, onProgress);
+  const result = await trainModel(
+    train,
+    validation,
+    embedInit ? { ...trainOptions, embedInit } : trainOptions,
+    onProgress,
+  );
   const name = path.basename(run.out);
   const version = modelVersion(result.model, run.out);
   await saveModelDir(run.out, result.model, result.tokenizer, {
@@ -169,6 +189,7 @@ export async function runTraining(
         split: { seed: run.seed, fraction: run.valFraction, labelOptions: run.labelOptions },
         train: run.train,
         ...(distillSet ? { distillation: distillSet.record } : {}),
+        ...(run.embedInit ? { embedInit: run.embedInit } : {}),
         classWeights: result.classWeights,
         validation: result.validation,
         history: result.history,
@@ -195,6 +216,7 @@ export async function runTraining(
     ...(distillSet ? { distillation: distillSet.record } : {}),
     training: {
       ...run.train,
+      ...(run.embedInit ? { embedInit: run.embedInit } : {}),
       classWeights: result.classWeights.map((w) => Number(w.toFixed(3))),
     },
     dataFiles: dataFileNames(run.data),

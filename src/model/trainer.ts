@@ -18,6 +18,7 @@ import {
   metricsFromConfusion,
 } from './metrics.ts';
 import { Predictor } from './predictor.ts';
+import type { EmbeddingInit } from './pretrained/embed-init.ts';
 import { type Tokenizer, trainTokenizer, UNK_ID } from './tokenizer.ts';
 
 export interface TrainOptions {
@@ -45,6 +46,8 @@ export interface TrainOptions {
    * tokenizer), then averaged in one ensemble model. Absent or 1 = a single network.
    */
   members?: number;
+  /** Initial token embeddings for the learned vocabulary at the model's width; absent = random. */
+  embedInit?: EmbeddingInit;
 }
 
 /** What the trainer needs of a distillation (distill/distill-set.ts assembles it). */
@@ -176,6 +179,7 @@ export async function trainModel(
     valLabels: validation.map((e) => labelIndex(e.label)),
     weights: classWeightsFor(train, options.classWeightPower),
     transferIds: options.distill?.transfer.map(encode) ?? [],
+    ...(options.embedInit ? { embeddings: options.embedInit(tokenizer.vocab, single.dim) } : {}),
   };
   const textsPerEpoch = train.length + data.transferIds.length;
   const members = Math.max(1, options.members ?? 1);
@@ -236,6 +240,8 @@ interface EncodedSplit {
   weights: number[];
   /** Unlabelled distillation texts, after the training texts in every epoch. */
   transferIds: number[][];
+  /** Initial token table (vocabulary × width), in place of the embedding layer's random one. */
+  embeddings?: Float32Array;
 }
 
 interface MemberResult {
@@ -260,6 +266,13 @@ function trainNetwork(
   const started = performance.now();
   const random = seededRandom(options.seed);
   const model = buildModel(architecture, k, polarity);
+  if (data.embeddings) {
+    const tok = model.getLayer('embed').weights.find((w) => w.name.endsWith('tok'));
+    if (!tok) throw new Error('the embedding layer has no token table');
+    const table = tf.tensor2d(data.embeddings, [architecture.vocabSize, architecture.dim]);
+    tok.write(table);
+    table.dispose();
+  }
   const { valIds, valLabels, weights } = data;
   // Transfer texts follow the training texts, with no label (−1): they learn from the teacher alone.
   const trainIds = [...data.trainIds, ...data.transferIds];

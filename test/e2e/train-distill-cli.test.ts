@@ -124,7 +124,7 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
     expect(record.distillation.cached).toEqual(['training texts']);
   });
 
-  it('refuses a missing teacher, a temperature of 0 and distillation flags without a teacher, exit 2', async () => {
+  it('refuses a missing teacher, a temperature of 0, distillation flags without a teacher and an unprovisioned --embed-init, exit 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [
         ['--teacher', path.join(dir, 'no-such-model')],
@@ -136,6 +136,8 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
         /--distill-weight must be within \[0, 1\]/,
       ],
       [['--transfer', data], /--transfer need --teacher/],
+      // The test's cache folder holds no encoder: the one-line reason, not a crash.
+      [['--embed-init', 'all-minilm-l6-v2'], /--embed-init all-minilm-l6-v2: .*not provisioned/],
     ];
     for (const [flags, message] of cases) {
       const run = await train('refused', flags);

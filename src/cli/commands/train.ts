@@ -47,6 +47,7 @@ interface TrainFlags {
   distillWeight: string;
   transfer?: string[];
   augment: string;
+  embedInit?: PretrainedId;
   entityMajority?: boolean;
   arch: 'hybrid' | 'accurate';
   encoder: PretrainedId;
@@ -229,6 +230,12 @@ export function register(program: Command): void {
       'distil: meaning-keeping variants of each training text added to the transfer texts',
       '0',
     )
+    .addOption(
+      new Option(
+        '--embed-init <encoder id>',
+        "start the token embeddings from a provisioned encoder's (WordPiece rows averaged, PCA to --dim)",
+      ).choices(PRETRAINED_IDS),
+    )
     .option('--no-baselines', 'skip evaluating the baselines on the same split for the card')
     .option(
       '--entity-majority',
@@ -339,6 +346,7 @@ export function register(program: Command): void {
           },
           baselines: flags.baselines,
           ...(distill ? { distill } : {}),
+          ...(flags.embedInit ? { embedInit: flags.embedInit } : {}),
         },
         logger,
         showProgress,
