@@ -40,7 +40,7 @@ describe('issue 13.6 — score-text --model models/accurate', () => {
       'stored as int8',
       '| before quantization:',
       '| after quantization, as shipped (int8) |',
-      'Cross-source: not yet measured',
+      'Cross-source (the same recipe: ',
       'e5-small-v2 by Liang Wang',
       'Licence: MIT License',
       'twitter-financial-news/train.csv, sentfin/train.jsonl',
