@@ -7,6 +7,7 @@ import type { DistillSettings } from '../../model/distill/distill-set.ts';
 import { PRETRAINED_IDS, type PretrainedId } from '../../model/pretrained/provisioned.ts';
 import type { Progress } from '../../model/trainer.ts';
 import { WEIGHTS_DTYPES, type WeightsDtype } from '../../model/weight-storage.ts';
+import { loadWatchlist } from '../../topics/watchlist.ts';
 import { createContext } from '../context.ts';
 import { formatSeconds, progressLine } from '../progress.ts';
 
@@ -107,7 +108,7 @@ function distillSettings(
     weight: num(flags.distillWeight, '--distill-weight'),
     transfer: flags.transfer ?? [],
     augment: num(flags.augment, '--augment'),
-    watchlist: config.topics.watchlist,
+    companies: loadWatchlist(config.topics.watchlist).companies,
   };
 }
 

@@ -6,10 +6,9 @@ import path from 'node:path';
 import type { BackendChoice } from '../../config/model.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { loadWatchlist } from '../../topics/watchlist.ts';
 import type { Example } from '../dataset.ts';
 import { dataFileNames } from '../train-run.ts';
-import { augmentTexts } from './augment.ts';
+import { type AugmentCompany, augmentTexts } from './augment.ts';
 import { readTeacherMeta, type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
 import { readTransferTexts } from './transfer-texts.ts';
 
@@ -24,8 +23,8 @@ export interface DistillSettings {
   transfer: string[];
   /** Augmented variants per training text. */
   augment: number;
-  /** Watchlist whose companies the augmentation swaps (the configured one). */
-  watchlist: string;
+  /** Companies the augmentation swaps for each other (the configured watchlist's, loaded by the caller). */
+  companies: readonly AugmentCompany[];
 }
 
 /** What training.json and the card record of a distillation. */
@@ -109,7 +108,7 @@ export async function buildDistillSet(
       ? keepNew(
           augmentTexts(trainTexts, settings.augment, {
             seed,
-            companies: loadWatchlist(settings.watchlist).companies,
+            companies: settings.companies,
           }),
           validation,
           seen,
