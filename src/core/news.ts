@@ -45,6 +45,22 @@ export const storyAssignmentSchema = z.object({
 });
 export type StoryAssignment = z.infer<typeof storyAssignmentSchema>;
 
+/**
+ * The sentiment toward one watchlist company the headline names (src/model/entity/README.md). Its
+ * company and ticker topics roll up this score instead of the headline's.
+ */
+export const entitySentimentSchema = z.object({
+  company: z.string().min(1).max(256),
+  ticker: z.string().min(1).max(16),
+  /** The headline text the model read as the entity (its first mention). */
+  mention: z.string().min(1).max(256),
+  label: z.enum(SENTIMENT_LABELS),
+  probs: sentimentProbsSchema,
+  score: z.number().min(-1).max(1),
+  modelVersion: z.string().min(1).max(128),
+});
+export type EntitySentiment = z.infer<typeof entitySentimentSchema>;
+
 export const scoredItemSchema = newsItemSchema.extend({
   modelVersion: z.string().min(1).max(128),
   label: z.enum(SENTIMENT_LABELS),
@@ -54,5 +70,7 @@ export const scoredItemSchema = newsItemSchema.extend({
   scoredAt: isoInstant,
   /** Set by the story stage in the sink; absent on the scorer's output and on items stored before it. */
   story: storyAssignmentSchema.optional(),
+  /** Per-company sentiment, set by the scorer when entity scoring is on and the headline names companies. */
+  entities: z.array(entitySentimentSchema).max(64).optional(),
 });
 export type ScoredItem = z.infer<typeof scoredItemSchema>;
