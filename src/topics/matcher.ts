@@ -1,15 +1,8 @@
 /** Topic extraction: one scan per text over precompiled tables, yielding ticker, company, sector, source and keyword mentions. */
 import type { TopicKind, TopicMention } from '../core/news.ts';
-import { type CompiledTopics, compileTopics, type TrieNode } from './compile.ts';
-import {
-  isLowerCaseWord,
-  isShouting,
-  isTitleCase,
-  TOKEN_CASHTAG,
-  TOKEN_EXCHANGE,
-  TOKEN_WORD,
-  TokenBuffer,
-} from './tokens.ts';
+import { type CompanyMention, MentionVisitor } from './company-mentions.ts';
+import { type CompiledTopics, compileTopics } from './compile.ts';
+import { BY_PRODUCT, createScanner, type NamedBy, type ScanVisitor } from './scan.ts';
 import type { Watchlist } from './watchlist.ts';
 
 export interface TopicMatcherOptions {
@@ -26,6 +19,8 @@ export interface MatchableItem {
 
 export interface TopicMatcher {
   match(item: MatchableItem): TopicMention[];
+  /** The watchlist companies a title names, in order of first mention, with every span naming each. */
+  companyMentions(title: string): CompanyMention[];
 }
 
 /** A title mention outranks a summary one; within a text, earlier outranks later (down to half). */
@@ -35,8 +30,6 @@ const SUMMARY_WEIGHT = 0.6;
 const PRODUCT_FACTOR = 0.75;
 /** A sector is mentioned through its company, a little less directly. */
 const SECTOR_FACTOR = 0.8;
-
-const NO_LENGTHS: readonly number[] = [];
 
 const KIND_ORDER: Readonly<Record<TopicKind, number>> = {
   ticker: 0,
@@ -57,102 +50,59 @@ class Collector {
   }
 }
 
-function longestPhrase(tables: CompiledTopics, tokens: TokenBuffer, start: number) {
-  let node: TrieNode | undefined = tables.root.get(tokens.norm[start] ?? '');
-  let best: TrieNode | undefined;
-  let bestEnd = start;
-  for (let j = start; node !== undefined; ) {
-    if (node.hits) {
-      best = node;
-      bestEnd = j;
-    }
-    j++;
-    if (j >= tokens.length || tokens.kind[j] !== TOKEN_WORD) break;
-    node = node.next?.get(tokens.norm[j] ?? '');
+/** Turns the scan's reports into topic mentions, weighted by where in which text they stand. */
+class TopicVisitor implements ScanVisitor {
+  out = new Collector();
+  weight = TITLE_WEIGHT;
+
+  constructor(private readonly tables: CompiledTopics) {}
+
+  company(index: number, by: NamedBy, _first: number, _last: number, nearness: number): void {
+    const company = this.tables.companies[index];
+    if (!company) return;
+    const direct = this.weight * nearness;
+    const relevance = by === BY_PRODUCT ? direct * PRODUCT_FACTOR : direct;
+    this.out.add('ticker', company.ticker, relevance);
+    this.out.add('company', company.name, relevance);
+    this.out.add('sector', company.sector, relevance * SECTOR_FACTOR);
   }
-  return best ? { node: best, end: bestEnd } : undefined;
+
+  keyword(key: string, nearness: number): void {
+    this.out.add('keyword', key, this.weight * nearness);
+  }
 }
 
 export function createTopicMatcher(options: TopicMatcherOptions): TopicMatcher {
   const tables = compileTopics(options.watchlist, options.keywords ?? []);
-  const { companies } = tables;
-  const prefixLengths = [...tables.prefixes.keys()].sort((a, b) => a - b);
-  // Most words start with a letter no prefix keyword starts with: skip them without slicing.
-  const prefixStarts = new Set<number>();
-  for (const byPrefix of tables.prefixes.values()) {
-    for (const prefix of byPrefix.keys()) prefixStarts.add(prefix.charCodeAt(0));
-  }
-  const tokens = new TokenBuffer();
-
-  const addCompany = (out: Collector, index: number, relevance: number): void => {
-    const company = companies[index];
-    if (!company) return;
-    out.add('ticker', company.ticker, relevance);
-    out.add('company', company.name, relevance);
-    out.add('sector', company.sector, relevance * SECTOR_FACTOR);
-  };
-
-  const scanText = (out: Collector, text: string, weight: number): void => {
-    if (text.length === 0) return;
-    tokens.scan(text);
-    const shouting = isShouting(text);
-    const capsMeanNames = !shouting && !isTitleCase(tokens);
-    const span = Math.max(text.length, 1);
-    for (let i = 0; i < tokens.length; i++) {
-      const relevance = weight * (1 - (0.5 * (tokens.offset[i] ?? 0)) / span);
-      const kind = tokens.kind[i];
-      const norm = tokens.norm[i] ?? '';
-      if (kind === TOKEN_CASHTAG || kind === TOKEN_EXCHANGE) {
-        const index = tables.symbols.get(norm);
-        if (index !== undefined) addCompany(out, index, relevance);
-        continue;
-      }
-      for (const length of prefixStarts.has(norm.charCodeAt(0)) ? prefixLengths : NO_LENGTHS) {
-        if (length > norm.length) break;
-        const key = tables.prefixes.get(length)?.get(norm.slice(0, length));
-        if (key !== undefined) out.add('keyword', key, relevance);
-      }
-      const phrase = longestPhrase(tables, tokens, i);
-      if (phrase) {
-        // Keywords match in any case; names only when written as names (`Apple`, not `apple`).
-        const nameOk = phrase.node.lowerOk === true || !isLowerCaseWord(tokens.raw[i] ?? '');
-        let used = false;
-        for (const hit of phrase.node.hits ?? []) {
-          if (hit.type === 'keyword') out.add('keyword', hit.key, relevance);
-          else if (!nameOk) continue;
-          else if (hit.type === 'name') {
-            if (hit.ambiguous && !capsMeanNames) continue;
-            addCompany(out, hit.company, relevance);
-          } else if (hit.type === 'product')
-            addCompany(out, hit.company, relevance * PRODUCT_FACTOR);
-          used = true;
-        }
-        if (used) {
-          i = phrase.end;
-          continue;
-        }
-      }
-      if (!shouting) {
-        const index = tables.bare.get(tokens.raw[i] ?? '');
-        if (index !== undefined) addCompany(out, index, relevance);
-      }
-    }
-  };
+  const scanner = createScanner(tables);
+  const topics = new TopicVisitor(tables);
+  const mentions = new MentionVisitor(tables.companies, scanner.tokens);
 
   return {
     match(item: MatchableItem): TopicMention[] {
       const out = new Collector();
-      scanText(out, item.title, TITLE_WEIGHT);
-      if (item.summary) scanText(out, item.summary, SUMMARY_WEIGHT);
+      topics.out = out;
+      topics.weight = TITLE_WEIGHT;
+      scanner.scan(item.title, topics);
+      if (item.summary) {
+        topics.weight = SUMMARY_WEIGHT;
+        scanner.scan(item.summary, topics);
+      }
       if (item.source) out.add('source', item.source, 1);
-      const mentions = [...out.found.values()];
-      for (const m of mentions) m.relevance = Math.round((m.relevance ?? 0) * 1000) / 1000;
-      return mentions.sort(
+      const found = [...out.found.values()];
+      for (const m of found) m.relevance = Math.round((m.relevance ?? 0) * 1000) / 1000;
+      return found.sort(
         (a, b) =>
           (b.relevance ?? 0) - (a.relevance ?? 0) ||
           KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
           (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
       );
+    },
+
+    companyMentions(title: string): CompanyMention[] {
+      mentions.reset();
+      scanner.scan(title, mentions);
+      return mentions.result();
     },
   };
 }

@@ -19,6 +19,8 @@ export class TokenBuffer {
   /** Lower-cased word with a trailing possessive removed; the ticker upper-cased for the others. */
   norm: string[] = [];
   offset: number[] = [];
+  /** Where the token ends (exclusive): after the symbol for exchange tickers, so `(NYSE: F)` ends at `F`. */
+  end: number[] = [];
   length = 0;
 
   scan(text: string): this {
@@ -27,6 +29,7 @@ export class TokenBuffer {
     for (let m = SCANNER.exec(text); m !== null; m = SCANNER.exec(text)) {
       const i = this.length++;
       this.offset[i] = m.index;
+      this.end[i] = m.index + m[0].length;
       const exchange = m[1];
       const cashtag = m[2];
       if (exchange !== undefined) {
