@@ -1,5 +1,12 @@
 /** Maps scored items to scored_items and topic_items rows and back; the one place that knows their column layout. */
-import type { ScoredItem, SentimentLabel, TopicKind, TopicMention } from '../core/news.ts';
+import type {
+  EntitySentiment,
+  ScoredItem,
+  SentimentLabel,
+  SentimentProbs,
+  TopicKind,
+  TopicMention,
+} from '../core/news.ts';
 
 /** DateTime is unsigned 32-bit seconds: instants outside it are clamped rather than rejected. */
 const MAX_DATETIME_S = 0xffff_ffff;
@@ -12,6 +19,12 @@ export function clampSeconds(seconds: number): number {
 function instantMs(iso: string): number {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_DATETIME_S * 1000) : 0;
+}
+
+/** The start (DateTime seconds) of the minute an item was published in: the rollup's and item_entities' grain. */
+export function publishedMinute(publishedAt: string): number {
+  const seconds = clampSeconds(instantMs(publishedAt) / 1000);
+  return seconds - (seconds % 60);
 }
 
 export interface ScoredItemRow {
@@ -108,21 +121,58 @@ export interface TopicItemRow {
   story_id: string;
 }
 
-/** The item's topic_items rows: one per topic mentioned, in the minute it was published. */
-export function toTopicRows(row: ScoredItemRow): TopicItemRow[] {
-  return row.topic_kinds.map((kind, i) => ({
-    model_version: row.model_version,
-    kind,
-    key: row.topic_keys[i] ?? '',
-    minute: row.published_at - (row.published_at % 60),
-    item_id: row.id,
-    published_at: row.published_at,
-    relevance: row.topic_relevance[i] ?? 1,
-    label: row.label,
-    score: row.score,
-    source: row.source,
-    story_id: row.story_id,
-  }));
+/**
+ * One entity per company, the first the scorer gave: item_entities keeps a row per company, and the rollup
+ * must read the same entity the table holds.
+ */
+export function uniqueEntities(entities: readonly EntitySentiment[] = []): EntitySentiment[] {
+  const byCompany = new Map<string, EntitySentiment>();
+  for (const entity of entities) {
+    if (!byCompany.has(entity.company)) byCompany.set(entity.company, entity);
+  }
+  return [...byCompany.values()];
+}
+
+/**
+ * The entity whose sentiment a topic rolls up instead of the headline's: the company topic by its name, the
+ * ticker topic by its ticker. Other kinds (sector, source, keyword) are about the whole headline.
+ */
+export function entityForTopic(
+  kind: TopicKind,
+  key: string,
+  entities: readonly EntitySentiment[],
+): EntitySentiment | undefined {
+  if (kind === 'company') return entities.find((e) => e.company === key);
+  if (kind === 'ticker') return entities.find((e) => e.ticker === key);
+  return undefined;
+}
+
+/**
+ * The item's topic_items rows: one per topic mentioned, in the minute it was published, with the headline's
+ * label and score, or the entity's for the company and ticker topics of an entity the scorer rated.
+ */
+export function toTopicRows(
+  row: ScoredItemRow,
+  entities: readonly EntitySentiment[] = [],
+): TopicItemRow[] {
+  const rated = uniqueEntities(entities);
+  return row.topic_kinds.map((kind, i) => {
+    const key = row.topic_keys[i] ?? '';
+    const entity = entityForTopic(kind, key, rated);
+    return {
+      model_version: row.model_version,
+      kind,
+      key,
+      minute: row.published_at - (row.published_at % 60),
+      item_id: row.id,
+      published_at: row.published_at,
+      relevance: row.topic_relevance[i] ?? 1,
+      label: entity?.label ?? row.label,
+      score: entity?.score ?? row.score,
+      source: row.source,
+      story_id: row.story_id,
+    };
+  });
 }
 
 /** The columns fromRow reads, in the order queries select them. */
@@ -140,6 +190,19 @@ function isoOf(ms: number | string): string {
   return new Date(Number(ms)).toISOString();
 }
 
+/** Probabilities from the p_* columns both item tables have, as the engines return them. */
+export function probsOf(row: {
+  p_negative: number | string;
+  p_neutral: number | string;
+  p_positive: number | string;
+}): SentimentProbs {
+  return {
+    negative: Number(row.p_negative),
+    neutral: Number(row.p_neutral),
+    positive: Number(row.p_positive),
+  };
+}
+
 export function fromRow(row: RawItemRow): ScoredItem {
   const topics: TopicMention[] = row.topic_kinds.map((kind, i) => ({
     kind,
@@ -154,11 +217,7 @@ export function fromRow(row: RawItemRow): ScoredItem {
     fetchedAt: isoOf(row.fetched_ms),
     modelVersion: row.model_version,
     label: row.label,
-    probs: {
-      negative: Number(row.p_negative),
-      neutral: Number(row.p_neutral),
-      positive: Number(row.p_positive),
-    },
+    probs: probsOf(row),
     score: Number(row.score),
     topics,
     scoredAt: isoOf(row.scored_ms),

@@ -31,6 +31,7 @@ import {
   type RawTransitionRow,
   transitionRow,
 } from './alert-rows.ts';
+import { toEntityRows, withEntities } from './entity-rows.ts';
 import { fromRow, ITEM_COLUMNS, type RawItemRow, toRow, toTopicRows } from './item-rows.ts';
 import { applyMigrations } from './migrations.ts';
 import type { SqlEngine } from './sql-engine.ts';
@@ -48,8 +49,8 @@ type SqlNumber = number | string;
 
 /** Fixed ORDER BY clauses, chosen by name: no caller text reaches the SQL. */
 const HEADLINE_ORDER: Readonly<Record<TopicHeadlinesQuery['order'], string>> = {
-  negative: 'score ASC, published_ms DESC, id ASC',
-  positive: 'score DESC, published_ms DESC, id ASC',
+  negative: 'topic_score ASC, published_ms DESC, id ASC',
+  positive: 'topic_score DESC, published_ms DESC, id ASC',
   newest: 'published_ms DESC, id ASC',
 };
 
@@ -203,15 +204,20 @@ export class SqlStore implements Store {
     if (items.length === 0) return { inserted: 0, duplicates: 0 };
     const fresh = await unstoredItems(this.engine, items);
     const rows = [];
+    const topicRows = [];
+    const entityRows = [];
     let latest: ScoredItem | undefined;
     for (const item of fresh) {
-      rows.push(toRow(item));
+      const row = toRow(item);
+      rows.push(row);
+      topicRows.push(...toTopicRows(row, item.entities));
+      entityRows.push(...toEntityRows(row, item.entities));
       if (!latest || item.scoredAt > latest.scoredAt) latest = item;
     }
-    // Rollup rows first: an item counts as stored only once scored_items has it, so a crash between
-    // the two inserts leaves it to be redelivered and written again, and the extra copies collapse.
-    const topicRows = rows.flatMap(toTopicRows);
+    // Rollup and entity rows first: an item counts as stored only once scored_items has it, so a crash
+    // between the inserts leaves it to be redelivered and written again, and the extra copies collapse.
     if (topicRows.length > 0) await this.engine.insert('topic_items', topicRows);
+    if (entityRows.length > 0) await this.engine.insert('item_entities', entityRows);
     if (rows.length > 0) await this.engine.insert('scored_items', rows);
     if (latest) this.noteWrittenVersion(latest.modelVersion);
     return { inserted: rows.length, duplicates: items.length - rows.length };
@@ -435,7 +441,7 @@ export class SqlStore implements Store {
        LIMIT ${limit}`,
       params,
     );
-    return rows.map(fromRow);
+    return this.withEntities(rows);
   }
 
   async topicHeadlines(query: TopicHeadlinesQuery): Promise<ScoredItem[]> {
@@ -443,14 +449,16 @@ export class SqlStore implements Store {
     const version = await this.versionToRead(query.modelVersion);
     if (version === null) return [];
     const order = HEADLINE_ORDER[query.order];
+    // Ranked by the score the topic rolled up (an entity's for its company and ticker), not the headline's.
     const rows = await this.engine.select<RawItemRow>(
       `SELECT ${ITEM_COLUMNS} FROM scored_items
+       ANY INNER JOIN (
+         SELECT item_id AS id, any(score) AS topic_score FROM topic_items
+         WHERE model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
+           AND minute >= toDateTime({fromS:UInt32}) AND minute <= toDateTime({toS:UInt32})
+         GROUP BY item_id) AS topic USING id
        WHERE model_version = {mv:String}
          AND published_ms >= {from:UInt64} AND published_ms < {to:UInt64}
-         AND id IN (
-           SELECT item_id FROM topic_items
-           WHERE model_version = {mv:String} AND kind = {kind:String} AND key = {key:String}
-             AND minute >= toDateTime({fromS:UInt32}) AND minute <= toDateTime({toS:UInt32}))
        ORDER BY ${order}
        LIMIT 1 BY id
        LIMIT ${limit}`,
@@ -465,7 +473,7 @@ export class SqlStore implements Store {
         toS: dateTimeBound(query.toMs),
       },
     );
-    return rows.map(fromRow);
+    return this.withEntities(rows);
   }
 
   async scanItems(query: ScanItemsQuery): Promise<ScoredItem[]> {
@@ -493,7 +501,12 @@ export class SqlStore implements Store {
        LIMIT ${limit}`,
       params,
     );
-    return rows.map(fromRow);
+    return this.withEntities(rows);
+  }
+
+  /** Stored rows as items, each with the entities item_entities holds for it (one more query). */
+  private withEntities(rows: readonly RawItemRow[]): Promise<ScoredItem[]> {
+    return withEntities(this.engine.select.bind(this.engine), rows.map(fromRow));
   }
 
   async modelVersions(): Promise<ModelVersionInfo[]> {
