@@ -97,6 +97,18 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
     description: 'TensorFlow.js backend',
   },
   {
+    variable: 'BELLWETHER_ENTITIES',
+    path: ['scoring', 'entities', 'mode'],
+    parse: text,
+    description: 'per-company sentiment: off | multi | always',
+  },
+  {
+    variable: 'BELLWETHER_ENTITY_MODEL',
+    path: ['scoring', 'entities', 'model'],
+    parse: text,
+    description: 'entity model directory',
+  },
+  {
     variable: 'BELLWETHER_WEB_PORT',
     path: ['web', 'port'],
     parse: number,
