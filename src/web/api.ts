@@ -5,7 +5,8 @@ import type { AlertTransition } from '../core/alert.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { Store, TopicRef } from '../core/store.ts';
-import { fromRow, ITEM_COLUMNS, type RawItemRow } from '../store/item-rows.ts';
+import { withEntities } from '../store/entity-rows.ts';
+import { entityForTopic, fromRow, ITEM_COLUMNS, type RawItemRow } from '../store/item-rows.ts';
 import {
   alertsQuerySchema,
   describeIssues,
@@ -24,6 +25,7 @@ import type {
   StoryResponse,
   Summary,
   TopicListResponse,
+  TopicSentiment,
   TopicSeriesResponse,
 } from './dashboard-types.ts';
 import { sendJson } from './http-util.ts';
@@ -63,8 +65,17 @@ export function chooseBucketMs(spanMs: number, requestedMs?: number): number {
   return Math.max(nice.find((n) => n >= target) ?? 1440 * MINUTE_MS, floor);
 }
 
-export function toHeadline(item: ScoredItem): HeadlineRow {
-  return {
+/** What one topic got from the item: its entity's sentiment for a company or ticker it rated, else the headline's. */
+export function topicSentiment(item: ScoredItem, topic: TopicRef): TopicSentiment {
+  const entity = entityForTopic(topic.kind, topic.key, item.entities ?? []);
+  return entity
+    ? { label: entity.label, score: entity.score, fromEntity: true }
+    : { label: item.label, score: item.score, fromEntity: false };
+}
+
+/** An item as the API lists it; with `topic`, also the sentiment that topic got from it. */
+export function toHeadline(item: ScoredItem, topic?: TopicRef): HeadlineRow {
+  const row: HeadlineRow = {
     id: item.id,
     title: item.title,
     url: item.url ?? null,
@@ -81,6 +92,9 @@ export function toHeadline(item: ScoredItem): HeadlineRow {
         }
       : null,
   };
+  if (item.entities) row.entities = item.entities;
+  if (topic) row.topicSentiment = topicSentiment(item, topic);
+  return row;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -184,7 +198,7 @@ export function createApi(store: Store, clock: Clock): Api {
 
     async items(topic, limit) {
       const items = await store.latestItems({ topic, limit, beforeMs: clock.now() + MINUTE_MS });
-      return items.map(toHeadline);
+      return items.map((item) => toHeadline(item, topic));
     },
 
     async topics(windowMs, limit) {
@@ -239,7 +253,8 @@ export function createApi(store: Store, clock: Clock): Api {
         modelVersion === null
           ? []
           : await store.query<RawItemRow>(STORY_SQL, { mv: modelVersion, story: storyId });
-      return { storyId, items: rows.map((row) => toHeadline(fromRow(row))) };
+      const items = await withEntities(store.query.bind(store), rows.map(fromRow));
+      return { storyId, items: items.map((item) => toHeadline(item)) };
     },
 
     async dataVersion() {

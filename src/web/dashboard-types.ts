@@ -1,6 +1,6 @@
 /** The JSON shapes the built-in dashboard's API returns (times as ISO strings, shares in [0, 1], scores in [-1, 1]). */
 import type { AlertTransition } from '../core/alert.ts';
-import type { SentimentLabel, TopicMention } from '../core/news.ts';
+import type { EntitySentiment, SentimentLabel, TopicMention } from '../core/news.ts';
 import type { SeriesBucket, TopicMove, TopicRef } from '../core/store.ts';
 
 export interface SeriesPoint extends Omit<SeriesBucket, 't'> {
@@ -38,6 +38,18 @@ export interface HeadlineRow {
   topics: TopicMention[];
   /** The item's story (src/stories/README.md); null for items stored before stories. */
   story: { id: string; first: boolean; earlier24h: number } | null;
+  /** The sentiment toward each watchlist company the headline names; absent when none was rated. */
+  entities?: EntitySentiment[];
+  /** In one topic's item list only: the sentiment that topic rolled up from this item. */
+  topicSentiment?: TopicSentiment;
+}
+
+/** The entity's label and score for its company and ticker topics, the headline's otherwise. */
+export interface TopicSentiment {
+  label: SentimentLabel;
+  score: number;
+  /** True when an entity of the item supplied it. */
+  fromEntity: boolean;
 }
 
 /** A story with its copies, oldest first: `/api/v1/stories/<id>`. */
