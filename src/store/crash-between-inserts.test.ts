@@ -1,0 +1,115 @@
+// A store failing between its inserts (issue 15.5), on a real chdb engine: the item stays unstored, is
+// redelivered and written again, and its second copy of rollup and entity rows counts once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../core/logger.ts';
+import type { EntitySentiment, ScoredItem } from '../core/news.ts';
+import type { SqlParams } from '../core/store.ts';
+import { ChdbEngine } from './embedded/chdb-engine.ts';
+import type { SqlEngine } from './sql-engine.ts';
+import { SqlStore } from './sql-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'bellwether-crash-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The engine as a process dying mid-write leaves it: inserts into one table fail while `failing` is set. */
+class FailingInserts implements SqlEngine {
+  failing: string | undefined;
+  readonly type: string;
+  readonly location: string;
+  constructor(private readonly inner: SqlEngine) {
+    this.type = inner.type;
+    this.location = inner.location;
+  }
+  open(): Promise<void> {
+    return this.inner.open();
+  }
+  describe(): string {
+    return this.inner.describe();
+  }
+  exec(sql: string, params?: SqlParams): Promise<void> {
+    return this.inner.exec(sql, params);
+  }
+  select<T>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.inner.select<T>(sql, params);
+  }
+  insert(table: string, rows: readonly object[]): Promise<void> {
+    if (table === this.failing) return Promise.reject(new Error(`insert into ${table} lost`));
+    return this.inner.insert(table, rows);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+const T0 = Date.UTC(2026, 0, 8, 15, 0, 0);
+const entity = (company: string, ticker: string, score: number): EntitySentiment => ({
+  company,
+  ticker,
+  mention: company,
+  label: score < 0 ? 'negative' : 'positive',
+  probs:
+    score < 0
+      ? { negative: 0.8, neutral: 0.15, positive: 0.05 }
+      : { negative: 0.05, neutral: 0.15, positive: 0.8 },
+  score,
+  modelVersion: 'entity-crash-1',
+});
+const item: ScoredItem = {
+  id: 'crash-1',
+  source: 'crash-wire',
+  title: 'Tesla slumps as Ford gains',
+  publishedAt: new Date(T0 + 3_000).toISOString(),
+  fetchedAt: new Date(T0 + 4_000).toISOString(),
+  modelVersion: 'crash-model',
+  label: 'neutral',
+  probs: { negative: 0.3, neutral: 0.4, positive: 0.3 },
+  score: 0,
+  topics: [
+    { kind: 'company', key: 'Tesla', relevance: 1 },
+    { kind: 'company', key: 'Ford', relevance: 1 },
+  ],
+  scoredAt: new Date(T0 + 5_000).toISOString(),
+  entities: [entity('Tesla', 'TSLA', -0.8), entity('Ford', 'F', 0.7)],
+};
+
+describe('issue 15.5 — a crash between the inserts of an item with entities', () => {
+  it('leaves the item unstored; written again, its entities and rollup count once', async () => {
+    const engine = new FailingInserts(new ChdbEngine(dir));
+    const store = new SqlStore(engine, { logger: silentLogger });
+    await store.connect();
+    const entityRows = async () => {
+      const [row] = await store.query<{ n: number | string }>(
+        "SELECT count() AS n FROM item_entities WHERE model_version = 'crash-model'",
+      );
+      return Number(row?.n);
+    };
+    try {
+      engine.failing = 'scored_items';
+      await expect(store.writeScored([item])).rejects.toThrow('insert into scored_items lost');
+      expect(await store.itemCount('crash-model')).toBe(0);
+      // Entity rows went in before scored_items, as topic rows do: nothing is stored without them.
+      expect(await entityRows()).toBe(2);
+
+      engine.failing = undefined;
+      expect(await store.writeScored([item])).toEqual({ inserted: 1, duplicates: 0 });
+      // Both attempts wrote entity rows (a merge may already have collapsed them): reads see one of each.
+      expect(await entityRows()).toBeGreaterThanOrEqual(2);
+      const [back] = await store.latestItems({ limit: 5, modelVersion: 'crash-model' });
+      expect(back?.entities).toEqual(item.entities);
+      const counts = await store.topicCounts({
+        fromMs: T0,
+        toMs: T0 + 60_000,
+        modelVersion: 'crash-model',
+      });
+      expect(counts.map((c) => [c.key, c.count, c.negatives, c.positives])).toEqual([
+        ['Ford', 1, 0, 1],
+        ['Tesla', 1, 1, 0],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+});
