@@ -2,13 +2,15 @@
  * Scores a batch of items in one model call and attaches topics. If the model rejects the batch, items are
  * scored one by one to isolate the poison ones; if every item fails alone too and the model's health check
  * (a known-good text) fails as well, the model itself is down and the error is thrown (retriable) instead of
- * blaming the data. Shared by the scoring stage and backfill.
+ * blaming the data. Then, when entity scoring is on, the per-company scores (entity-scoring.ts). Shared by
+ * the scoring stage and backfill.
  */
 import type { Clock } from '../core/clock.ts';
 import { describeError, ServiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { NewsItem, ScoredItem, TopicMention } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
+import { attachEntities, type EntityScoring } from './entity-scoring.ts';
 import { itemText } from './item-text.ts';
 import { sentimentAt } from './probabilities.ts';
 
@@ -21,6 +23,8 @@ export interface ScoringContext {
   topics: TopicExtractor;
   clock: Clock;
   logger: Logger;
+  /** Per-company sentiment after the headline scores; absent when entity scoring is off. */
+  entityScoring?: EntityScoring | undefined;
 }
 
 export interface ScoreOutcome {
@@ -49,6 +53,17 @@ function toScored(
 }
 
 export async function scoreItems(
+  items: readonly NewsItem[],
+  ctx: ScoringContext,
+): Promise<ScoreOutcome> {
+  const outcome = await scoreHeadlines(items, ctx);
+  if (ctx.entityScoring && outcome.scored.length > 0) {
+    await attachEntities(outcome.scored, ctx.entityScoring, ctx.logger);
+  }
+  return outcome;
+}
+
+async function scoreHeadlines(
   items: readonly NewsItem[],
   ctx: ScoringContext,
 ): Promise<ScoreOutcome> {

@@ -11,6 +11,7 @@ import type { Logger } from '../core/logger.ts';
 import type { NewsItem, ScoredItem } from '../core/news.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import { StageCounters } from '../core/stage-counters.ts';
+import type { EntityScoring } from './entity-scoring.ts';
 import { scoreItems, type TopicExtractor } from './score-items.ts';
 
 export interface ScoreStageOptions {
@@ -25,6 +26,8 @@ export interface ScoreStageOptions {
   lingerMs: number;
   clock: Clock;
   logger: Logger;
+  /** Per-company sentiment for titles naming companies; absent when `scoring.entities.mode` is off. */
+  entityScoring?: EntityScoring | undefined;
   /** Called after each committed batch with how long scoring took, for metrics. */
   onBatch?: (size: number, scoringMs: number) => void;
 }
