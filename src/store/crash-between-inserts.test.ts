@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { teslaSlumpsFordGains } from '../../test/support/entity-items.ts';
 import { silentLogger } from '../core/logger.ts';
-import type { EntitySentiment, ScoredItem } from '../core/news.ts';
 import type { SqlParams } from '../core/store.ts';
 import { ChdbEngine } from './embedded/chdb-engine.ts';
 import type { SqlEngine } from './sql-engine.ts';
@@ -45,35 +45,7 @@ class FailingInserts implements SqlEngine {
 }
 
 const T0 = Date.UTC(2026, 0, 8, 15, 0, 0);
-const entity = (company: string, ticker: string, score: number): EntitySentiment => ({
-  company,
-  ticker,
-  mention: company,
-  label: score < 0 ? 'negative' : 'positive',
-  probs:
-    score < 0
-      ? { negative: 0.8, neutral: 0.15, positive: 0.05 }
-      : { negative: 0.05, neutral: 0.15, positive: 0.8 },
-  score,
-  modelVersion: 'entity-crash-1',
-});
-const item: ScoredItem = {
-  id: 'crash-1',
-  source: 'crash-wire',
-  title: 'Tesla slumps as Ford gains',
-  publishedAt: new Date(T0 + 3_000).toISOString(),
-  fetchedAt: new Date(T0 + 4_000).toISOString(),
-  modelVersion: 'crash-model',
-  label: 'neutral',
-  probs: { negative: 0.3, neutral: 0.4, positive: 0.3 },
-  score: 0,
-  topics: [
-    { kind: 'company', key: 'Tesla', relevance: 1 },
-    { kind: 'company', key: 'Ford', relevance: 1 },
-  ],
-  scoredAt: new Date(T0 + 5_000).toISOString(),
-  entities: [entity('Tesla', 'TSLA', -0.8), entity('Ford', 'F', 0.7)],
-};
+const item = teslaSlumpsFordGains('crash-1', 'crash-model', T0 + 3_000);
 
 describe('issue 15.5 — a crash between the inserts of an item with entities', () => {
   it('leaves the item unstored; written again, its entities and rollup count once', async () => {
@@ -104,9 +76,11 @@ describe('issue 15.5 — a crash between the inserts of an item with entities', 
         toMs: T0 + 60_000,
         modelVersion: 'crash-model',
       });
-      expect(counts.map((c) => [c.key, c.count, c.negatives, c.positives])).toEqual([
-        ['Ford', 1, 0, 1],
-        ['Tesla', 1, 1, 0],
+      expect(counts.map((c) => [c.kind, c.key, c.count, c.negatives, c.positives])).toEqual([
+        ['company', 'Ford', 1, 0, 1],
+        ['company', 'Tesla', 1, 1, 0],
+        ['ticker', 'F', 1, 0, 1],
+        ['ticker', 'TSLA', 1, 1, 0],
       ]);
     } finally {
       await store.close();

@@ -4,9 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  entityTestItem,
+  FORD_TOPICS,
+  teslaSlumpsFordGains,
+} from '../../test/support/entity-items.ts';
 import { ManualClock } from '../core/clock.ts';
 import { silentLogger } from '../core/logger.ts';
-import type { EntitySentiment, ScoredItem } from '../core/news.ts';
 import type { Store } from '../core/store.ts';
 import { createEmbeddedStore } from '../store/embedded/embedded-store.ts';
 import type { HeadlineRow, StoryResponse } from './dashboard-types.ts';
@@ -17,59 +21,17 @@ const dir = mkdtempSync(join(tmpdir(), 'bellwether-api-entities-'));
 let store: Store;
 let server: WebServer;
 
-const entity = (
-  company: string,
-  ticker: string,
-  label: EntitySentiment['label'],
-  score: number,
-): EntitySentiment => ({
-  company,
-  ticker,
-  mention: company,
-  label,
-  probs:
-    label === 'negative'
-      ? { negative: 0.86, neutral: 0.1, positive: 0.04 }
-      : { negative: 0.05, neutral: 0.2, positive: 0.75 },
-  score,
-  modelVersion: 'entity-api-1',
-});
-const TESLA = entity('Tesla', 'TSLA', 'negative', -0.82);
-const FORD = entity('Ford', 'F', 'positive', 0.7);
-
-function item(id: string, minutesAgo: number, fields: Partial<ScoredItem>): ScoredItem {
-  const at = new Date(NOW - minutesAgo * 60_000).toISOString();
-  return {
-    id,
-    source: 'api-wire',
-    title: `Headline ${id}`,
-    publishedAt: at,
-    fetchedAt: at,
-    modelVersion: 'api-entities-model',
-    label: 'neutral',
-    probs: { negative: 0.3, neutral: 0.4, positive: 0.3 },
-    score: 0.05,
-    topics: [
-      { kind: 'company', key: 'Ford', relevance: 1 },
-      { kind: 'ticker', key: 'F', relevance: 1 },
-    ],
-    scoredAt: at,
-    ...fields,
-  };
-}
-
-const split = item('split', 2, {
-  title: 'Tesla slumps as Ford gains',
-  topics: [
-    { kind: 'company', key: 'Tesla', relevance: 1 },
-    { kind: 'ticker', key: 'TSLA', relevance: 1 },
-    { kind: 'company', key: 'Ford', relevance: 1 },
-    { kind: 'ticker', key: 'F', relevance: 1 },
-  ],
-  entities: [TESLA, FORD],
+const MINUTE = 60_000;
+const split = {
+  ...teslaSlumpsFordGains('split', 'api-entities-model', NOW - 2 * MINUTE),
   story: { storyId: '0000000000e15', firstOfStory: true, storyItems1h: 0, storyItems24h: 0 },
+};
+const plain = entityTestItem('plain', 'api-entities-model', NOW - MINUTE, {
+  title: 'Ford recalls trucks',
+  label: 'negative',
+  score: -0.6,
+  topics: FORD_TOPICS,
 });
-const plain = item('plain', 1, { title: 'Ford recalls trucks', label: 'negative', score: -0.6 });
 
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(`${server.url}${path}`);
@@ -99,7 +61,7 @@ describe('issue 15.5 — entity sentiment in the API', () => {
   it('lists items with their entities; an item without entities has no such field', async () => {
     const { items } = await get<{ items: HeadlineRow[] }>('/api/v1/items');
     expect(items.map((i) => i.id)).toEqual(['plain', 'split']);
-    expect(items[1]?.entities).toEqual([TESLA, FORD]);
+    expect(items[1]?.entities).toEqual(split.entities);
     expect(items[0]).not.toHaveProperty('entities');
     expect(items[0]).not.toHaveProperty('topicSentiment');
   });
@@ -112,7 +74,7 @@ describe('issue 15.5 — entity sentiment in the API', () => {
     ]);
     const tsla = await get<{ items: HeadlineRow[] }>('/api/v1/items?kind=ticker&key=TSLA');
     expect(tsla.items.map((i) => i.topicSentiment)).toEqual([
-      { label: 'negative', score: -0.82, fromEntity: true },
+      { label: 'negative', score: -0.8, fromEntity: true },
     ]);
   });
 

@@ -5,57 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntitySentiment, ScoredItem, TopicMention } from '../../src/core/news.ts';
+import type { ScoredItem, TopicMention } from '../../src/core/news.ts';
 import type { TopicWindowCounts } from '../../src/core/rollup.ts';
 import type { Store } from '../../src/core/store.ts';
+import { entityTestItem, FORD_TOPICS, teslaSlumpsFordGains } from '../support/entity-items.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 7, 9, 0, 0);
 const WINDOW = { fromMs: T0, toMs: T0 + 10 * MINUTE };
 
-const TESLA: TopicMention[] = [
-  { kind: 'ticker', key: 'TSLA', relevance: 1 },
-  { kind: 'company', key: 'Tesla', relevance: 1 },
-];
-const FORD: TopicMention[] = [
-  { kind: 'ticker', key: 'F', relevance: 1 },
-  { kind: 'company', key: 'Ford', relevance: 1 },
-];
 const AUTOS: TopicMention = { kind: 'sector', key: 'Autos', relevance: 0.8 };
-
-function entity(
-  company: string,
-  ticker: string,
-  label: EntitySentiment['label'],
-  score: number,
-): EntitySentiment {
-  const probs =
-    label === 'negative'
-      ? { negative: 0.85, neutral: 0.1, positive: 0.05 }
-      : { negative: 0.05, neutral: 0.15, positive: 0.8 };
-  return { company, ticker, mention: company, label, probs, score, modelVersion: 'entity-test-1' };
-}
-
-function item(
-  id: string,
-  modelVersion: string,
-  atMs: number,
-  title: string,
-  fields: Pick<ScoredItem, 'label' | 'score' | 'topics'> & Partial<ScoredItem>,
-): ScoredItem {
-  return {
-    id,
-    source: 'entity-wire',
-    url: `https://news.example/${encodeURIComponent(id)}`,
-    title,
-    publishedAt: new Date(atMs).toISOString(),
-    fetchedAt: new Date(atMs + 1_000).toISOString(),
-    modelVersion,
-    probs: { negative: 0.3, neutral: 0.4, positive: 0.3 },
-    scoredAt: new Date(atMs + 2_000).toISOString(),
-    ...fields,
-  };
-}
 
 const byTopic = (a: TopicWindowCounts, b: TopicWindowCounts) =>
   a.kind.localeCompare(b.kind) || a.key.localeCompare(b.key);
@@ -90,16 +49,12 @@ export function runEntityStoreContract(name: string, makeStore: () => Promise<St
 
     /** "Tesla slumps as Ford gains" (two entities, opposite labels) and a Ford headline without entities. */
     function fixture(mv: string): { split: ScoredItem; plain: ScoredItem } {
-      const split = item(`${run}:split`, mv, T0 + 10_000, 'Tesla slumps as Ford gains', {
-        label: 'neutral',
-        score: 0.05,
-        topics: [...TESLA, ...FORD, AUTOS],
-        entities: [entity('Tesla', 'TSLA', 'negative', -0.8), entity('Ford', 'F', 'positive', 0.7)],
-      });
-      const plain = item(`${run}:plain`, mv, T0 + MINUTE + 5_000, 'Ford recalls trucks', {
+      const split = teslaSlumpsFordGains(`${run}:split`, mv, T0 + 10_000, [AUTOS]);
+      const plain = entityTestItem(`${run}:plain`, mv, T0 + MINUTE + 5_000, {
+        title: 'Ford recalls trucks',
         label: 'negative',
         score: -0.6,
-        topics: [...FORD, AUTOS],
+        topics: [...FORD_TOPICS, AUTOS],
       });
       return { split, plain };
     }
@@ -174,10 +129,11 @@ export function runEntityStoreContract(name: string, makeStore: () => Promise<St
     it('orders a topic’s headlines by the sentiment that topic got', async () => {
       const mv = version('headlines');
       const { split, plain } = fixture(mv);
-      const edges = item(`${run}:edges`, mv, T0 + 2 * MINUTE, 'Ford edges up', {
+      const edges = entityTestItem(`${run}:edges`, mv, T0 + 2 * MINUTE, {
+        title: 'Ford edges up',
         label: 'positive',
         score: 0.3,
-        topics: FORD,
+        topics: FORD_TOPICS,
       });
       await store.writeScored([split, plain, edges]);
       const fordHeadlines = (order: 'negative' | 'positive') =>
