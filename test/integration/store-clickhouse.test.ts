@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { ScoredItem } from '../../src/core/news.ts';
 import { ClickhouseEngine } from '../../src/store/clickhouse/clickhouse-engine.ts';
 import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
+import { runCrashBetweenInsertsContract } from '../contracts/crash-between-inserts-contract.ts';
 import { runEntityStoreContract } from '../contracts/entity-store-contract.ts';
 import { runRollupMigrationContract } from '../contracts/rollup-migration-contract.ts';
 import { runStoreContract } from '../contracts/store-contract.ts';
@@ -51,6 +52,7 @@ const config = (overrides: Partial<{ url: string; database: string }> = {}) => (
 const makeStore = async () => createClickhouseStore(config(), { logger: silentLogger });
 runStoreContract('clickhouse', makeStore);
 runEntityStoreContract('clickhouse', makeStore);
+runCrashBetweenInsertsContract('clickhouse', () => new ClickhouseEngine(config()));
 
 // The migration needs a database with no schema yet: one of its own, dropped afterwards.
 const MIGRATION_DATABASE = `bellwether_migration_${Date.now().toString(36)}`;
