@@ -13,6 +13,13 @@ export function parseSpeed(value: string): ReplaySpeed {
   return speed;
 }
 
+/** A finite number from a flag's value, or a usage error naming the flag. */
+export function parseNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
+  return n;
+}
+
 export function parsePositiveInt(flag: string, value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed <= 0)

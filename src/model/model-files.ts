@@ -64,15 +64,23 @@ export interface TokenizerFile {
 
 /** `meta` saying its weights are stored in `dtype` (float32, the default, is not written). */
 export function withWeightsDtype<M extends ModelMeta>(meta: M, dtype: WeightsDtype): M {
-  const { weightsDtype: _, ...rest } = meta;
+  return metaWithDtype(meta, dtype);
+}
+
+function metaWithDtype<M extends object>(meta: M, dtype: WeightsDtype): M {
+  const { weightsDtype: _, ...rest } = meta as M & { weightsDtype?: unknown };
   return (dtype === 'float32' ? rest : { ...rest, weightsDtype: dtype }) as M;
 }
 
-export async function saveModelDir(
+/**
+ * Writes model.json, weights.bin, meta.json and (given one) tokenizer.json. A model that reads another
+ * model's tokens (the entity head reads the accurate encoder's) passes no tokenizer.
+ */
+export async function saveModelDir<M extends object>(
   dir: string,
   model: tf.LayersModel,
-  tokenizer: TokenizerFile,
-  meta: ModelMeta,
+  tokenizer: TokenizerFile | undefined,
+  meta: M,
   options: SaveOptions = {},
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -94,9 +102,11 @@ export async function saveModelDir(
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
+  if (tokenizer) {
+    await writeFile(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer.toJSON()));
+  }
   // meta.json says what weights.bin holds, so it cannot disagree with the bytes.
-  const written = withWeightsDtype(meta, dtype);
+  const written = metaWithDtype(meta, dtype);
   await writeFile(path.join(dir, 'meta.json'), `${JSON.stringify(written, null, 2)}\n`);
 }
 

@@ -17,6 +17,8 @@ interface EvalFlags {
   entityMajority?: boolean;
   backend?: (typeof BACKENDS)[number];
   workers?: string;
+  entities?: boolean;
+  encoderData?: string[];
 }
 
 export function register(program: Command): void {
@@ -55,8 +57,37 @@ export function register(program: Command): void {
     )
     .addOption(new Option('--backend <name>', 'tfjs backend (default: config)').choices(BACKENDS))
     .option('--workers <n>', "scoring worker threads or 'auto' (default: config)")
+    .option(
+      '--entities',
+      "evaluate the entity model (--model, default models/entity) on entity-labelled JSONL: entity-level accuracy and macro-F1, overall and where a headline's entities disagree, beside giving every entity the headline's label",
+    )
+    .option(
+      '--encoder-data <files...>',
+      "--entities --split validation: the encoder model's training files (default: its training.json's names beside --data)",
+    )
     .action(async (flags: EvalFlags, command: Command) => {
       const { config, logger } = createContext(command);
+      if (flags.entities) {
+        const [data, ...rest] = flags.data;
+        if (!data || rest.length > 0) throw new UsageError('--entities reads one JSONL file');
+        const { runEntityEval, formatEntityReport } = await import(
+          '../../model/entity/entity-eval-run.ts'
+        );
+        const result = await runEntityEval(
+          {
+            modelDir: flags.model ?? 'models/entity',
+            data,
+            split: flags.split,
+            ...(flags.encoderData ? { encoderData: flags.encoderData } : {}),
+            backend: flags.backend ?? config.model.backend,
+          },
+          logger,
+        );
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(result)}\n` : formatEntityReport(result),
+        );
+        return;
+      }
       const workers =
         flags.workers === undefined
           ? config.model.workers

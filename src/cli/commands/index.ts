@@ -14,6 +14,7 @@ export const COMMAND_MODULES: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./train.ts'),
   () => import('./eval.ts'),
   () => import('./quantize.ts'),
+  () => import('./train-entities.ts'),
   () => import('./score-text.ts'),
   () => import('./dashboard.ts'),
   () => import('./alerts.ts'),

@@ -9,6 +9,7 @@ import type { Progress } from '../../model/trainer.ts';
 import { WEIGHTS_DTYPES, type WeightsDtype } from '../../model/weight-storage.ts';
 import { loadWatchlist } from '../../topics/watchlist.ts';
 import { createContext } from '../context.ts';
+import { parseNumber as num } from '../options.ts';
 import { formatSeconds, progressLine } from '../progress.ts';
 
 interface TrainFlags {
@@ -70,12 +71,6 @@ const ACCURATE_DEFAULTS = {
   maxLen: '64',
   patience: '1',
 } satisfies Partial<Record<keyof TrainFlags, string>>;
-
-function num(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${value}`);
-  return n;
-}
 
 /** Flags that only mean something with --teacher, as commander names their values. */
 const DISTILL_ONLY = {

@@ -1,0 +1,54 @@
+/** The entity model's card (card.md): what it reads, how it was trained and split, and what it scores held out. */
+import type { EvalMetrics } from '../metrics.ts';
+import type { EntityMeta } from './entity-model-files.ts';
+import type { EntityTrainingRecord } from './entity-train-run.ts';
+
+function pct(m: EvalMetrics): string {
+  return `${m.accuracy.toFixed(3)} / ${m.macroF1.toFixed(3)}`;
+}
+
+export function renderEntityCard(input: {
+  name: string;
+  meta: EntityMeta;
+  record: EntityTrainingRecord;
+  sizeBytes: number;
+}): string {
+  const { meta, record } = input;
+  const { overall, disagreeing } = record.report;
+  const t = record.train;
+  return `# ${input.name}: entity sentiment
+
+Version \`${meta.version}\`. Given a headline and one company it names, the sentiment toward that company
+(negative, neutral, positive), which can differ from the headline's ("Infosys gains as Wipro slips").
+
+## What it is
+- Reads the token states of the encoder model \`${meta.encoder.dir}\` (version \`${meta.encoder.version}\`,
+  the fine-tuned e5-small-v2 of models/accurate; its card gives the encoder's licence and attribution). The
+  head is trained on those states and refuses to load beside any other version.
+- The entity is marked by a learned vector added to the states of its tokens (every mention), after the
+  encoder: one encoder pass per headline serves all its entities. A BiLSTM (${meta.architecture.lstmUnits}
+  units per direction) reads the marked states; the head sees mean and max over the headline and over the
+  entity's tokens.
+- Weights: float32, ${(input.sizeBytes / 1e6).toFixed(2)} MB (the head only; the encoder is models/accurate).
+
+## Data and split
+- ${record.data}: entity labels of SEntFiN headlines. Split by headline, never by entity row: a headline
+  the encoder model validated on is held out here too; one it trained on trains here; headlines it never
+  saw (those with no headline label, whose entities disagree) are split afresh (same seed and fraction).
+- Headlines: ${record.split.headlines.train} train, ${record.split.headlines.validation} held out; entity rows:
+  ${record.split.rows.train} / ${record.split.rows.validation}.
+- Training: AdamW ${t.rate}, warm-up ${t.warmupFraction}, ${t.epochs} epochs at most (best: ${record.bestEpoch}),
+  batch ${t.batchSize}, dropout ${t.dropout}, label smoothing ${t.labelSmoothing}, seed ${t.seed};
+  ${Math.round(record.seconds)} s on ${record.backend} (encoder states ${Math.round(record.statesSeconds)} s${record.statesReused ? ', read from the cache' : ''}).
+
+## Held-out headlines (accuracy / macro-F1)
+| set | entities | headlines | this model | every entity gets the headline's label |
+| --- | --- | --- | --- | --- |
+| all | ${overall.rows} | ${overall.headlines} | ${pct(overall.model)} | ${pct(overall.headlineBaseline)} |
+| entities disagree | ${disagreeing.rows} | ${disagreeing.headlines} | ${pct(disagreeing.model)} | ${pct(disagreeing.headlineBaseline)} |
+
+The baseline's headline label is the encoder model's own headline prediction.
+
+Reproduce: \`${record.command}\`
+`;
+}
