@@ -4,6 +4,7 @@
  */
 import { createBus } from '../bus/create-bus.ts';
 import type { BusConfig } from '../config/bus.ts';
+import type { EntityScoringConfig } from '../config/entities.ts';
 import type { ModelConfig } from '../config/model.ts';
 import type { StoreConfig } from '../config/store.ts';
 import type { TopicsConfig } from '../config/topics.ts';
@@ -11,10 +12,11 @@ import type { Bus } from '../core/bus.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SentimentScorer } from '../core/scorer.ts';
 import type { Store } from '../core/store.ts';
-import type { TopicExtractor } from '../scoring/score-items.ts';
+import type { EntityScoring } from '../scoring/entity-scoring.ts';
 import { createStore } from '../store/create-store.ts';
-import { createTopicMatcher } from '../topics/matcher.ts';
+import { createTopicMatcher, type TopicMatcher } from '../topics/matcher.ts';
 import { loadWatchlist } from '../topics/watchlist.ts';
+import { type EntityScorerLoader, openEntityScoring } from './entity-scoring.ts';
 
 /** The bus config of one stage: its own Kafka session timeout, when it sets one, replaces bus.sessionTimeoutMs. */
 export function stageBusConfig(config: BusConfig, sessionTimeoutMs: number | undefined): BusConfig {
@@ -60,11 +62,30 @@ export async function openScorer(config: ModelConfig, logger: Logger): Promise<S
   return scorer;
 }
 
-export function openTopics(config: TopicsConfig, logger: Logger): TopicExtractor {
+/** The topic matcher, which also finds the companies a title names for entity scoring. */
+export function openTopics(config: TopicsConfig, logger: Logger): TopicMatcher {
   const watchlist = loadWatchlist(config.watchlist);
   logger.debug(
     { watchlist: config.watchlist, keywords: config.keywords.length },
     'topic matcher ready',
   );
   return createTopicMatcher({ watchlist, keywords: config.keywords });
+}
+
+/**
+ * The entity model's loader. src/model/entity has no scorer factory in this build yet, so loading fails
+ * with that reason (a startup error telling how to turn entity scoring off).
+ */
+export const loadEntityScorer: EntityScorerLoader = async (dir) => {
+  throw new Error(`this build cannot load entity models yet (asked for ${dir})`);
+};
+
+/** A stage's per-company sentiment from `scoring.entities` (undefined when off), with the model of this build. */
+export function openEntities(
+  config: EntityScoringConfig,
+  topics: TopicMatcher,
+  logger: Logger,
+  onFailure?: (items: number) => void,
+): Promise<EntityScoring | undefined> {
+  return openEntityScoring({ config, mentions: topics, load: loadEntityScorer, logger, onFailure });
 }

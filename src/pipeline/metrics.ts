@@ -33,6 +33,11 @@ export class PipelineMetrics {
     help: 'Scored items the store already held (redeliveries, replays); not counted twice.',
     registers: [this.registry],
   });
+  readonly entityFailures = new Counter({
+    name: 'bellwether_entity_scoring_failures_total',
+    help: 'Scored items left without per-company sentiment because the entity scorer failed (they keep the headline score).',
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'bellwether_batch_size',
     help: 'Messages per handled batch, by stage.',

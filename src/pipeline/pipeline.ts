@@ -17,6 +17,7 @@ import { untilAborted } from '../core/until-aborted.ts';
 import { type LiveSources, startLiveSources } from '../ingest/live-sources.ts';
 import { readStream } from '../ingest/replay/read-stream.ts';
 import type { ReplaySpeed } from '../ingest/replay/replay-stream.ts';
+import type { EntityScoring } from '../scoring/entity-scoring.ts';
 import { ScoreStage } from '../scoring/score-stage.ts';
 import { SinkStage } from '../sink/sink-stage.ts';
 import { StoryAssigner } from '../stories/story-assigner.ts';
@@ -24,8 +25,9 @@ import type { WebServer } from '../web/server.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
 import { AlertRecorder, type AlertSummary } from './alert-recorder.ts';
 import { BackgroundTasks } from './background-tasks.ts';
-import { openBus, openScorer, openStore, openTopics } from './components.ts';
+import { loadEntityScorer, openBus, openScorer, openStore, openTopics } from './components.ts';
 import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
+import { type EntityScorerLoader, openEntityScoring } from './entity-scoring.ts';
 import { PipelineMetrics } from './metrics.ts';
 import { playPaced } from './paced-replay.ts';
 import { ReplayWatermark } from './replay-watermark.ts';
@@ -47,6 +49,8 @@ export interface PipelineOptions {
    */
   alertStepMs?: number;
   wall?: Clock;
+  /** Loads the entity model when `scoring.entities.mode` is not off (tests and benches pass their own). */
+  entityLoader?: EntityScorerLoader | undefined;
   /** Hooks for benchmarks: per scored batch and per stored batch, with the time the stage spent. */
   observer?: {
     onScored?(size: number, ms: number): void;
@@ -75,10 +79,18 @@ export interface RunSummary {
   replay?: { stream: string; duplicates: number; rejected: number; problems: number } | undefined;
   modelVersion: string;
   backend: string;
+  /** Per-company sentiment, when entity scoring is on: items that got it, scores given, items left without. */
+  entities?: { items: number; entities: number; failedItems: number } | undefined;
   elapsedMs: number;
 }
 
 const NOTHING_YET = new StageCounters();
+
+function entityCounts(scoring: EntityScoring | undefined): RunSummary['entities'] {
+  if (!scoring) return undefined;
+  const { items, entities, failedItems } = scoring.counters;
+  return { items, entities, failedItems };
+}
 
 export class Pipeline {
   readonly metrics = new PipelineMetrics();
@@ -86,6 +98,7 @@ export class Pipeline {
   private bus: Bus | undefined;
   private store: Store | undefined;
   private scorer: SentimentScorer | undefined;
+  private entityScoring: EntityScoring | undefined;
   private scoreStage: ScoreStage | undefined;
   private sinkStage: SinkStage | undefined;
   private alerting: LiveAlertEngine | undefined;
@@ -141,6 +154,15 @@ export class Pipeline {
   /** Opens every component and starts the stages, the web server, the alerts and the replay. */
   async start(): Promise<void> {
     const { config, logger } = this.options;
+    // Entity scoring first: a missing entity model stops the start before anything is connected.
+    const topics = openTopics(config.topics, logger);
+    this.entityScoring = await openEntityScoring({
+      config: config.scoring.entities,
+      mentions: topics,
+      load: this.options.entityLoader ?? loadEntityScorer,
+      logger,
+      onFailure: (items) => this.metrics.entityFailures.inc(items),
+    });
     this.bus = this.options.bus ?? (await openBus(config.bus, logger));
     this.store = await openStore(config.store, logger);
     this.scorer = await openScorer(config.model, logger);
@@ -148,7 +170,6 @@ export class Pipeline {
       { backend: this.scorer.backend, model_version: this.scorer.modelVersion },
       1,
     );
-    const topics = openTopics(config.topics, logger);
     const { raw, scored, dlq } = config.bus.topics;
 
     this.sinkStage = new SinkStage({
@@ -173,6 +194,7 @@ export class Pipeline {
       outputTopic: scored,
       dlqTopic: dlq,
       ...config.scoring,
+      entityScoring: this.entityScoring,
       clock: systemClock,
       logger: logger.child({ stage: 'score' }),
       onBatch: (size, ms) => {
@@ -330,6 +352,7 @@ export class Pipeline {
       replay: this.replayInfo,
       modelVersion: this.scorer?.modelVersion ?? '',
       backend: this.scorer?.backend ?? '',
+      entities: entityCounts(this.entityScoring),
       elapsedMs: Math.round(performance.now() - this.startedAt),
     };
   }
@@ -355,6 +378,7 @@ export class Pipeline {
     await this.sinkStage?.stop();
     await this.web?.close();
     await this.scorer?.close();
+    await this.entityScoring?.scorer.close();
     await this.store?.close();
     await this.bus?.close();
   }

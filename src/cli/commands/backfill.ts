@@ -108,7 +108,7 @@ Examples:
         },
         { BELLWETHER_STORE: flags.store },
       );
-      const [{ openStore, openScorer, openTopics }, { backfill }, { readHistory }] =
+      const [{ openEntities, openStore, openScorer, openTopics }, { backfill }, { readHistory }] =
         await Promise.all([
           import('../../pipeline/components.ts'),
           import('../../scoring/backfill.ts'),
@@ -117,6 +117,8 @@ Examples:
       const signal = shutdownSignal((name) =>
         logger.info(`${name}: stopping after the chunk in flight`),
       );
+      const topics = openTopics(config.topics, logger);
+      const entityScoring = await openEntities(config.scoring.entities, topics, logger);
       const scorer = await openScorer(config.model, logger);
       const store = await openStore(config.store, logger);
       const reader = flags.input ? readHistory(flags.input) : undefined;
@@ -141,9 +143,10 @@ Examples:
           chunks,
           scoring: {
             scorer,
-            topics: openTopics(config.topics, logger),
+            topics,
             clock: systemClock,
             logger,
+            entityScoring,
           },
           store,
           batchSize,
@@ -184,6 +187,7 @@ Examples:
         }
       } finally {
         await scorer.close();
+        await entityScoring?.scorer.close();
         await store.close();
       }
     });

@@ -43,7 +43,7 @@ Examples:
       );
       const port = Number(flags.port);
       const [
-        { createStageBus, openScorer, openTopics },
+        { createStageBus, openEntities, openScorer, openTopics },
         { ScoreStage },
         { PipelineMetrics },
         stageProcess,
@@ -60,17 +60,22 @@ Examples:
       );
       const startup = new StageStartup('score', logger, signal);
       const metrics = new PipelineMetrics();
+      const topics = openTopics(config.topics, logger);
+      const entityScoring = await openEntities(config.scoring.entities, topics, logger, (n) =>
+        metrics.entityFailures.inc(n),
+      );
       const scorer = await openScorer(config.model, logger);
       metrics.backend.set({ backend: scorer.backend, model_version: scorer.modelVersion }, 1);
       const bus = createStageBus(config.bus, config.scoring.sessionTimeoutMs, logger);
       const stage = new ScoreStage({
         bus,
         scorer,
-        topics: openTopics(config.topics, logger),
+        topics,
         inputTopic: config.bus.topics.raw,
         outputTopic: config.bus.topics.scored,
         dlqTopic: config.bus.topics.dlq,
         ...config.scoring,
+        entityScoring,
         clock: systemClock,
         logger: logger.child({ stage: 'score' }),
         onBatch: (size, ms) => {
@@ -104,6 +109,7 @@ Examples:
         }
       } finally {
         await scorer.close();
+        await entityScoring?.scorer.close();
         await bus.close();
         server?.close();
       }
