@@ -2,15 +2,20 @@
  * bench:pipeline — items/s through replay → score → store in one process, the share of wall time each stage
  * spent working, and publish-to-stored latency p50/p99; on the embedded defaults, and with `--bus kafka
  * --store clickhouse` (needing the deploy/ services) beside the embedded figures in the same run.
+ * Per-company sentiment (scoring.entities): by default the embedded run is measured with it off and with
+ * `multi`, and how many items got entity scores; `--entities off|multi|always` measures that mode alone
+ * (and fails, naming the path, when the entity model is not there).
  *
- *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--bus kafka --store clickhouse] [--json]
+ *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--entities multi] [--bus kafka --store clickhouse] [--json]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENTITY_MODES, type EntityMode } from '../src/config/entities.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/schema.ts';
+import { describeError } from '../src/core/errors.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
 
@@ -23,6 +28,14 @@ interface Figures {
   stageBusy: { score: number; store: number };
   latencyMs: { p50: number; p99: number; max: number };
   backend: string;
+  /** scoring.entities.mode, and the items that got entity scores (with how many scores in all). */
+  entities: { mode: EntityMode; items: number; scores: number };
+}
+
+/** A run that could not be measured (the entity model missing, say), with the reason. */
+interface Skipped {
+  setup: string;
+  skipped: string;
 }
 
 const percentile = (sorted: readonly number[], p: number) =>
@@ -73,6 +86,11 @@ async function measure(config: Config, stream: string, setup: string): Promise<F
       max: latencies.at(-1) ?? Number.NaN,
     },
     backend: summary.backend,
+    entities: {
+      mode: config.scoring.entities.mode,
+      items: summary.entities?.items ?? 0,
+      scores: summary.entities?.entities ?? 0,
+    },
   };
 }
 
@@ -82,22 +100,42 @@ const { values } = parseArgs({
     bus: { type: 'string' },
     store: { type: 'string' },
     json: { type: 'boolean', default: false },
+    entities: { type: 'string' },
   },
 });
+const entityMode = values.entities;
+if (entityMode !== undefined && !(ENTITY_MODES as readonly string[]).includes(entityMode)) {
+  process.stderr.write(
+    `bench:pipeline: --entities takes ${ENTITY_MODES.join(' | ')}, not '${entityMode}'\n`,
+  );
+  process.exit(2);
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'bellwether-bench-'));
-const base = (extra: Record<string, string>) => {
+const base = (extra: Record<string, string>, entities: string = entityMode ?? 'off') => {
   const { config } = loadConfig(undefined, {
-    BELLWETHER_STORE_PATH: join(dataDir, Object.values(extra).join('-') || 'embedded'),
+    BELLWETHER_STORE_PATH: join(dataDir, [...Object.values(extra), entities].join('-')),
+    BELLWETHER_ENTITIES: entities,
     ...extra,
   });
   config.web.enabled = false;
   config.alerts.enabled = false;
   return config;
 };
-const results: Figures[] = [];
+const results: (Figures | Skipped)[] = [];
+const embedded = 'memory bus + embedded store';
 try {
-  results.push(await measure(base({}), values.stream, 'memory bus + embedded store'));
+  results.push(await measure(base({}), values.stream, embedded));
+  if (entityMode === undefined) {
+    // The same run with entities on, unless the entity model cannot be loaded: then say why.
+    const setup = `${embedded}, entities multi`;
+    results.push(
+      await measure(base({}, 'multi'), values.stream, setup).catch((error: unknown) => ({
+        setup,
+        skipped: describeError(error),
+      })),
+    );
+  }
   if (values.bus || values.store) {
     const extra: Record<string, string> = {};
     if (values.bus) extra.BELLWETHER_BUS = values.bus;
@@ -121,19 +159,32 @@ try {
       ),
     );
   }
+} catch (error) {
+  // A setup that cannot start (no entity model for --entities, a broker down) is named, not a stack trace.
+  process.stderr.write(`bench:pipeline: ${describeError(error)}\n`);
+  process.exitCode = 1;
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
+if (process.exitCode === 1) process.exit();
 
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ stream: values.stream, results })}\n`);
 } else {
   process.stdout.write(`bench:pipeline — ${values.stream}, replay at max speed, alerts off\n`);
   for (const r of results) {
+    if ('skipped' in r) {
+      process.stdout.write(`${r.setup.padEnd(32)} skipped: ${r.skipped}\n`);
+      continue;
+    }
+    const entities =
+      r.entities.mode === 'off'
+        ? 'entities off'
+        : `entities ${r.entities.mode}: ${r.entities.items} items (${r.entities.scores} scores)`;
     process.stdout.write(
       `${r.setup.padEnd(32)} ${String(r.items).padStart(6)} items  ${r.seconds.toFixed(2).padStart(7)} s  ${String(r.itemsPerSecond).padStart(6)} items/s  ` +
         `busy: score ${(r.stageBusy.score * 100).toFixed(0)}%, store ${(r.stageBusy.store * 100).toFixed(0)}%  ` +
-        `publish→stored p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  (${r.backend})\n`,
+        `publish→stored p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  ${entities}  (${r.backend})\n`,
     );
   }
 }
