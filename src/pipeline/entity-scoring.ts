@@ -21,9 +21,13 @@ export type EntityScorerLoader = (dir: string, logger: Logger) => Promise<Entity
 const HOW_TO_TURN_OFF =
   'set scoring.entities.mode: off (or BELLWETHER_ENTITIES=off) to score headlines only';
 
-function startupError(config: EntityScoringConfig, problem: string): ConfigError {
+function startupError(
+  config: EntityScoringConfig,
+  problem: string,
+  howToTurnOff: string,
+): ConfigError {
   return new ConfigError('entity scoring', [
-    `scoring.entities.model: ${problem} (mode ${config.mode}); ${HOW_TO_TURN_OFF}`,
+    `scoring.entities.model: ${problem} (mode ${config.mode}); ${howToTurnOff}`,
   ]);
 }
 
@@ -33,15 +37,19 @@ export interface OpenEntityScoringOptions {
   load: EntityScorerLoader;
   logger: Logger;
   onFailure?: ((items: number) => void) | undefined;
+  /** How to do without entity scores, for the error (default: the config setting and its variable). */
+  howToTurnOff?: string;
 }
 
 export async function openEntityScoring(
   options: OpenEntityScoringOptions,
 ): Promise<EntityScoring | undefined> {
   const { config, logger } = options;
+  const howToTurnOff = options.howToTurnOff ?? HOW_TO_TURN_OFF;
   if (config.mode === 'off') return undefined;
   const isDirectory = statSync(config.model, { throwIfNoEntry: false })?.isDirectory() === true;
-  if (!isDirectory) throw startupError(config, `no entity model directory at ${config.model}`);
+  if (!isDirectory)
+    throw startupError(config, `no entity model directory at ${config.model}`, howToTurnOff);
   let scorer: EntitySentimentScorer;
   try {
     scorer = await options.load(config.model, logger.child({ component: 'entity-model' }));
@@ -49,6 +57,7 @@ export async function openEntityScoring(
     throw startupError(
       config,
       `cannot load the entity model at ${config.model}: ${describeError(error)}`,
+      howToTurnOff,
     );
   }
   logger.info(

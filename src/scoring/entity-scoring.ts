@@ -27,13 +27,17 @@ export class EntityCounters {
   failedItems = 0;
 }
 
-export interface EntityScoring {
+/** Which titles get entity scores, for how many companies, from which scorer. */
+export interface EntityScoringRules {
   scorer: EntitySentimentScorer;
   mentions: CompanyMentionFinder;
   /** multi: titles naming two or more companies; always: any title naming one. */
   mode: 'multi' | 'always';
   /** Companies per item at most, in order of first mention. */
   maxPerItem: number;
+}
+
+export interface EntityScoring extends EntityScoringRules {
   counters: EntityCounters;
   /** Called after a failed call with the number of items it left without entities (for metrics). */
   onFailure?: ((items: number) => void) | undefined;
@@ -41,19 +45,11 @@ export interface EntityScoring {
 
 const MAX_MENTION = 256;
 
-interface Pending {
-  item: ScoredItem;
-  mentions: CompanyMention[];
-}
-
-function qualifying(items: readonly ScoredItem[], ctx: EntityScoring): Pending[] {
+/** The companies of one title that get scores: none when the mode asks for more than it names. */
+function mentionsToScore(title: string, ctx: EntityScoringRules): CompanyMention[] {
+  const mentions = ctx.mentions.companyMentions(title);
   const least = ctx.mode === 'multi' ? 2 : 1;
-  const out: Pending[] = [];
-  for (const item of items) {
-    const mentions = ctx.mentions.companyMentions(item.title);
-    if (mentions.length >= least) out.push({ item, mentions: mentions.slice(0, ctx.maxPerItem) });
-  }
-  return out;
+  return mentions.length >= least ? mentions.slice(0, ctx.maxPerItem) : [];
 }
 
 function toEntity(
@@ -74,41 +70,62 @@ function toEntity(
   };
 }
 
+/**
+ * Per-company sentiment for each title, in one scorer call: undefined for a title that does not qualify.
+ * Throws when the scorer fails or answers with the wrong number of rows.
+ */
+export async function entitySentiments(
+  titles: readonly string[],
+  ctx: EntityScoringRules,
+): Promise<(EntitySentiment[] | undefined)[]> {
+  const mentions = titles.map((title) => mentionsToScore(title, ctx));
+  const queries: EntityQuery[] = [];
+  titles.forEach((text, i) => {
+    const found = mentions[i] ?? [];
+    if (found.length > 0) queries.push({ text, entities: found.map((m) => m.spans) });
+  });
+  if (queries.length === 0) return titles.map(() => undefined);
+  const expected = queries.reduce((sum, q) => sum + q.entities.length, 0);
+  const rows = await ctx.scorer.scoreEntities(queries);
+  if (rows.length !== expected * 3) {
+    throw new Error(`returned ${rows.length} values for ${expected} entities (expected 3 each)`);
+  }
+  let row = 0;
+  return titles.map((title, i) => {
+    const found = mentions[i] ?? [];
+    if (found.length === 0) return undefined;
+    return found.map((m) => toEntity(title, m, rows, row++, ctx.scorer.modelVersion));
+  });
+}
+
 /** Sets `entities` on the items (in place) whose titles qualify; one scorer call for the lot. */
 export async function attachEntities(
   items: readonly ScoredItem[],
   ctx: EntityScoring,
   logger: Logger,
 ): Promise<void> {
-  const pending = qualifying(items, ctx);
-  if (pending.length === 0) return;
-  const queries: EntityQuery[] = pending.map(({ item, mentions }) => ({
-    text: item.title,
-    entities: mentions.map((m) => m.spans),
-  }));
-  const expected = pending.reduce((sum, p) => sum + p.mentions.length, 0);
-  let rows: Float32Array;
+  let results: (EntitySentiment[] | undefined)[];
   try {
-    rows = await ctx.scorer.scoreEntities(queries);
-    if (rows.length !== expected * 3) {
-      throw new Error(`returned ${rows.length} values for ${expected} entities (expected 3 each)`);
-    }
+    results = await entitySentiments(
+      items.map((item) => item.title),
+      ctx,
+    );
   } catch (error) {
+    const left = items.filter((item) => mentionsToScore(item.title, ctx).length > 0).length;
     ctx.counters.failedCalls += 1;
-    ctx.counters.failedItems += pending.length;
-    ctx.onFailure?.(pending.length);
+    ctx.counters.failedItems += left;
+    ctx.onFailure?.(left);
     logger.warn(
-      { error: describeError(error), items: pending.length },
+      { error: describeError(error), items: left },
       'entity scoring failed; items keep the headline score only',
     );
     return;
   }
-  let row = 0;
-  for (const { item, mentions } of pending) {
-    item.entities = mentions.map((mention) =>
-      toEntity(item.title, mention, rows, row++, ctx.scorer.modelVersion),
-    );
+  items.forEach((item, i) => {
+    const entities = results[i];
+    if (!entities) return;
+    item.entities = entities;
     ctx.counters.items += 1;
-    ctx.counters.entities += mentions.length;
-  }
+    ctx.counters.entities += entities.length;
+  });
 }

@@ -1,19 +1,22 @@
-/** `bellwether score-text`: texts as arguments, or JSONL on stdin, scored into JSONL (label, probabilities, score). */
+/**
+ * `bellwether score-text`: texts as arguments, or JSONL on stdin, scored into JSONL (label, probabilities,
+ * score); with --entities, each watchlist company the text names gets its own sentiment beside the text's.
+ */
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
 import { BACKENDS } from '../../config/model.ts';
 import { BellwetherError, DecodeError, describeError } from '../../core/errors.ts';
+import { type EntityScoringRules, entitySentiments } from '../../scoring/entity-scoring.ts';
 import { createContext } from '../context.ts';
+import { type InputRow, renderScored } from './score-text-output.ts';
 
 interface ScoreFlags {
   model?: string;
   backend?: (typeof BACKENDS)[number];
   batchSize: string;
+  entities?: boolean;
+  entityModel?: string;
 }
-
-type InputRow = { text: string; id?: unknown };
-
-const LABEL_NAMES = ['negative', 'neutral', 'positive'] as const;
 
 function parseLine(line: string, n: number): InputRow {
   let value: unknown;
@@ -34,19 +37,6 @@ function parseLine(line: string, n: number): InputRow {
   throw new DecodeError(`stdin line ${n}: expected {"text": "..."} or a JSON string`);
 }
 
-function render(row: InputRow, probs: Float32Array, i: number): string {
-  const p = [probs[i * 3] ?? 0, probs[i * 3 + 1] ?? 0, probs[i * 3 + 2] ?? 0] as const;
-  const best = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[2] > p[1] ? 2 : 1;
-  const round = (x: number) => Math.round(x * 1e4) / 1e4;
-  return JSON.stringify({
-    ...(row.id === undefined ? {} : { id: row.id }),
-    text: row.text,
-    label: LABEL_NAMES[best],
-    probs: { negative: round(p[0]), neutral: round(p[1]), positive: round(p[2]) },
-    score: round(p[2] - p[0]),
-  });
-}
-
 export function register(program: Command): void {
   program
     .command('score-text')
@@ -57,8 +47,30 @@ export function register(program: Command): void {
     .option('--model <dir>', 'model directory (default: the configured model)')
     .addOption(new Option('--backend <name>', 'tfjs backend (default: config)').choices(BACKENDS))
     .option('--batch-size <n>', 'texts per model call when reading stdin', '256')
+    .option(
+      '--entities',
+      'add each watchlist company the text names, with its own sentiment (needs the entity model)',
+    )
+    .option('--entity-model <dir>', 'entity model directory (default: scoring.entities.model)')
     .action(async (texts: string[], flags: ScoreFlags, command: Command) => {
       const { config, logger } = createContext(command);
+      // Asked for by flag, entities are scored for every company named, whatever the configured mode.
+      let entities: EntityScoringRules | undefined;
+      if (flags.entities || flags.entityModel) {
+        const { loadEntityScorer, openTopics } = await import('../../pipeline/components.ts');
+        const { openEntityScoring } = await import('../../pipeline/entity-scoring.ts');
+        entities = await openEntityScoring({
+          config: {
+            ...config.scoring.entities,
+            mode: 'always',
+            model: flags.entityModel ?? config.scoring.entities.model,
+          },
+          mentions: openTopics(config.topics, logger),
+          load: loadEntityScorer,
+          logger,
+          howToTurnOff: 'leave out --entities to score the texts alone',
+        });
+      }
       const { loadScorer } = await import('../../model/index.ts');
       // Arguments are a handful of texts: a worker pool would cost more to start than it saves.
       const scorer = await loadScorer(
@@ -72,7 +84,16 @@ export function register(program: Command): void {
       const flush = async (rows: InputRow[]) => {
         if (rows.length === 0) return;
         const probs = await scorer.scoreBatch(rows.map((r) => r.text));
-        process.stdout.write(`${rows.map((r, i) => render(r, probs, i)).join('\n')}\n`);
+        const perCompany = entities
+          ? await entitySentiments(
+              rows.map((r) => r.text),
+              entities,
+            )
+          : undefined;
+        const lines = rows.map((r, i) =>
+          renderScored(r, probs, i, perCompany ? (perCompany[i] ?? []) : undefined),
+        );
+        process.stdout.write(`${lines.join('\n')}\n`);
       };
       try {
         if (texts.length > 0) {
@@ -122,6 +143,7 @@ export function register(program: Command): void {
         }
       } finally {
         await scorer.close();
+        await entities?.scorer.close();
       }
     });
 }
