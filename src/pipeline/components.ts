@@ -5,7 +5,7 @@
 import { createBus } from '../bus/create-bus.ts';
 import type { BusConfig } from '../config/bus.ts';
 import type { EntityScoringConfig } from '../config/entities.ts';
-import type { ModelConfig } from '../config/model.ts';
+import type { BackendChoice, ModelConfig } from '../config/model.ts';
 import type { StoreConfig } from '../config/store.ts';
 import type { TopicsConfig } from '../config/topics.ts';
 import type { Bus } from '../core/bus.ts';
@@ -72,20 +72,22 @@ export function openTopics(config: TopicsConfig, logger: Logger): TopicMatcher {
   return createTopicMatcher({ watchlist, keywords: config.keywords });
 }
 
-/**
- * The entity model's loader. src/model/entity has no scorer factory in this build yet, so loading fails
- * with that reason (a startup error telling how to turn entity scoring off).
- */
-export const loadEntityScorer: EntityScorerLoader = async (dir) => {
-  throw new Error(`this build cannot load entity models yet (asked for ${dir})`);
-};
+/** Loads entity models on `backend`; TensorFlow.js and the model code are imported only when one is loaded. */
+export function entityScorerLoader(backend: BackendChoice): EntityScorerLoader {
+  return async (dir, logger) => {
+    const { createEntityScorer } = await import('../model/entity/entity-scorer.ts');
+    return createEntityScorer({ dir, backend, logger });
+  };
+}
 
 /** A stage's per-company sentiment from `scoring.entities` (undefined when off), with the model of this build. */
 export function openEntities(
   config: EntityScoringConfig,
+  backend: BackendChoice,
   topics: TopicMatcher,
   logger: Logger,
   onFailure?: (items: number) => void,
 ): Promise<EntityScoring | undefined> {
-  return openEntityScoring({ config, mentions: topics, load: loadEntityScorer, logger, onFailure });
+  const load = entityScorerLoader(backend);
+  return openEntityScoring({ config, mentions: topics, load, logger, onFailure });
 }

@@ -8,7 +8,7 @@ import { LexiconEntityScorer } from '../../test/support/lexicon-entity-scorer.ts
 import { entityScoringConfigSchema } from '../config/entities.ts';
 import { ConfigError } from '../core/errors.ts';
 import { silentLogger } from '../core/logger.ts';
-import { loadEntityScorer } from './components.ts';
+import { entityScorerLoader } from './components.ts';
 import { type EntityScorerLoader, openEntityScoring } from './entity-scoring.ts';
 
 const mentions = { companyMentions: () => [] };
@@ -74,9 +74,11 @@ describe('openEntityScoring', () => {
     expect(message).toMatch(/BELLWETHER_ENTITIES=off/);
   });
 
-  it('the loader of this build refuses with the reason, so the default config fails clearly without the model code', async () => {
-    const message = await startupError({ model: modelDir() }, loadEntityScorer);
-    expect(message).toMatch(/cannot load entity models yet/);
+  it('refuses, through the real entity model loader, a directory that holds no entity model', async () => {
+    const path = modelDir();
+    const message = await startupError({ model: path }, entityScorerLoader('cpu'));
+    expect(message).toContain(`cannot load the entity model at ${path}: `);
+    expect(message).toContain('meta.json');
   });
 
   it('gives the loaded scorer with the configured mode and limit', async () => {

@@ -15,7 +15,6 @@ const work = mkdtempSync(join(tmpdir(), 'bellwether-pipeline-entities-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const STREAM = 'fixtures/streams/shock-tsla';
 
-
 function configFor(name: string, mode: string) {
   const { config } = loadConfig(undefined, {
     BELLWETHER_STORE_PATH: join(work, name),

@@ -25,7 +25,7 @@ import type { WebServer } from '../web/server.ts';
 import { ReplayAlertDriver } from './alert-driver.ts';
 import { AlertRecorder, type AlertSummary } from './alert-recorder.ts';
 import { BackgroundTasks } from './background-tasks.ts';
-import { loadEntityScorer, openBus, openScorer, openStore, openTopics } from './components.ts';
+import { entityScorerLoader, openBus, openScorer, openStore, openTopics } from './components.ts';
 import { isDrained, type PipelineProgress, waitUntilDrained } from './drain.ts';
 import { type EntityScorerLoader, openEntityScoring } from './entity-scoring.ts';
 import { PipelineMetrics } from './metrics.ts';
@@ -159,7 +159,7 @@ export class Pipeline {
     this.entityScoring = await openEntityScoring({
       config: config.scoring.entities,
       mentions: topics,
-      load: this.options.entityLoader ?? loadEntityScorer,
+      load: this.options.entityLoader ?? entityScorerLoader(config.model.backend),
       logger,
       onFailure: (items) => this.metrics.entityFailures.inc(items),
     });

@@ -118,7 +118,12 @@ Examples:
         logger.info(`${name}: stopping after the chunk in flight`),
       );
       const topics = openTopics(config.topics, logger);
-      const entityScoring = await openEntities(config.scoring.entities, topics, logger);
+      const entityScoring = await openEntities(
+        config.scoring.entities,
+        config.model.backend,
+        topics,
+        logger,
+      );
       const scorer = await openScorer(config.model, logger);
       const store = await openStore(config.store, logger);
       const reader = flags.input ? readHistory(flags.input) : undefined;

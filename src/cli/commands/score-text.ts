@@ -57,7 +57,7 @@ export function register(program: Command): void {
       // Asked for by flag, entities are scored for every company named, whatever the configured mode.
       let entities: EntityScoringRules | undefined;
       if (flags.entities || flags.entityModel) {
-        const { loadEntityScorer, openTopics } = await import('../../pipeline/components.ts');
+        const { entityScorerLoader, openTopics } = await import('../../pipeline/components.ts');
         const { openEntityScoring } = await import('../../pipeline/entity-scoring.ts');
         entities = await openEntityScoring({
           config: {
@@ -66,7 +66,7 @@ export function register(program: Command): void {
             model: flags.entityModel ?? config.scoring.entities.model,
           },
           mentions: openTopics(config.topics, logger),
-          load: loadEntityScorer,
+          load: entityScorerLoader(flags.backend ?? config.model.backend),
           logger,
           howToTurnOff: 'leave out --entities to score the texts alone',
         });

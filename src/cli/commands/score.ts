@@ -61,8 +61,12 @@ Examples:
       const startup = new StageStartup('score', logger, signal);
       const metrics = new PipelineMetrics();
       const topics = openTopics(config.topics, logger);
-      const entityScoring = await openEntities(config.scoring.entities, topics, logger, (n) =>
-        metrics.entityFailures.inc(n),
+      const entityScoring = await openEntities(
+        config.scoring.entities,
+        config.model.backend,
+        topics,
+        logger,
+        (n) => metrics.entityFailures.inc(n),
       );
       const scorer = await openScorer(config.model, logger);
       metrics.backend.set({ backend: scorer.backend, model_version: scorer.modelVersion }, 1);
