@@ -3,6 +3,7 @@
 import type { ScoredItem } from '../core/news.ts';
 import type { TopicWindowCounts, TopicWindowQuery } from '../core/rollup.ts';
 import type { TopicHeadlinesQuery } from '../core/store.ts';
+import { entityForTopic } from '../store/item-rows.ts';
 import type { AlertDataSource, Headline, TopicRef } from './data-source.ts';
 
 /** The two store queries the engine needs (any Store satisfies it). */
@@ -28,9 +29,10 @@ export function storeDataSource(store: AlertStoreReads): AlertDataSource {
         limit: Math.max(0, limit),
         order: 'negative',
       });
+      // A company or ticker alert shows what its rollup counted: the entity's score where the scorer rated one.
       return items.map((item) => ({
         title: item.title,
-        score: item.score,
+        score: entityForTopic(topic.kind, topic.key, item.entities ?? [])?.score ?? item.score,
         publishedAt: item.publishedAt,
       }));
     },

@@ -99,7 +99,11 @@ export interface TopicHeadlinesQuery extends TopicRef {
   fromMs: number;
   toMs: number;
   limit: number;
-  /** 'negative': lowest score first (alert annotations); 'positive': highest first; 'newest'. */
+  /**
+   * By the score the topic got from each item (the entity's for a company or ticker topic where the scorer
+   * rated one, the headline's otherwise): 'negative' lowest first (alert annotations), 'positive' highest
+   * first; or 'newest'.
+   */
   order: 'negative' | 'positive' | 'newest';
   modelVersion?: string | undefined;
 }
