@@ -6,7 +6,8 @@
  * `multi`, and how many items got entity scores; `--entities off|multi|always` measures that mode alone
  * (and fails, naming the path, when the entity model is not there).
  *
- *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--entities multi] [--bus kafka --store clickhouse] [--json]
+ *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--entities multi] [--entity-model <dir>]
+ *                          [--bus kafka --store clickhouse] [--json]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +102,7 @@ const { values } = parseArgs({
     store: { type: 'string' },
     json: { type: 'boolean', default: false },
     entities: { type: 'string' },
+    'entity-model': { type: 'string' },
   },
 });
 const entityMode = values.entities;
@@ -116,6 +118,7 @@ const base = (extra: Record<string, string>, entities: string = entityMode ?? 'o
   const { config } = loadConfig(undefined, {
     BELLWETHER_STORE_PATH: join(dataDir, [...Object.values(extra), entities].join('-')),
     BELLWETHER_ENTITIES: entities,
+    ...(values['entity-model'] ? { BELLWETHER_ENTITY_MODEL: values['entity-model'] } : {}),
     ...extra,
   });
   config.web.enabled = false;
@@ -174,7 +177,7 @@ if (values.json) {
   process.stdout.write(`bench:pipeline — ${values.stream}, replay at max speed, alerts off\n`);
   for (const r of results) {
     if ('skipped' in r) {
-      process.stdout.write(`${r.setup.padEnd(32)} skipped: ${r.skipped}\n`);
+      process.stdout.write(`${r.setup.padEnd(44)} skipped: ${r.skipped}\n`);
       continue;
     }
     const entities =
@@ -182,7 +185,7 @@ if (values.json) {
         ? 'entities off'
         : `entities ${r.entities.mode}: ${r.entities.items} items (${r.entities.scores} scores)`;
     process.stdout.write(
-      `${r.setup.padEnd(32)} ${String(r.items).padStart(6)} items  ${r.seconds.toFixed(2).padStart(7)} s  ${String(r.itemsPerSecond).padStart(6)} items/s  ` +
+      `${r.setup.padEnd(44)} ${String(r.items).padStart(6)} items  ${r.seconds.toFixed(2).padStart(7)} s  ${String(r.itemsPerSecond).padStart(6)} items/s  ` +
         `busy: score ${(r.stageBusy.score * 100).toFixed(0)}%, store ${(r.stageBusy.store * 100).toFixed(0)}%  ` +
         `publish→stored p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  ${entities}  (${r.backend})\n`,
     );

@@ -60,9 +60,9 @@ export async function openEntityScoring(
       howToTurnOff,
     );
   }
-  logger.info(
+  logger.debug(
     { model: scorer.modelVersion, backend: scorer.backend, mode: config.mode },
-    'entity model loaded',
+    'entity scoring on',
   );
   return {
     scorer,
