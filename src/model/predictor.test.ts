@@ -1,4 +1,5 @@
 // What the shipped model reads of a long text: all of it, in pooled windows, not just its first maxLen tokens.
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../core/logger.ts';
 import { itemText } from '../scoring/item-text.ts';
@@ -46,5 +47,23 @@ describe('issue 14.7 — texts are not cut at the model length', () => {
     const text = itemText('Acme beats estimates and raises guidance', article());
     expect(text.length).toBeGreaterThan(100_000);
     expect(scoreOf(predictor.predict([text]))).toBeLessThan(-0.5);
+  });
+});
+
+describe('issue 13 — a length group is one forward pass', () => {
+  /** Kernel calls of one predict: a forward pass runs a fixed number of them, whatever its batch size. */
+  async function kernelsFor(texts: readonly string[]): Promise<number> {
+    const profile = await tf.profile(() => {
+      predictor.predict(texts);
+    });
+    return profile.kernels.length;
+  }
+
+  it('runs 256 texts of one length group through the model once, not in slices of 32', async () => {
+    const texts = Array.from(
+      { length: 256 },
+      (_, i) => `Acme ${i % 2 ? 'beats' : 'misses'} estimates`,
+    );
+    expect(await kernelsFor(texts)).toBe(await kernelsFor(texts.slice(0, 1)));
   });
 });

@@ -60,7 +60,9 @@ export class Predictor {
         for (let j = 0; j < seq.length && j < t; j++) ids[row * t + j] = seq[j] ?? 0;
       });
       const input = tf.tensor2d(ids, [group.length, t]);
-      const probs = this.model.predict(input) as tf.Tensor;
+      // One forward pass per group: predict's default slices of 32 would repeat every op (the LSTM's
+      // per-step ops most of all) eight times for a full group.
+      const probs = this.model.predict(input, { batchSize: group.length }) as tf.Tensor;
       const values = probs.dataSync();
       input.dispose();
       probs.dispose();
