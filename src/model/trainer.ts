@@ -8,6 +8,7 @@ import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './arc
 import type { Example } from './dataset.ts';
 import { shuffleInPlace } from './dataset.ts';
 import { distillationLoss, studentLogits, temperProbs } from './distill/loss.ts';
+import { EarlyStopping } from './early-stopping.ts';
 import { DropoutNoise, type TrainingArgs } from './layers.ts';
 import { lexiconWords, polarityTable } from './lexicon.ts';
 import {
@@ -283,10 +284,7 @@ function trainNetwork(
   const stepsPerEpoch = Math.ceil(trainCount / options.batchSize);
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmup = Math.min(200, Math.floor(totalSteps / 10));
-  const history: HistoryRow[] = [];
-  let best:
-    | { f1: number; epoch: number; weights: Float32Array[]; metrics: EvalMetrics }
-    | undefined;
+  const stopping = new EarlyStopping(options.patience, onProgress);
   let globalStep = 0;
   let epochsRun = 0;
   const smooth = options.labelSmoothing;
@@ -412,39 +410,30 @@ function trainNetwork(
     }
     epochsRun = epoch;
     const metrics = withEma(() => evaluatePredictor(predictor, valIds, valLabels));
-    history.push({
-      member: k + 1,
-      epoch,
-      loss: lossSum / Math.max(seen, 1),
-      valAccuracy: metrics.accuracy,
-      valMacroF1: metrics.macroF1,
-    });
-    onProgress({
-      member: k + 1,
-      members,
-      epoch,
-      epochs: options.epochs,
-      step: batches.length,
-      steps: batches.length,
-      loss: lossSum / Math.max(seen, 1),
-      textsPerSec: seen / ((performance.now() - epochStart) / 1000),
-      etaSec: 0,
-      valAccuracy: metrics.accuracy,
-      valMacroF1: metrics.macroF1,
-    });
-    if (!best || metrics.macroF1 > best.f1) {
-      best = { f1: metrics.macroF1, epoch, weights: withEma(() => snapshot(model)), metrics };
-    } else if (epoch - best.epoch >= options.patience) break;
+    const stop = stopping.endEpoch(
+      {
+        member: k + 1,
+        members,
+        epoch,
+        epochs: options.epochs,
+        steps: batches.length,
+        loss: lossSum / Math.max(seen, 1),
+        textsPerSec: seen / ((performance.now() - epochStart) / 1000),
+        metrics,
+      },
+      () => withEma(() => snapshot(model)),
+    );
+    if (stop) break;
     if (options.maxSeconds && (performance.now() - started) / 1000 > options.maxSeconds) break;
   }
-  if (best && (best.epoch !== epochsRun || ema.length > 0)) restore(model, best.weights);
+  stopping.restoreBest(model, epochsRun, ema.length > 0);
   optimizer.dispose();
   for (const e of ema) e.dispose();
   return {
     model,
-    metrics: best?.metrics ?? evaluatePredictor(predictor, valIds, valLabels),
-    bestEpoch: best?.epoch ?? epochsRun,
+    metrics: stopping.bestMetrics ?? evaluatePredictor(predictor, valIds, valLabels),
+    bestEpoch: stopping.bestEpoch ?? epochsRun,
     epochsRun,
-    history,
+    history: stopping.history,
   };
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../../core/random.ts';
 import type { Example } from '../dataset.ts';
+import { EarlyStopping } from '../early-stopping.ts';
 import { DropoutNoise, type TrainingArgs } from '../layers.ts';
 import {
   argmaxRows,
@@ -21,7 +22,6 @@ import {
   type HistoryRow,
   makeBatches,
   type Progress,
-  restore,
   snapshot,
   weightedCrossEntropy,
 } from '../trainer.ts';
@@ -257,10 +257,7 @@ export function fineTune(
   const totalSteps = Math.min(options.maxSteps ?? Infinity, stepsPerEpoch * options.epochs);
   const warmup = Math.round(totalSteps * options.warmupFraction);
   const smooth = options.labelSmoothing;
-  const history: HistoryRow[] = [];
-  let best:
-    | { f1: number; epoch: number; weights: Float32Array[]; metrics: EvalMetrics }
-    | undefined;
+  const stopping = new EarlyStopping(options.patience, onProgress);
   let step = 0;
   let stepTime = 0;
   let epochsRun = 0;
@@ -322,40 +319,31 @@ export function fineTune(
     }
     epochsRun = epoch;
     const metrics = evaluate(chain, valData, valLabels, freeze);
-    history.push({
-      member: 1,
-      epoch,
-      loss: lossSum / Math.max(seen, 1),
-      valAccuracy: metrics.accuracy,
-      valMacroF1: metrics.macroF1,
-    });
-    onProgress({
-      member: 1,
-      members: 1,
-      epoch,
-      epochs: options.epochs,
-      step: batches.length,
-      steps: batches.length,
-      loss: lossSum / Math.max(seen, 1),
-      textsPerSec: seen / Math.max(epochStepTime, 1e-3),
-      etaSec: 0,
-      valAccuracy: metrics.accuracy,
-      valMacroF1: metrics.macroF1,
-    });
-    if (!best || metrics.macroF1 > best.f1) {
-      best = { f1: metrics.macroF1, epoch, weights: snapshot(model), metrics };
-    } else if (epoch - best.epoch >= options.patience) break;
+    const stop = stopping.endEpoch(
+      {
+        member: 1,
+        members: 1,
+        epoch,
+        epochs: options.epochs,
+        steps: batches.length,
+        loss: lossSum / Math.max(seen, 1),
+        textsPerSec: seen / Math.max(epochStepTime, 1e-3),
+        metrics,
+      },
+      () => snapshot(model),
+    );
+    if (stop) break;
     if (options.maxSeconds && (performance.now() - started) / 1000 > options.maxSeconds) break;
   }
-  if (best && best.epoch !== epochsRun) restore(model, best.weights);
+  stopping.restoreBest(model, epochsRun);
   optimizer.dispose();
   return {
     model,
     architecture,
-    validation: best?.metrics ?? evaluate(chain, valData, valLabels, freeze),
-    bestEpoch: best?.epoch ?? epochsRun,
+    validation: stopping.bestMetrics ?? evaluate(chain, valData, valLabels, freeze),
+    bestEpoch: stopping.bestEpoch ?? epochsRun,
     epochsRun,
-    history,
+    history: stopping.history,
     classWeights: weights,
     cacheSeconds,
     stepSeconds: stepTime / Math.max(step, 1),

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seededRandom } from '../../core/random.ts';
 import { AdamW } from '../accurate/adamw.ts';
 import { rateAt } from '../accurate/schedule.ts';
+import { EarlyStopping } from '../early-stopping.ts';
 import { DropoutNoise, type TrainingArgs } from '../layers.ts';
 import { argmaxRows, confusionMatrix, type EvalMetrics, metricsFromConfusion } from '../metrics.ts';
 import { BertLayer } from '../pretrained/encoder-layers.ts';
@@ -15,7 +16,6 @@ import {
   type HistoryRow,
   makeBatches,
   type Progress,
-  restore,
   snapshot,
   weightedCrossEntropy,
 } from '../trainer.ts';
@@ -116,10 +116,7 @@ export function trainEntityHead(
   const totalSteps = stepsPerEpoch * options.epochs;
   const warmup = Math.round(totalSteps * options.warmupFraction);
   const smooth = options.labelSmoothing;
-  const history: HistoryRow[] = [];
-  let best:
-    | { f1: number; epoch: number; weights: Float32Array[]; metrics: EvalMetrics }
-    | undefined;
+  const stopping = new EarlyStopping(options.patience, onProgress);
   let step = 0;
   let lastEpoch = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -168,39 +165,30 @@ export function trainEntityHead(
     }
     lastEpoch = epoch;
     const metrics = rowMetrics(predictRows(head, texts, validation, hidden), validation);
-    history.push({
-      member: 1,
-      epoch,
-      loss: lossSum / Math.max(seen, 1),
-      valAccuracy: metrics.accuracy,
-      valMacroF1: metrics.macroF1,
-    });
-    onProgress({
-      member: 1,
-      members: 1,
-      epoch,
-      epochs: options.epochs,
-      step: batches.length,
-      steps: batches.length,
-      loss: lossSum / Math.max(seen, 1),
-      textsPerSec: 0,
-      etaSec: 0,
-      valAccuracy: metrics.accuracy,
-      valMacroF1: metrics.macroF1,
-    });
-    if (!best || metrics.macroF1 > best.f1) {
-      best = { f1: metrics.macroF1, epoch, weights: snapshot(head), metrics };
-    } else if (epoch - best.epoch >= options.patience) break;
+    const stop = stopping.endEpoch(
+      {
+        member: 1,
+        members: 1,
+        epoch,
+        epochs: options.epochs,
+        steps: batches.length,
+        loss: lossSum / Math.max(seen, 1),
+        textsPerSec: seen / Math.max((performance.now() - epochStart) / 1000, 1e-3),
+        metrics,
+      },
+      () => snapshot(head),
+    );
+    if (stop) break;
   }
-  if (best && best.epoch !== lastEpoch) restore(head, best.weights);
+  stopping.restoreBest(head, lastEpoch);
   optimizer.dispose();
   return {
     head,
     architecture,
     validation:
-      best?.metrics ?? rowMetrics(predictRows(head, texts, validation, hidden), validation),
-    bestEpoch: best?.epoch ?? lastEpoch,
-    history,
+      stopping.bestMetrics ?? rowMetrics(predictRows(head, texts, validation, hidden), validation),
+    bestEpoch: stopping.bestEpoch ?? lastEpoch,
+    history: stopping.history,
     classWeights: weights,
     seconds: (performance.now() - started) / 1000,
   };
