@@ -10,6 +10,7 @@ import type { Store } from '../../src/core/store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
 import { ARTIFACTS, browserAvailable, launchChromium } from '../support/browser.ts';
+import { teslaSlumpsFordGains } from '../support/entity-items.ts';
 import { syntheticShockTransitions, syntheticStream } from '../support/synthetic-items.ts';
 
 const HOUR = 3_600_000;
@@ -128,7 +129,7 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
     expect(
       Number(await page.getAttribute('.chart[data-topic="ticker:CVX"]', 'data-points')),
     ).toBeGreaterThan(0);
-    await page.click('.chart[data-topic="sector:Energy"] button');
+    await page.click('.chart[data-topic="sector:Energy"] button.topic-remove');
     await page.waitForSelector('.chart[data-topic="sector:Energy"]', { state: 'detached' });
     expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#t=ticker:XOM,ticker:CVX');
 
@@ -159,5 +160,42 @@ describe.skipIf(!available)('built-in dashboard in chromium', () => {
       .locator('#story-items tbody tr')
       .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')));
     expect(rows).toEqual(['story-copy-0', 'story-copy-1']);
+    // The story card opens below the headlines, not on top of them (both once shared one grid area).
+    const headlinesBox = await page.locator('#items').boundingBox();
+    const storyBox = await page.locator('#story-card').boundingBox();
+    expect(storyBox?.y).toBeGreaterThanOrEqual(
+      (headlinesBox?.y ?? 0) + (headlinesBox?.height ?? 0),
+    );
+  }, 60_000);
+
+  it('issue 15.5 — a headline shows each company’s own sentiment, and a topic’s headlines the score it got', async () => {
+    const endMs = T0 + STEPS * STEP_MS;
+    // Near-neutral headline (+0.05): Tesla −0.80, Ford +0.70.
+    await store.writeScored([teslaSlumpsFordGains('tesla-ford', 'synthetic-1', endMs - 10_000)]);
+    const row = page.locator('#items tbody tr[data-id="tesla-ford"]');
+    await row.waitFor();
+    const chips = await row
+      .locator('.chip.entity')
+      .evaluateAll((spans) =>
+        spans.map((s) => [s.textContent, s.getAttribute('data-label'), s.className]),
+      );
+    expect(chips).toEqual([
+      ['TSLA \u25bc \u22120.80', 'negative', 'chip entity neg'],
+      ['F \u25b2 +0.70', 'positive', 'chip entity pos'],
+    ]);
+    // The companies an entity chip stands for get no plain chip beside it; the headline keeps its own score.
+    expect(await row.locator('.chip:not(.entity)').count()).toBe(0);
+    expect(await row.locator('td.score').textContent()).toBe('+0.05');
+
+    // Ford's chip charts ticker:F; its headlines list the score ticker:F got, beside the headline's.
+    await row.locator('.chip.entity[data-ticker="F"]').click();
+    await page.waitForSelector('.chart[data-topic="ticker:F"]');
+    await page.click('.chart[data-topic="ticker:F"] button.topic-headlines');
+    const listed = page.locator('#topic-items-card:not([hidden]) tr[data-id="tesla-ford"]');
+    await listed.waitFor();
+    expect(await page.textContent('#topic-items-title')).toBe('Headlines about ticker:F');
+    expect(await listed.getAttribute('data-from-entity')).toBe('true');
+    expect(await listed.locator('td.score').allTextContents()).toEqual(['+0.70', '+0.05']);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-entities.png'), fullPage: true });
   }, 60_000);
 });

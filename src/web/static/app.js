@@ -68,6 +68,22 @@
     });
   }
 
+  // The sentiment toward one company the headline names, which can differ from the headline's own.
+  const LABEL_ARROWS = { negative: '\u25bc', positive: '\u25b2', neutral: '\u25c6' };
+  function entityChip(e) {
+    return el('span', {
+      class: `chip entity ${scoreClass(e.score)}`,
+      'data-ticker': e.ticker,
+      'data-label': e.label,
+      text: `${e.ticker} ${LABEL_ARROWS[e.label] ?? ''} ${fmtScore(e.score)}`,
+      title: `${e.company} (“${e.mention}”): ${e.label}; chart ticker:${e.ticker}`,
+      onclick: () => addTopic({ kind: 'ticker', key: e.ticker }),
+    });
+  }
+  function entityChips(item) {
+    return (item.entities ?? []).map(entityChip);
+  }
+
   // ---------- topic selection (kept in the URL hash so a reload keeps it)
 
   function readTopicsFromHash() {
@@ -173,7 +189,18 @@
         el('span', { class: 'stat' }, 'score ', stats.score),
         el('span', { class: 'stat' }, 'negative ', stats.share),
         el('span', { class: 'stat' }, 'items ', stats.count),
-        el('button', { type: 'button', text: 'remove', onclick: () => removeTopic(id) }),
+        el('button', {
+          type: 'button',
+          class: 'topic-headlines',
+          text: 'headlines',
+          onclick: () => showTopicItems(t),
+        }),
+        el('button', {
+          type: 'button',
+          class: 'topic-remove',
+          text: 'remove',
+          onclick: () => removeTopic(id),
+        }),
       ),
       plot,
     );
@@ -340,10 +367,17 @@
     fill('movers-positive', movers.positive);
   }
 
-  // The source has its own column, and a company name repeats its ticker when both are there.
-  function headlineTopics(topics) {
+  // The source has its own column, a company name repeats its ticker when both are there, and a company
+  // with an entity chip needs no plain chip beside it.
+  function headlineTopics(item) {
+    const topics = item.topics;
     const hasTicker = topics.some((t) => t.kind === 'ticker');
-    return topics.filter((t) => t.kind !== 'source' && !(hasTicker && t.kind === 'company'));
+    const rated = new Set(
+      (item.entities ?? []).flatMap((e) => [`ticker:${e.ticker}`, `company:${e.company}`]),
+    );
+    return topics.filter(
+      (t) => t.kind !== 'source' && !(hasTicker && t.kind === 'company') && !rated.has(topicId(t)),
+    );
   }
 
   // Ingest keeps only http(s) links, but rows stored before it did may hold javascript: or data: URLs.
@@ -368,7 +402,7 @@
         { 'data-id': item.id },
         el('td', { class: 'time', text: fmtTime(item.publishedAt) }),
         el('td', { class: 'neutral', text: item.source }),
-        el('td', { text: item.title }),
+        el('td', {}, item.title, ' ', ...entityChips(item)),
         el('td', { class: 'hint', text: item.story?.first ? 'first' : '' }),
       ),
     );
@@ -376,6 +410,42 @@
       `Story ${story.storyId}: ${story.items.length} item${story.items.length === 1 ? '' : 's'}`;
     byId('story-items').tBodies[0].replaceChildren(...rows);
     byId('story-card').hidden = false;
+  }
+
+  // One topic's latest headlines with the sentiment that topic got from each (its company's entity score
+  // where the scorer rated one: what the chart and alerts counted), beside the headline's own.
+  async function showTopicItems(t) {
+    const params = new URLSearchParams({ kind: t.kind, key: t.key, limit: '20' });
+    const res = await fetch(`/api/v1/items?${params}`);
+    if (!res.ok) return setStatus('error', `headlines of ${topicId(t)}: HTTP ${res.status}`);
+    const body = await res.json();
+    const rows = body.items.map((item) => {
+      const got = item.topicSentiment ?? {
+        label: item.label,
+        score: item.score,
+        fromEntity: false,
+      };
+      return el(
+        'tr',
+        { 'data-id': item.id, 'data-from-entity': String(got.fromEntity) },
+        el('td', { class: 'time', text: fmtTime(item.publishedAt) }),
+        el('td', {
+          class: `num score topic-score ${scoreClass(got.score)}`,
+          text: fmtScore(got.score),
+          title: `${got.label}, ${got.fromEntity ? 'toward this company' : 'the headline’s'}`,
+        }),
+        el('td', {
+          class: `num score ${scoreClass(item.score)}`,
+          text: fmtScore(item.score),
+          title: item.label,
+        }),
+        el('td', {}, item.title, ' ', ...entityChips(item)),
+        el('td', { class: 'neutral', text: item.source }),
+      );
+    });
+    byId('topic-items-title').textContent = `Headlines about ${topicId(t)}`;
+    byId('topic-items').tBodies[0].replaceChildren(...rows);
+    byId('topic-items-card').hidden = false;
   }
 
   // Copies of a story are marked with how many earlier ones the day holds; one click lists them all.
@@ -414,7 +484,7 @@
           title: item.label,
         }),
         el('td', {}, title, ' ', storyBadge(item.story)),
-        el('td', {}, ...headlineTopics(item.topics).map(topicChip)),
+        el('td', {}, ...entityChips(item), ...headlineTopics(item).map(topicChip)),
         el('td', { class: 'neutral', text: item.source }),
       );
       return row;
