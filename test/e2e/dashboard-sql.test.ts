@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createEmbeddedStore } from '../../src/store/embedded/embedded-store.ts';
+import { exxonChevronItems } from '../support/dashboard-entity-items.ts';
 import {
   dashboardSchema,
   layoutProblems,
@@ -49,6 +50,19 @@ const EXPECTED_COLUMNS: Record<string, Record<string, readonly string[]>> = {
     'Volume by source': ['time', 'source', 'mentions'],
     'Alerts for this topic': ['time', 'rule', 'from_state', 'to_state', 'severity', 'value'],
     'Headlines by bucket': ['bucket', 'time', 'source', 'title', 'label', 'score', 'url'],
+    'Company sentiment in headlines': [
+      'time',
+      'source',
+      'title',
+      'company',
+      'ticker',
+      'mention',
+      'entity_label',
+      'entity_score',
+      'headline_label',
+      'headline_score',
+      'url',
+    ],
   },
 };
 
@@ -196,6 +210,7 @@ describe('Grafana dashboards: every query runs on the embedded store', () => {
     });
     for (let i = 0; i < items.length; i += 2_000)
       await store.writeScored(items.slice(i, i + 2_000));
+    await store.writeScored(exxonChevronItems(MODEL, END));
     await store.appendAlertTransitions(
       syntheticShockTransitions(
         SHOCK.ticker,
@@ -284,6 +299,45 @@ describe('Grafana dashboards: every query runs on the embedded store', () => {
       expect(num(r.negative_share)).toBeGreaterThan(num(r.baseline_24h) + 0.2);
     for (const r of calm)
       expect(Math.abs(num(r.negative_share) - num(r.baseline_24h))).toBeLessThan(0.3);
+  });
+
+  it('issue 15.5 — company sentiment lists the entity score of the chosen company beside the headline score', async () => {
+    const drill = dashboard('topic-drilldown.json');
+    const panel = drill.panels.find((p) => p.title === 'Company sentiment in headlines');
+    const sql = panel?.targets[0]?.rawSql ?? '';
+    const listed = async (kind: string, key: string) =>
+      (await run(sql, { variables: { model: MODEL, kind, key } })).map((r) => [
+        r.title,
+        r.company,
+        r.entity_label,
+        num(r.entity_score),
+        r.headline_label,
+        num(r.headline_score),
+      ]);
+    // Newest first; one row per headline even though each names two companies.
+    const chevron = [0, 1, 2, 3].map((i) => [
+      `Exxon slides as Chevron climbs ${i}`,
+      'Chevron',
+      'positive',
+      0.6,
+      'neutral',
+      0.05,
+    ]);
+    expect(await listed('ticker', 'CVX')).toEqual(chevron);
+    expect(await listed('company', 'Chevron')).toEqual(chevron);
+    expect((await listed('ticker', 'XOM')).map((r) => [r[1], r[3]])).toEqual(
+      Array(4).fill(['Exxon Mobil', -0.7]),
+    );
+    // A sector names no company, and a company key is not taken for a ticker.
+    expect(await listed('sector', 'Energy')).toEqual([]);
+    expect(await listed('ticker', 'Chevron')).toEqual([]);
+    // A range that starts inside an item's minute still lists it.
+    const newest = END - 10 * 60_000 + 30_000;
+    const late = await run(sql, {
+      fromMs: newest - 10_000,
+      variables: { model: MODEL, kind: 'ticker', key: 'CVX' },
+    });
+    expect(late.map((r) => r.title)).toEqual(['Exxon slides as Chevron climbs 0']);
   });
 
   it('a topic key with quotes is bound safely through the sqlstring format', async () => {

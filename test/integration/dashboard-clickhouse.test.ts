@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/core/logger.ts';
 import type { Store } from '../../src/core/store.ts';
 import { createClickhouseStore } from '../../src/store/clickhouse/clickhouse-store.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
+import { exxonChevronItems } from '../support/dashboard-entity-items.ts';
 import { dashboardSchema } from '../support/grafana-dashboard-schema.ts';
 import { expandGrafanaSql } from '../support/grafana-macros.ts';
 import { syntheticShockTransitions, syntheticStream } from '../support/synthetic-items.ts';
@@ -63,6 +64,8 @@ beforeAll(async () => {
     modelVersion: MODEL,
   });
   for (let i = 0; i < items.length; i += 2_000) await store.writeScored(items.slice(i, i + 2_000));
+  // Headlines with per-company sentiment, so the company-sentiment panel has rows for XOM.
+  await store.writeScored(exxonChevronItems(MODEL, END));
   await store.appendAlertTransitions(
     syntheticShockTransitions('XOM', END - 70 * MIN, END - 60 * MIN),
   );
@@ -108,6 +111,25 @@ describe('Grafana dashboard SQL on ClickHouse 18.16', () => {
       });
     }
   }
+});
+
+describe('company sentiment panel on ClickHouse 18.16 (issue 15.5)', () => {
+  it('lists the chosen company’s entity score beside the headline’s, one row per headline', async () => {
+    const drill = dashboards.find((d) => d.file === 'topic-drilldown.json')?.dashboard;
+    const panel = drill?.panels.find((p) => p.title === 'Company sentiment in headlines');
+    const sql = expandGrafanaSql(panel?.targets[0]?.rawSql ?? '', {
+      fromMs: END - 6 * HOUR,
+      toMs: END,
+      intervalMs: 5 * MIN,
+      variables: { model: MODEL, kind: 'ticker', key: 'CVX' },
+    });
+    const rows = await store.query<Record<string, unknown>>(sql);
+    expect(
+      rows.map((r) => [r.title, r.entity_label, Number(r.entity_score), Number(r.headline_score)]),
+    ).toEqual(
+      [0, 1, 2, 3].map((i) => [`Exxon slides as Chevron climbs ${i}`, 'positive', 0.6, 0.05]),
+    );
+  });
 });
 
 describe('built-in dashboard API over the clickhouse adapter', () => {
