@@ -1,5 +1,6 @@
 // The in-memory rollup counts like the store: once per topic per item, by whole minutes, half-open windows.
 import { describe, expect, it } from 'vitest';
+import { teslaSlumpsFordGains } from '../../test/support/entity-items.ts';
 import type { ScoredItem } from '../core/news.ts';
 import { MemoryDataSource, mentionsOf } from './data-source.ts';
 
@@ -87,5 +88,28 @@ describe('in-memory data source', () => {
   it('reports its span and dedups repeated mentions', () => {
     expect(source.span()).toEqual({ fromMs: T0 + 30_000, toMs: T0 + 2 * MIN + 59_000 });
     expect(mentionsOf(items)).toHaveLength(5);
+  });
+});
+
+describe('in-memory data source with per-company sentiment (issue 15.5)', () => {
+  // Near-neutral headline (+0.05) in sector Autos; Tesla −0.8 (negative), Ford +0.7 (positive).
+  const source = MemoryDataSource.fromItems([
+    teslaSlumpsFordGains('slump', 'm1', T0, [{ kind: 'sector', key: 'Autos', relevance: 1 }]),
+  ]);
+  const counts = async (kind: 'ticker' | 'company' | 'sector', key: string) =>
+    (await source.topicCounts({ fromMs: T0, toMs: T0 + MIN, kinds: [kind], keys: [key] })).map(
+      (r) => [r.negatives, r.positives, r.scoreSum],
+    );
+
+  it('counts a company or ticker with its entity’s label and score, as the store’s rollup does', async () => {
+    expect(await counts('ticker', 'TSLA')).toEqual([[1, 0, -0.8]]);
+    expect(await counts('company', 'Tesla')).toEqual([[1, 0, -0.8]]);
+    expect(await counts('company', 'Ford')).toEqual([[0, 1, 0.7]]);
+    expect(await counts('sector', 'Autos')).toEqual([[0, 0, 0.05]]);
+  });
+
+  it('annotates a ticker alert with the score its topic got', async () => {
+    const tsla = await source.headlines({ kind: 'ticker', key: 'TSLA' }, T0, T0 + MIN, 3);
+    expect(tsla.map((h) => h.score)).toEqual([-0.8]);
   });
 });

@@ -1,6 +1,7 @@
 /** What the engine reads: per-topic window counts (the store's rollup, or scored items in memory for tests and backtests). */
 import type { ScoredItem, SentimentLabel, TopicKind } from '../core/news.ts';
 import type { TopicWindowCounts, TopicWindowQuery } from '../core/rollup.ts';
+import { entityForTopic } from '../store/item-rows.ts';
 
 export interface TopicRef {
   kind: TopicKind;
@@ -32,7 +33,11 @@ export interface ScoredMention {
 
 const MINUTE_MS = 60_000;
 
-/** Every topic mention of every item, as the rollup would count them (an item counts once per topic). */
+/**
+ * Every topic mention of every item, as the rollup would count them (an item counts once per topic, a
+ * company or ticker with its entity's label and score where the scorer rated one, so a backtest over items
+ * counts what the store's rollup counts).
+ */
 export function mentionsOf(items: Iterable<ScoredItem>): ScoredMention[] {
   const mentions: ScoredMention[] = [];
   for (const item of items) {
@@ -42,12 +47,13 @@ export function mentionsOf(items: Iterable<ScoredItem>): ScoredMention[] {
       const id = `${topic.kind}\u0000${topic.key}`;
       if (seen.has(id)) continue;
       seen.add(id);
+      const entity = entityForTopic(topic.kind, topic.key, item.entities ?? []);
       mentions.push({
         kind: topic.kind,
         key: topic.key,
         publishedAtMs,
-        label: item.label,
-        score: item.score,
+        label: entity?.label ?? item.label,
+        score: entity?.score ?? item.score,
         title: item.title,
       });
     }
