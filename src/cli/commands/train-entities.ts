@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import { cacheDir } from '../../config/cache-dir.ts';
 import { BACKENDS } from '../../config/model.ts';
+import { WEIGHTS_DTYPES, type WeightsDtype } from '../../model/weight-storage.ts';
 import { createContext } from '../context.ts';
 import { parseNumber } from '../options.ts';
 import { progressLine } from '../progress.ts';
@@ -21,6 +22,7 @@ interface TrainEntitiesFlags {
   seed: string;
   fromLayer?: string;
   encoderLr: string;
+  weights: WeightsDtype;
 }
 
 export function register(program: Command): void {
@@ -52,6 +54,14 @@ export function register(program: Command): void {
       "the first encoder layer that runs after the entity mark, fine-tuned inside the head (default: the encoder's layer count, none: the head reads the last layer's states)",
     )
     .option('--encoder-lr <x>', 'peak rate of the encoder layers inside the head', '5e-5')
+    .addOption(
+      new Option(
+        '--weights <dtype>',
+        'how weights.bin stores them (int8: about a quarter of float32, one scale per column; the saved model is what gets measured)',
+      )
+        .choices(WEIGHTS_DTYPES)
+        .default('float32'),
+    )
     .action(async (flags: TrainEntitiesFlags, command: Command) => {
       const { config, logger } = createContext(command);
       const { runEntityTraining } = await import('../../model/entity/entity-train-run.ts');
@@ -62,6 +72,7 @@ export function register(program: Command): void {
           encoderModel: flags.encoderModel,
           ...(flags.encoderData ? { encoderData: flags.encoderData } : {}),
           out: flags.out,
+          weights: flags.weights,
           backend: flags.backend ?? config.model.backend,
           cacheDir: cacheDir(),
           train: {

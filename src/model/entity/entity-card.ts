@@ -7,6 +7,17 @@ function pct(m: EvalMetrics): string {
   return `${m.accuracy.toFixed(3)} / ${m.macroF1.toFixed(3)}`;
 }
 
+function markText(meta: EntityMeta): string {
+  const { fromLayer, encoder, lstmUnits } = meta.architecture;
+  const where =
+    fromLayer >= encoder.layers
+      ? "to the encoder's last-layer states: one encoder pass per headline serves all its entities"
+      : fromLayer === 0
+        ? "to the encoder's embeddings (a segment embedding), and every encoder layer runs again per entity, fine-tuned here: the encoder reads the whole headline in the entity's light"
+        : `to the states entering encoder layer ${fromLayer}; layers ${fromLayer}–${encoder.layers - 1} run again per entity (fine-tuned here), the ones below once per headline`;
+  return `The entity is marked by a learned vector added, on the tokens of every mention, ${where}. A BiLSTM (${lstmUnits} units per direction) reads the result; the head sees mean and max over the headline and over the entity's tokens.`;
+}
+
 export function renderEntityCard(input: {
   name: string;
   meta: EntityMeta;
@@ -25,11 +36,8 @@ Version \`${meta.version}\`. Given a headline and one company it names, the sent
 - Reads the token states of the encoder model \`${meta.encoder.dir}\` (version \`${meta.encoder.version}\`,
   the fine-tuned e5-small-v2 of models/accurate; its card gives the encoder's licence and attribution). The
   head is trained on those states and refuses to load beside any other version.
-- The entity is marked by a learned vector added to the states of its tokens (every mention), after the
-  encoder: one encoder pass per headline serves all its entities. A BiLSTM (${meta.architecture.lstmUnits}
-  units per direction) reads the marked states; the head sees mean and max over the headline and over the
-  entity's tokens.
-- Weights: float32, ${(input.sizeBytes / 1e6).toFixed(2)} MB (the head only; the encoder is models/accurate).
+- ${markText(meta)}
+- Weights: ${record.weights}, ${(input.sizeBytes / 1e6).toFixed(2)} MB (the head, with its copy of the encoder layers it re-runs; the rest of the encoder is models/accurate). The held-out figures below are the saved weights'.
 
 ## Data and split
 - ${record.data}: entity labels of SEntFiN headlines. Split by headline, never by entity row: a headline

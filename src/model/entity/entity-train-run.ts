@@ -16,6 +16,7 @@ import { loadModelDir, saveModelDir } from '../model-files.ts';
 import type { WordPieceInput } from '../pretrained/wordpiece-input.ts';
 import { dataFileNames, modelVersion } from '../train-run.ts';
 import type { HistoryRow, Progress } from '../trainer.ts';
+import type { WeightsDtype } from '../weight-storage.ts';
 import { cachedStates, EncoderStates } from './encoder-states.ts';
 import { renderEntityCard } from './entity-card.ts';
 import type { EntityHeadline } from './entity-data.ts';
@@ -33,6 +34,7 @@ export interface EntityTrainingRun {
   /** The files the encoder model was trained on, to repeat its split; default: its record's names under the data's grandparent folder. */
   encoderData?: string[];
   out: string;
+  weights: WeightsDtype;
   backend: BackendChoice;
   cacheDir: string;
   /** `fromLayer` absent: the encoder's layer count (the head reads the last layer's states). */
@@ -48,6 +50,7 @@ export interface EntityTrainingRecord {
     rows: { train: number; validation: number };
   };
   train: EntityTrainOptions;
+  weights: WeightsDtype;
   classWeights: number[];
   history: HistoryRow[];
   bestEpoch: number;
@@ -140,7 +143,7 @@ export async function runEntityTraining(
     options,
     onProgress,
   );
-  const version = modelVersion(result.head, run.out);
+  const version = modelVersion(result.head, run.out, run.weights);
   const meta: EntityMeta = {
     version,
     labels: LABELS,
@@ -152,7 +155,7 @@ export async function runEntityTraining(
     },
     createdAt: new Date().toISOString(),
   };
-  await saveModelDir(run.out, result.head, undefined, meta);
+  await saveModelDir(run.out, result.head, undefined, meta, { weights: run.weights });
   result.head.dispose();
   // What ships is what gets measured: the saved head read back, beside the encoder model's headline labels.
   const report = await measureEntities(
@@ -173,6 +176,7 @@ export async function runEntityTraining(
       rows: { train: trainRows.length, validation: valRows.length },
     },
     train: options,
+    weights: run.weights,
     classWeights: result.classWeights,
     history: result.history,
     bestEpoch: result.bestEpoch,
