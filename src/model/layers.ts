@@ -408,18 +408,58 @@ export class BiLstm extends tf.layers.Layer {
     return w.read();
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  /**
+   * The input projection of every step, time-major [T·B, 8U] (step s is rows s·B … s·B+B−1): forward
+   * columns from x at step s, backward columns from x at step length−1−s (read from `timeMajor` and
+   * `reversed`, row indices into x's batch-major rows).
+   */
+  private inputProjection(
+    x: tf.Tensor,
+    timeMajor: Int32Array,
+    reversed: Int32Array,
+    training: boolean,
+  ): tf.Tensor {
+    const [b, t, d] = x.shape as [number, number, number];
+    const flat = tf.reshape(x, [b * t, d]);
+    const rows = (at: Int32Array) => embeddingLookup(flat, tf.tensor1d(at, 'int32'));
+    if (training) {
+      // [x; x reversed]·(W ∘ block mask): the formulation the shipped models were trained with.
+      const both = tf.concat([rows(timeMajor), rows(reversed)], 1);
+      return dense(both, tf.mul(this.v('wx'), this.blockMask(d)), this.v('b'));
+    }
+    // At inference the zero half of the block-masked product is skipped: fold the two directions'
+    // weights into one [D, 8U] (each column belongs to one direction), project x once, then give
+    // each row its forward columns from step s and its backward columns from the reversed step.
+    // Same sums without the zero terms, at half the multiply-adds.
+    const mask = this.blockMask(d);
+    const top = tf.slice(mask, [0, 0], [d, -1]);
+    const wx = this.v('wx');
+    const folded = tf.add(
+      tf.mul(tf.slice(wx, [0, 0], [d, -1]), top),
+      tf.mul(tf.slice(wx, [d, 0], [d, -1]), tf.sub(1, top)),
+    );
+    const projected = dense(flat, folded, this.v('b'));
+    const pick = (at: Int32Array) => embeddingLookup(projected, tf.tensor1d(at, 'int32'));
+    const forwardColumns = tf.slice(top, [0, 0], [1, -1]);
+    return tf.add(
+      tf.mul(pick(timeMajor), forwardColumns),
+      tf.mul(pick(reversed), tf.sub(1, forwardColumns)),
+    );
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
     return tf.tidy(() => {
       const x = first(inputs);
-      const [b, t, d] = x.shape as [number, number, number];
+      const [b, t] = x.shape as [number, number, number];
       const u = this.cfg.units;
-      const wx = tf.mul(this.v('wx'), this.blockMask(d));
       const wh = tf.mul(this.v('wh'), this.blockMask(u));
       // Reverse each text within its own length, so padding stays at the end for both directions:
       // the loop needs no masking, and each direction's final state is read at step length − 1.
       // The indices are plain integers computed here from the ids (no gradient flows into them);
       // the row gathers use the scatter-add gradient above.
       const ids = second(inputs).dataSync();
+      // Per time-major row s·B + r: x's row of text r at step s, and at its reversed step.
+      const timeMajor = new Int32Array(b * t);
       const reversed = new Int32Array(b * t);
       const lastRow = new Int32Array(b);
       // Per position, the time-major state rows holding its forward and its backward state.
@@ -430,19 +470,14 @@ export class BiLstm extends tf.layers.Layer {
         for (let j = 0; j < t; j++) if ((ids[r * t + j] ?? 0) !== 0) len = j + 1;
         for (let j = 0; j < t; j++) {
           const step = j < len ? len - 1 - j : j;
-          reversed[r * t + j] = r * t + step;
+          timeMajor[j * b + r] = r * t + j;
+          reversed[j * b + r] = r * t + step;
           forwardAt[r * t + j] = j * b + r;
           backwardAt[r * t + j] = step * b + r;
         }
         lastRow[r] = (Math.max(len, 1) - 1) * b + r;
       }
-      const flat = tf.reshape(x, [b * t, d]);
-      const both = tf.concat(
-        [x, tf.reshape(embeddingLookup(flat, tf.tensor1d(reversed, 'int32')), [b, t, d])],
-        2,
-      );
-      // Time-major [T·B, 8U]: step s is rows s·B … s·B+B−1, a contiguous slice.
-      const xw = dense(tf.reshape(tf.transpose(both, [1, 0, 2]), [t * b, 2 * d]), wx, this.v('b'));
+      const xw = this.inputProjection(x, timeMajor, reversed, args?.training === true);
       let h: tf.Tensor = tf.zeros([b, 2 * u]);
       let c: tf.Tensor = tf.zeros([b, 2 * u]);
       const hs: tf.Tensor[] = [];
