@@ -1,5 +1,6 @@
 /** Turns texts into class probabilities on the current thread: tokenize, window, group by length, pad per group, run the model. */
 import * as tf from '@tensorflow/tfjs';
+import { lengthGroups } from './length-groups.ts';
 import { poolWindows, windowsOf } from './text-windows.ts';
 import { UNK_ID } from './tokenizer.ts';
 
@@ -14,6 +15,8 @@ export interface ModelTokenizer {
 
 /** Groups pad to a multiple of this, so the backend sees few distinct shapes. */
 const LENGTH_STEP = 4;
+/** Smaller groups pad less but pay the per-op cost of a pass again (length-groups.ts). */
+const MIN_GROUP = 32;
 const MAX_GROUP = 256;
 
 export class Predictor {
@@ -46,12 +49,11 @@ export class Predictor {
   predictIds(encoded: readonly number[][]): Float32Array {
     const n = encoded.length;
     const out = new Float32Array(n * 3);
-    // Sorting by length keeps padding (wasted attention and LSTM steps) small inside each group.
-    const order = [...encoded.keys()].sort(
-      (a, b) => (encoded[a]?.length ?? 0) - (encoded[b]?.length ?? 0),
+    const groups = lengthGroups(
+      encoded.map((seq) => seq.length),
+      { step: LENGTH_STEP, minGroup: MIN_GROUP, maxGroup: MAX_GROUP },
     );
-    for (let start = 0; start < n; start += MAX_GROUP) {
-      const group = order.slice(start, start + MAX_GROUP);
+    for (const group of groups) {
       const longest = Math.max(...group.map((i) => encoded[i]?.length ?? 1));
       const t = Math.min(this.maxLen, Math.ceil(longest / LENGTH_STEP) * LENGTH_STEP);
       const ids = new Float32Array(group.length * t);
