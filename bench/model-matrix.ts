@@ -14,6 +14,8 @@ export interface Row {
   p99Ms: number;
   runs: number;
   efficiency: number;
+  /** Texts per second of CPU time the process spent (all its threads): what a shared machine disturbs least. */
+  cpuTextsPerSec: number;
 }
 
 export interface ModelReport {
@@ -23,6 +25,8 @@ export interface ModelReport {
   flopsPerText: number;
   matmulGflops: number;
   peakRssMb: number;
+  /** One-minute load average before and after the timed runs. */
+  loadAverage: number[];
   results: Row[];
 }
 
@@ -65,7 +69,7 @@ function runOne(args: string[]): Promise<{ report?: ModelReport; reason?: string
 
 function table(reports: readonly ModelReport[]): string {
   const head =
-    'model                      backend     workers batch   texts/s   p50 ms   p99 ms  runs  MFLOP/text  efficiency';
+    'model                      backend     workers batch   texts/s   p50 ms   p99 ms  runs  MFLOP/text  efficiency  texts/cpu-s';
   const lines = reports.flatMap((r) =>
     r.results.map((row) =>
       [
@@ -79,12 +83,13 @@ function table(reports: readonly ModelReport[]): string {
         String(row.runs).padStart(5),
         (r.flopsPerText / 1e6).toFixed(1).padStart(11),
         `${(row.efficiency * 100).toFixed(1)}%`.padStart(11),
+        row.cpuTextsPerSec.toFixed(0).padStart(12),
       ].join(' '),
     ),
   );
   const ceilings = reports.map(
     (r) =>
-      `${r.model} on ${r.backend}: ${r.meanTokensPerText.toFixed(1)} tokens/text, matmul 1024³ ${r.matmulGflops.toFixed(2)} GFLOP/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+      `${r.model} on ${r.backend}: ${r.meanTokensPerText.toFixed(1)} tokens/text, matmul 1024³ ${r.matmulGflops.toFixed(2)} GFLOP/s, peak RSS ${r.peakRssMb.toFixed(0)} MB, load average ${r.loadAverage.map((l) => l.toFixed(2)).join(' → ')}`,
   );
   return [head, ...lines, '', ...ceilings].join('\n');
 }

@@ -6,6 +6,7 @@
  * Flags: --backend <auto|tensorflow-gpu|tensorflow|wasm|cpu> --model <dir> --workers <n,...>
  *        --batches <n,...> --min-runs <n> --seconds <s> --json
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/config/model.ts';
 import { createLogger } from '../src/core/logger.ts';
@@ -62,25 +63,33 @@ function quantile(sorted: number[], q: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
-/** Repeats `run` (warm) until the time budget or 200 runs; returns per-run milliseconds, sorted. */
-async function time(run: () => Promise<unknown>, minRuns: number): Promise<number[]> {
+/**
+ * Repeats `run` (warm) until the time budget or 200 runs; returns per-run milliseconds, sorted, and the
+ * CPU milliseconds the whole process (worker threads included) spent over the timed runs.
+ */
+async function time(
+  run: () => Promise<unknown>,
+  minRuns: number,
+): Promise<{ times: number[]; cpuMs: number }> {
   await run();
   await run();
   const times: number[] = [];
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   while (times.length < minRuns || (performance.now() - start < budgetMs && times.length < 200)) {
     const t0 = performance.now();
     await run();
     times.push(performance.now() - t0);
   }
-  return times.sort((a, b) => a - b);
+  const cpu = process.cpuUsage(cpu0);
+  return { times: times.sort((a, b) => a - b), cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 // The backend's matmul ceiling: a 1024³ product, median of repeats.
 const n = 1024;
 const a = tf.randomNormal([n, n]);
 const b = tf.randomNormal([n, n]);
-const mmTimes = await time(async () => {
+const { times: mmTimes } = await time(async () => {
   const c = tf.matMul(a, b);
   await c.data();
   c.dispose();
@@ -90,6 +99,9 @@ a.dispose();
 b.dispose();
 loaded.model.dispose();
 
+// This machine's cores may be shared (a training run beside the bench): the load average says how much,
+// and texts per CPU-second is the figure that sharing disturbs least.
+const loadBefore = loadavg()[0] ?? 0;
 const rows: Row[] = [];
 for (const w of values.workers.split(',').map(Number)) {
   const scorer = await loadScorer(
@@ -98,7 +110,7 @@ for (const w of values.workers.split(',').map(Number)) {
   );
   for (const batch of values.batches.split(',').map(Number)) {
     let cursor = 0;
-    const times = await time(
+    const { times, cpuMs } = await time(
       async () => {
         const slice = texts.slice(cursor, cursor + batch);
         cursor = (cursor + batch) % (texts.length - batch);
@@ -115,6 +127,7 @@ for (const w of values.workers.split(',').map(Number)) {
       p50Ms: p50,
       p99Ms: quantile(times, 0.99),
       runs: times.length,
+      cpuTextsPerSec: (batch * times.length * 1000) / cpuMs,
       efficiency: (textsPerSec * flops) / (matmulFlops * Math.max(1, w)),
     });
   }
@@ -131,6 +144,7 @@ const report = {
   flopsPerText: flops,
   matmulGflops: matmulFlops / 1e9,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
+  loadAverage: [loadBefore, loadavg()[0] ?? 0],
   results: rows,
 };
 
@@ -140,12 +154,12 @@ if (values.json) {
   const out = [
     `backend ${report.backend}; model ${report.model} (${report.parameters.toLocaleString('en-US')} params)`,
     `mean ${meanTokens.toFixed(1)} tokens/text, ${(flops / 1e6).toFixed(2)} MFLOP/text; matmul 1024³ ${report.matmulGflops.toFixed(2)} GFLOP/s`,
-    'workers batch   texts/s   p50 ms   p99 ms  runs  efficiency',
+    'workers batch   texts/s   p50 ms   p99 ms  runs  efficiency  texts/cpu-s',
     ...rows.map(
       (r) =>
-        `${String(r.workers === 0 ? 'in-proc' : r.workers).padStart(7)} ${String(r.batch).padStart(5)} ${r.textsPerSec.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.runs).padStart(5)}  ${(r.efficiency * 100).toFixed(1)}%`,
+        `${String(r.workers === 0 ? 'in-proc' : r.workers).padStart(7)} ${String(r.batch).padStart(5)} ${r.textsPerSec.toFixed(0).padStart(9)} ${r.p50Ms.toFixed(2).padStart(8)} ${r.p99Ms.toFixed(2).padStart(8)} ${String(r.runs).padStart(5)}  ${`${(r.efficiency * 100).toFixed(1)}%`.padStart(10)}  ${r.cpuTextsPerSec.toFixed(0).padStart(11)}`,
     ),
-    `peak RSS ${report.peakRssMb.toFixed(0)} MB (main thread process, workers included)`,
+    `peak RSS ${report.peakRssMb.toFixed(0)} MB (main thread process, workers included); load average ${report.loadAverage.map((l) => l.toFixed(2)).join(' → ')}`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
