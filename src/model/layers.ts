@@ -481,6 +481,9 @@ export class BiLstm extends tf.layers.Layer {
       let h: tf.Tensor = tf.zeros([b, 2 * u]);
       let c: tf.Tensor = tf.zeros([b, 2 * u]);
       const hs: tf.Tensor[] = [];
+      // Made once: a number operand would upload a new scalar tensor at every use, five per step.
+      const one = tf.scalar(1);
+      const two = tf.scalar(2);
       for (let s = 0; s < t; s++) {
         const z = tf.add(tf.slice(xw, [s * b, 0], [b, 8 * u]), tf.matMul(h, wh));
         // One sigmoid over all gates; the cell input uses tanh(x) = 2σ(2x) − 1 with the factor 2
@@ -489,9 +492,9 @@ export class BiLstm extends tf.layers.Layer {
         const i = tf.slice(sig, [0, 0], [b, 2 * u]);
         const f = tf.slice(sig, [0, 2 * u], [b, 2 * u]);
         const o = tf.slice(sig, [0, 4 * u], [b, 2 * u]);
-        const g = tf.sub(tf.mul(tf.slice(sig, [0, 6 * u], [b, 2 * u]), 2), 1);
+        const g = tf.sub(tf.mul(tf.slice(sig, [0, 6 * u], [b, 2 * u]), two), one);
         c = tf.add(tf.mul(f, c), tf.mul(i, g));
-        h = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(c, 2)), 2), 1));
+        h = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(c, two)), two), one));
         hs.push(h);
       }
       // Time-major stack: row s·B + r is text r at step s.
