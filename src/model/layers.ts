@@ -352,6 +352,8 @@ export class BiLstm extends tf.layers.Layer {
   static className = 'BwBiLstm';
   private readonly cfg: BiLstmConfig;
   private w: Record<string, tf.LayerVariable> = {};
+  /** blockMask's values by rows per direction. */
+  private readonly maskValues = new Map<number, Float32Array>();
 
   constructor(
     config: BiLstmConfig,
@@ -364,10 +366,16 @@ export class BiLstm extends tf.layers.Layer {
   /** 1 where row and column belong to the same direction (rows: `rowsPerDir` each; columns: U-wide groups). */
   private blockMask(rowsPerDir: number): tf.Tensor2D {
     const u = this.cfg.units;
-    const values = new Float32Array(2 * rowsPerDir * 8 * u);
-    for (let r = 0; r < 2 * rowsPerDir; r++) {
-      const dir = r < rowsPerDir ? 0 : 1;
-      for (let c = 0; c < 8 * u; c++) if (Math.floor(c / u) % 2 === dir) values[r * 8 * u + c] = 1;
+    // The values depend on the shape alone; filling them cost a few percent of a small batch's pass.
+    let values = this.maskValues.get(rowsPerDir);
+    if (!values) {
+      values = new Float32Array(2 * rowsPerDir * 8 * u);
+      for (let r = 0; r < 2 * rowsPerDir; r++) {
+        const dir = r < rowsPerDir ? 0 : 1;
+        for (let c = 0; c < 8 * u; c++)
+          if (Math.floor(c / u) % 2 === dir) values[r * 8 * u + c] = 1;
+      }
+      this.maskValues.set(rowsPerDir, values);
     }
     return tf.tensor2d(values, [2 * rowsPerDir, 8 * u]);
   }
