@@ -85,3 +85,36 @@ describe('bellwether score-text --entities', () => {
     expect(run.stderr).toMatch(/leave out --entities to score the texts alone/);
   }, 60_000);
 });
+
+describe('bellwether score-text --entities with the shipped entity model (models/entity)', () => {
+  it('reads opposite fortunes of two companies in one headline, whichever comes first', async () => {
+    const run = await runCli([
+      'score-text',
+      '--entities',
+      'Tesla gains as Ford slips',
+      'Ford slumps as Tesla jumps',
+      'Stocks drift',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as { label: string; entities: { ticker: string; label: string }[] },
+      );
+    expect(lines.map((line) => line.entities.map((e) => [e.ticker, e.label]))).toEqual([
+      [
+        ['TSLA', 'positive'],
+        ['F', 'negative'],
+      ],
+      [
+        ['F', 'negative'],
+        ['TSLA', 'positive'],
+      ],
+      [],
+    ]);
+    // The headline keeps its own single label beside them.
+    expect(lines.every((line) => typeof line.label === 'string')).toBe(true);
+  }, 120_000);
+});
