@@ -130,6 +130,14 @@ export class PoolWorker {
   }
 
   score(texts: readonly string[]): Promise<Float32Array> {
+    return this.request({ texts });
+  }
+
+  /**
+   * Sends one request (its fields next to the id) to the thread and resolves with the probabilities it answers;
+   * what the fields are is between the caller and its worker entry (score-worker reads `texts`).
+   */
+  request(body: Record<string, unknown>): Promise<Float32Array> {
     if (this.death) return Promise.reject(this.death);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -144,7 +152,7 @@ export class PoolWorker {
         void this.thread.terminate();
       }, this.requestMs);
       this.pending.set(id, { resolve, reject, timer });
-      this.thread.postMessage({ id, texts });
+      this.thread.postMessage({ ...body, id });
     });
   }
 

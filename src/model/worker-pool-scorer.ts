@@ -66,10 +66,16 @@ export class WorkerPoolScorer implements SentimentScorer {
     return new WorkerPoolScorer(options, started[0]?.backend ?? options.backend, started);
   }
 
-  async scoreBatch(texts: readonly string[]): Promise<Float32Array> {
+  /** The workers up now; none up is a retriable error naming why each is down. */
+  liveWorkers(): PoolWorker[] {
     const live = this.workers.filter((worker): worker is PoolWorker => worker?.alive === true);
     if (live.length === 0)
       throw new ServiceError('scorer', `no scoring worker is up: ${this.downDetail()}`);
+    return live;
+  }
+
+  async scoreBatch(texts: readonly string[]): Promise<Float32Array> {
+    const live = this.liveWorkers();
     if (texts.length < SPLIT_THRESHOLD || live.length === 1) {
       const worker = live[this.turn++ % live.length] as PoolWorker;
       return worker.score(texts);
