@@ -39,6 +39,7 @@ function toScored(
   row: number,
   ctx: ScoringContext,
   scoredAt: string,
+  topics: TopicMention[] = ctx.topics.match(item),
 ): ScoredItem {
   const { label, probs, score } = sentimentAt(rows, row);
   return {
@@ -47,9 +48,30 @@ function toScored(
     label,
     probs,
     score,
-    topics: ctx.topics.match(item),
+    topics,
     scoredAt,
   };
+}
+
+/** Every item's topics, or undefined when matching throws for one: then each is matched again alone. */
+function matchAll(
+  items: readonly NewsItem[],
+  topics: TopicExtractor,
+): TopicMention[][] | undefined {
+  try {
+    return items.map((item) => topics.match(item));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The model's answer as a promise even when the scorer throws before returning one. */
+function startScoring(scorer: SentimentScorer, texts: readonly string[]): Promise<Float32Array> {
+  try {
+    return scorer.scoreBatch(texts);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 export async function scoreItems(
@@ -70,10 +92,16 @@ async function scoreHeadlines(
   if (items.length === 0) return { scored: [], failed: [] };
   const texts = items.map((item) => itemText(item.title, item.summary));
   const scoredAt = new Date(ctx.clock.now()).toISOString();
+  // The model scores in worker threads: matching topics meanwhile takes the main thread's share of the
+  // batch off the path the next batch waits on.
+  const pending = startScoring(ctx.scorer, texts);
+  const topics = matchAll(items, ctx.topics);
   try {
-    const rows = await ctx.scorer.scoreBatch(texts);
+    const rows = await pending;
     return {
-      scored: items.map((item, index) => toScored(item, rows, index, ctx, scoredAt)),
+      scored: items.map((item, index) =>
+        toScored(item, rows, index, ctx, scoredAt, topics?.[index]),
+      ),
       failed: [],
     };
   } catch (batchError) {
