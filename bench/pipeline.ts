@@ -7,7 +7,7 @@
  * (and fails, naming the path, when the entity model is not there).
  *
  *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--entities multi] [--entity-model <dir>]
- *                          [--bus kafka --store clickhouse] [--json]
+ *                          [--model <dir>] [--backend wasm] [--scoring-batch 256] [--bus kafka --store clickhouse] [--json]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,13 @@ interface Figures {
   /** Busy time of each stage over the wall time; stages run concurrently, so shares overlap. */
   stageBusy: { score: number; store: number };
   latencyMs: { p50: number; p99: number; max: number };
+  /**
+   * CPU time of the whole process (main thread and scoring workers) per stored item: unlike items/s it
+   * barely moves with other load on the machine, and 1000 × cores / cpuMsPerItem bounds items/s.
+   */
+  cpuMsPerItem: number;
+  /** Scoring batches and their mean size: small batches mean the scorer waited on lingering. */
+  scoreBatches: { count: number; meanSize: number };
   backend: string;
   /** scoring.entities.mode, and the items that got entity scores (with how many scores in all). */
   entities: { mode: EntityMode; items: number; scores: number };
@@ -49,13 +56,17 @@ async function measure(config: Config, stream: string, setup: string): Promise<F
   const latencies: number[] = [];
   let scoringMs = 0;
   let storeMs = 0;
+  let scoreBatches = 0;
+  let scoredItems = 0;
   const pipeline = new Pipeline({
     config,
     logger,
     replay: { dir: stream, speed: 'max' },
     observer: {
-      onScored: (_size, ms) => {
+      onScored: (size, ms) => {
         scoringMs += ms;
+        scoreBatches += 1;
+        scoredItems += size;
       },
       onStored: (items, ms) => {
         storeMs += ms;
@@ -66,8 +77,10 @@ async function measure(config: Config, stream: string, setup: string): Promise<F
   });
   await pipeline.start();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await pipeline.untilDrained(AbortSignal.timeout(600_000));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const summary = pipeline.summary();
   await pipeline.stop();
   latencies.sort((a, b) => a - b);
@@ -86,6 +99,11 @@ async function measure(config: Config, stream: string, setup: string): Promise<F
       p99: percentile(latencies, 0.99),
       max: latencies.at(-1) ?? Number.NaN,
     },
+    cpuMsPerItem: Number(((cpu.user + cpu.system) / 1000 / summary.stored).toFixed(3)),
+    scoreBatches: {
+      count: scoreBatches,
+      meanSize: Math.round(scoredItems / Math.max(1, scoreBatches)),
+    },
     backend: summary.backend,
     entities: {
       mode: config.scoring.entities.mode,
@@ -103,6 +121,12 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     entities: { type: 'string' },
     'entity-model': { type: 'string' },
+    /** The sentiment model to score with (model.path); the configured default when absent. */
+    model: { type: 'string' },
+    /** Pins model.backend ('auto' probes and keeps the fastest). */
+    backend: { type: 'string' },
+    /** scoring.maxBatchSize, to measure batch sizes against the default. */
+    'scoring-batch': { type: 'string' },
   },
 });
 const entityMode = values.entities;
@@ -119,10 +143,13 @@ const base = (extra: Record<string, string>, entities: string = entityMode ?? 'o
     BELLWETHER_STORE_PATH: join(dataDir, [...Object.values(extra), entities].join('-')),
     BELLWETHER_ENTITIES: entities,
     ...(values['entity-model'] ? { BELLWETHER_ENTITY_MODEL: values['entity-model'] } : {}),
+    ...(values.model ? { BELLWETHER_MODEL: values.model } : {}),
+    ...(values.backend ? { BELLWETHER_BACKEND: values.backend } : {}),
     ...extra,
   });
   config.web.enabled = false;
   config.alerts.enabled = false;
+  if (values['scoring-batch']) config.scoring.maxBatchSize = Number(values['scoring-batch']);
   return config;
 };
 const results: (Figures | Skipped)[] = [];
@@ -187,7 +214,8 @@ if (values.json) {
     process.stdout.write(
       `${r.setup.padEnd(44)} ${String(r.items).padStart(6)} items  ${r.seconds.toFixed(2).padStart(7)} s  ${String(r.itemsPerSecond).padStart(6)} items/s  ` +
         `busy: score ${(r.stageBusy.score * 100).toFixed(0)}%, store ${(r.stageBusy.store * 100).toFixed(0)}%  ` +
-        `publish→stored p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  ${entities}  (${r.backend})\n`,
+        `publish→stored p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms  ` +
+        `cpu ${r.cpuMsPerItem.toFixed(2)} ms/item  ${r.scoreBatches.count} score batches of ${r.scoreBatches.meanSize}  ${entities}  (${r.backend})\n`,
     );
   }
 }
