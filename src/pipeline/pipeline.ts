@@ -194,6 +194,9 @@ export class Pipeline {
       outputTopic: scored,
       dlqTopic: dlq,
       ...config.scoring,
+      // On the memory bus a second member costs nothing and keeps the scoring workers fed while this
+      // thread runs the sink; a Kafka stage scales by processes instead (docs/operations.md).
+      concurrency: config.bus.type === 'memory' ? 2 : 1,
       entityScoring: this.entityScoring,
       clock: systemClock,
       logger: logger.child({ stage: 'score' }),

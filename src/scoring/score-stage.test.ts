@@ -20,7 +20,23 @@ const topics: TopicExtractor = {
   ],
 };
 
-function setup(scorer = new LexiconScorer(), maxBatchSize = 64) {
+/** A scorer that takes a while per batch and notes the most batches it was given at once. */
+class SlowScorer extends LexiconScorer {
+  inFlight = 0;
+  mostInFlight = 0;
+  override async scoreBatch(texts: readonly string[]): Promise<Float32Array> {
+    this.inFlight += 1;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return await super.scoreBatch(texts);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
+function setup(scorer = new LexiconScorer(), maxBatchSize = 64, concurrency = 1) {
   const bus = new MemoryBus(
     { partitions: 2, capacity: 1_000, topics: ['raw', 'scored', 'dlq'] },
     silentLogger,
@@ -35,6 +51,7 @@ function setup(scorer = new LexiconScorer(), maxBatchSize = 64) {
     group: 'scorer',
     maxBatchSize,
     lingerMs: 5,
+    concurrency,
     clock: new ManualClock(Date.UTC(2026, 2, 2, 16)),
     logger: silentLogger,
   });
@@ -111,6 +128,23 @@ describe('ScoreStage', () => {
     expect(reasons.some((reason) => /scoring failed/.test(reason))).toBe(true);
     expect(dead.map((m) => m.key).sort()).toEqual(['junk', 'no-title', 'poison']);
     expect(stage.counters.snapshot()).toMatchObject({ received: 6, emitted: 3, deadLettered: 3 });
+  });
+
+  it('with concurrency 2 gives the model a second batch while the first is scored, and publishes every item once', async () => {
+    const scorer = new SlowScorer();
+    const { bus, stage, scored, run } = setup(scorer, 10, 2);
+    await run();
+    const items = Array.from({ length: 60 }, (_, n) => newsItem(n));
+    await bus.publish(
+      'raw',
+      items.map((item) => ({ key: item.id, value: encodeItem(item) })),
+    );
+    await waitFor(() => stage.counters.received === 60, 5_000, 'all scored');
+    await waitFor(() => scored.length === 60, 5_000, 'all published');
+    expect(scorer.mostInFlight).toBe(2);
+    const ids = scored.map((message) => decodeScoredItem(message.value).id);
+    expect(new Set(ids).size).toBe(60);
+    expect(stage.counters.snapshot()).toMatchObject({ received: 60, emitted: 60, deadLettered: 0 });
   });
 
   it('leaves the batch uncommitted while the model is down and scores it once it is back', async () => {

@@ -24,6 +24,12 @@ export interface ScoreStageOptions {
   group: string;
   maxBatchSize: number;
   lingerMs: number;
+  /**
+   * Batches in flight at once, each from its own member of the group (so its own partitions, in order):
+   * with 2 the model's workers have the next batch while this thread decodes, publishes and serves the
+   * sink. Default 1.
+   */
+  concurrency?: number | undefined;
   clock: Clock;
   logger: Logger;
   /** Per-company sentiment for titles naming companies; absent when `scoring.entities.mode` is off. */
@@ -42,21 +48,25 @@ function routingKey(item: ScoredItem): string {
 
 export class ScoreStage {
   readonly counters = new StageCounters();
-  private subscription: Subscription | undefined;
+  private subscriptions: Subscription[] = [];
 
   constructor(private readonly options: ScoreStageOptions) {}
 
   async start(): Promise<void> {
-    const { bus, inputTopic, group, maxBatchSize, lingerMs } = this.options;
-    this.subscription = await bus.subscribe(
-      { topic: inputTopic, group, maxBatchSize, lingerMs },
-      (batch) => this.handle(batch),
-    );
+    const { bus, inputTopic, group, maxBatchSize, lingerMs, concurrency = 1 } = this.options;
+    for (let member = 0; member < concurrency; member++) {
+      this.subscriptions.push(
+        await bus.subscribe({ topic: inputTopic, group, maxBatchSize, lingerMs }, (batch) =>
+          this.handle(batch),
+        ),
+      );
+    }
   }
 
   async stop(): Promise<void> {
-    await this.subscription?.close();
-    this.subscription = undefined;
+    const subscriptions = this.subscriptions;
+    this.subscriptions = [];
+    await Promise.all(subscriptions.map((subscription) => subscription.close()));
   }
 
   /** Exposed for tests: one batch end to end. */
