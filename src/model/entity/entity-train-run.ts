@@ -61,6 +61,8 @@ export interface EntityTrainingRecord {
   command: string;
   /** The saved model on the held-out headlines, beside the headline-label baseline. */
   report: EntityReport;
+  /** A measured speed line for the card, added by hand after training (eval --entities prints it). */
+  speed?: string;
 }
 
 export const ENTITY_TRAINING_FILE = 'training.json';
