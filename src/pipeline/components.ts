@@ -72,11 +72,15 @@ export function openTopics(config: TopicsConfig, logger: Logger): TopicMatcher {
   return createTopicMatcher({ watchlist, keywords: config.keywords });
 }
 
-/** Loads entity models on `backend`; TensorFlow.js and the model code are imported only when one is loaded. */
+/**
+ * Loads entity models on `backend`, each in a worker thread: its encoder passes take hundreds of ms to seconds
+ * per batch, and on the main thread they would stall ingest, the sink, the dashboard and /ready meanwhile.
+ * TensorFlow.js and the model code are imported only when one is loaded.
+ */
 export function entityScorerLoader(backend: BackendChoice): EntityScorerLoader {
   return async (dir, logger) => {
-    const { createEntityScorer } = await import('../model/entity/entity-scorer.ts');
-    return createEntityScorer({ dir, backend, logger });
+    const { createEntityWorkerScorer } = await import('../model/entity/entity-worker-scorer.ts');
+    return createEntityWorkerScorer({ dir, backend, logger });
   };
 }
 
