@@ -87,8 +87,10 @@ describe.each(BACKENDS)('issue 15.5 — entity scoring off the main thread (%s)'
       probs = await scorer.scoreEntities(BATCH);
     });
     expect(probs).toHaveLength(BATCH.length * 2 * 3);
-    // On the main thread the batch held the loop for its whole run (seconds); now only the messages cost it.
-    expect(gap).toBeLessThan(200);
+    // On the main thread the batch held the loop for its whole run (1.9–2.5 s here); now only the messages
+    // cost it (10–135 ms on a loaded 2-core machine). The bound leaves room for CI's load and still fails
+    // the main-thread scorer by a factor of four.
+    expect(gap).toBeLessThan(500);
   }, 300_000);
 
   it('gives the in-process scorer’s probabilities, within 1e-6, for the same queries', async () => {
