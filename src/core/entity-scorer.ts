@@ -1,4 +1,5 @@
 /** The entity-scorer port: the sentiment of a text toward each of the entities it names, not the text's own. */
+import type { Health } from './lifecycle.ts';
 
 /** Where an entity is mentioned: UTF-16 offsets into the text, end exclusive. */
 export interface EntitySpan {
@@ -22,5 +23,10 @@ export interface EntitySentimentScorer {
    * concatenated (3 × the total number of entities). One encoder pass per text serves all its entities.
    */
   scoreEntities(queries: readonly EntityQuery[]): Promise<Float32Array>;
+  /**
+   * Whether entities are scored right now, for readiness (optional: an in-process scorer is up while the
+   * process is). A failure degrades a stage but does not stop it: items are still stored with the headline score.
+   */
+  healthcheck?(): Promise<Health>;
   close(): Promise<void>;
 }

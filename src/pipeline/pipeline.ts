@@ -228,6 +228,7 @@ export class Pipeline {
         store: this.store,
         bus: this.bus,
         scorer: this.scorer,
+        entities: this.entityScoring?.scorer,
         clock: this.clock,
         metrics: this.metrics,
         progress: this.progress,

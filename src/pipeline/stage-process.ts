@@ -6,11 +6,13 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Bus } from '../core/bus.ts';
+import type { EntitySentimentScorer } from '../core/entity-scorer.ts';
 import { describeError } from '../core/errors.ts';
 import type { Health } from '../core/lifecycle.ts';
 import type { Logger } from '../core/logger.ts';
 import type { StageCounters } from '../core/stage-counters.ts';
 import { sendError } from '../web/http-util.ts';
+import { entityReadiness, entityReadyFields } from './entity-readiness.ts';
 import type { PipelineMetrics } from './metrics.ts';
 
 export interface StageProcessOptions {
@@ -21,6 +23,8 @@ export interface StageProcessOptions {
   bus: Pick<Bus, 'healthcheck'>;
   /** Extra readiness checks (the store, for the sink). */
   checks?: ReadonlyArray<() => Promise<Health>>;
+  /** Entity scoring's probe (the score stage): reported in /ready, degrading but not failing it. */
+  entities?: Pick<EntitySentimentScorer, 'healthcheck'> | undefined;
   host: string;
   /** 0 = no metrics/health server. */
   port: number;
@@ -94,6 +98,7 @@ export async function serveStageEndpoints(
   const refreshLag = options.lag
     ? groupLagGauge(name, options.lag, metrics, options.logger)
     : undefined;
+  const entityCheck = entityReadiness(options.entities);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics') {
@@ -110,14 +115,17 @@ export async function serveStageEndpoints(
       return;
     }
     if (path === '/ready') {
-      const results = await Promise.all(
-        [() => bus.healthcheck(), ...(options.checks ?? [])].map((check) =>
-          check().catch((error: Error) => ({ ok: false, detail: error.message })),
+      const [results, entityFields] = await Promise.all([
+        Promise.all(
+          [() => bus.healthcheck(), ...(options.checks ?? [])].map((check) =>
+            check().catch((error: Error) => ({ ok: false, detail: error.message })),
+          ),
         ),
-      );
+        entityReadyFields(entityCheck),
+      ]);
       const ok = results.every((result) => result.ok);
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok, checks: results }));
+      res.end(JSON.stringify({ ok, checks: results, ...entityFields }));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });

@@ -94,6 +94,8 @@ Examples:
         bus,
         // Ready only while the model scores: with every worker down, every batch would fail.
         checks: [startup.check, () => scorer.healthcheck()],
+        // Entity scoring down only degrades it: items are still stored, with the headline's score.
+        entities: entityScoring?.scorer,
         lag: { bus, topic: config.bus.topics.raw, group: config.scoring.group },
         host: config.web.host,
         port,

@@ -125,7 +125,12 @@ describe.each(BACKENDS)('issue 15.5 — entity scoring off the main thread (%s)'
     );
     const one = [query('Tesla gains as Ford slips', ['Tesla', 'Ford'])];
     const before = await scorer.scoreEntities(one);
+    expect(await scorer.healthcheck()).toMatchObject({ ok: true });
     await threads[0]?.terminate();
+    // Readiness sees the outage too (issue 15 item 5), naming why, rather than reporting a scorer that is not there.
+    const down = await scorer.healthcheck();
+    expect(down.ok).toBe(false);
+    expect(down.detail).toMatch(/no scoring worker is up/);
     await expect(scorer.scoreEntities(one)).rejects.toThrow(ServiceError);
     await expect(scorer.scoreEntities(one)).rejects.toThrow(/no scoring worker is up/);
     await waitFor(() => threads.length === 2, 10_000, 'a replacement thread');
@@ -139,5 +144,6 @@ describe.each(BACKENDS)('issue 15.5 — entity scoring off the main thread (%s)'
       'scoring to resume',
     );
     expect(Array.from(after ?? [])).toEqual(Array.from(before));
+    expect(await scorer.healthcheck()).toMatchObject({ ok: true });
   }, 300_000);
 });

@@ -8,6 +8,8 @@ import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../../config/model.ts';
 import { workerModuleUrl } from '../../core/code-layout.ts';
 import type { EntityQuery, EntitySentimentScorer } from '../../core/entity-scorer.ts';
+import { describeError } from '../../core/errors.ts';
+import type { Health } from '../../core/lifecycle.ts';
 import type { Logger } from '../../core/logger.ts';
 import { selectBackend } from '../backend.ts';
 import { PoolWorker, type PoolWorkerTimeouts } from '../pool-worker.ts';
@@ -26,6 +28,16 @@ export function entityWorkerThread(dir: string, backend: BackendChoice): Worker 
   });
 }
 
+/** A known headline naming two companies: the probe scores it through a live worker. */
+const PROBE_TEXT = 'Tesla shares jump as Ford slumps on weak quarter';
+const PROBE: EntityQuery = {
+  text: PROBE_TEXT,
+  entities: ['Tesla', 'Ford'].map((name) => {
+    const start = PROBE_TEXT.indexOf(name);
+    return [{ start, end: start + name.length }];
+  }),
+};
+
 export class EntityWorkerScorer implements EntitySentimentScorer {
   private turn = 0;
 
@@ -42,6 +54,28 @@ export class EntityWorkerScorer implements EntitySentimentScorer {
     const live = this.pool.liveWorkers();
     const worker = live[this.turn++ % live.length] as PoolWorker;
     return worker.request({ queries });
+  }
+
+  /**
+   * Up when a worker is live and gives the probe headline a finite [neg, neu, pos] per company. A worker busy
+   * with a batch counts as up: queueing the probe behind it would hold /ready for seconds.
+   */
+  async healthcheck(): Promise<Health> {
+    try {
+      const live = this.pool.liveWorkers();
+      const idle = live.find((worker) => !worker.busy);
+      if (!idle) return { ok: true, detail: `entity model ${this.modelVersion}: busy scoring` };
+      const probs: Float32Array = await idle.request({ queries: [PROBE] });
+      const finite = probs.length === 6 && probs.every(Number.isFinite);
+      return finite
+        ? { ok: true, detail: `entity model ${this.modelVersion} scores a two-company headline` }
+        : {
+            ok: false,
+            detail: `entity model ${this.modelVersion} gave no finite scores for the probe`,
+          };
+    } catch (error) {
+      return { ok: false, detail: describeError(error) };
+    }
   }
 
   close(): Promise<void> {
