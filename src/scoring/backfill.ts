@@ -6,6 +6,7 @@
 import { appendAll } from '../core/append-all.ts';
 import type { NewsItem, ScoredItem } from '../core/news.ts';
 import type { WriteResult } from '../core/store.ts';
+import type { EntityCounters } from './entity-scoring.ts';
 import { type ScoringContext, scoreItems } from './score-items.ts';
 
 export interface BackfillProgress {
@@ -14,6 +15,15 @@ export interface BackfillProgress {
   failed: number;
   inserted: number;
   duplicates: number;
+}
+
+/** Entity scoring's part of the result: items that got entity scores, the scores, items whose call failed. */
+export type EntityTally = Pick<EntityCounters, 'items' | 'entities' | 'failedItems'>;
+
+export interface BackfillResult extends BackfillProgress {
+  aborted: boolean;
+  /** Absent when entity scoring is off. */
+  entities?: EntityTally;
 }
 
 export interface BackfillOptions {
@@ -28,9 +38,7 @@ export interface BackfillOptions {
   onFailed?: ((item: NewsItem, reason: string) => void) | undefined;
 }
 
-export async function backfill(
-  options: BackfillOptions,
-): Promise<BackfillProgress & { aborted: boolean }> {
+export async function backfill(options: BackfillOptions): Promise<BackfillResult> {
   const progress: BackfillProgress = { read: 0, scored: 0, failed: 0, inserted: 0, duplicates: 0 };
   let pendingWrite: Promise<void> = Promise.resolve();
   const write = async (items: ScoredItem[]) => {
@@ -64,5 +72,8 @@ export async function backfill(
     options.onProgress?.(progress);
   }
   await pendingWrite;
-  return { ...progress, aborted };
+  const counters = options.scoring.entityScoring?.counters;
+  if (counters === undefined) return { ...progress, aborted };
+  const { items, entities, failedItems } = counters;
+  return { ...progress, aborted, entities: { items, entities, failedItems } };
 }

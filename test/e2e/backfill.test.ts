@@ -25,6 +25,7 @@ interface Summary {
   duplicates: number;
   failed: number;
   modelVersion: string;
+  entities?: { items: number; entities: number; failedItems: number };
 }
 const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop() ?? '') as Summary;
 
@@ -43,6 +44,11 @@ describe('bellwether backfill', () => {
       failed: 0,
     });
     expect(first.stderr).toMatch(/backfill done: \d+ scored/);
+    // Entity scoring is on by default (issue 15 item 5): both summaries count it, and nothing failed.
+    expect(summaryOf(first.stdout).entities).toMatchObject({ failedItems: 0 });
+    expect(first.stderr).toMatch(
+      /entity scores: \d+ items \(\d+ companies\), 0 items stored without them/,
+    );
 
     const again = await runCli(
       ['backfill', '--input', `fixtures/streams/${stream}`, '--json'],

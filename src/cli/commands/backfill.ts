@@ -6,6 +6,7 @@ import { BellwetherError, UsageError } from '../../core/errors.ts';
 import type { NewsItem } from '../../core/news.ts';
 import type { Store } from '../../core/store.ts';
 import type { IngestProblem } from '../../ingest/common/problems.ts';
+import { entitySummaryText } from '../../pipeline/entity-summary.ts';
 import { createContext } from '../context.ts';
 import { parsePositiveInt } from '../options.ts';
 import { problemLine } from '../problem-lines.ts';
@@ -178,8 +179,9 @@ Examples:
           problems,
         };
         const listed = problems.length > 0 ? `, ${problems.length} problems (listed above)` : '';
+        const entities = entitySummaryText(result.entities);
         line.finish(
-          `backfill ${result.aborted ? 'stopped' : 'done'}: ${result.scored} scored with ${scorer.modelVersion} (${summary.itemsPerSecond} items/s), ${result.inserted} new, ${result.duplicates} already stored, ${result.failed} failed, ${summary.rejected} rejected input${listed}`,
+          `backfill ${result.aborted ? 'stopped' : 'done'}: ${result.scored} scored with ${scorer.modelVersion} (${summary.itemsPerSecond} items/s), ${result.inserted} new, ${result.duplicates} already stored, ${result.failed} failed, ${summary.rejected} rejected input${listed}${entities === undefined ? '' : `; ${entities}`}`,
         );
         if (flags.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
         if (result.read === 0 && !result.aborted) {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { describeError } from '../../core/errors.ts';
+import { entitySummaryText } from '../../pipeline/entity-summary.ts';
 import type { RunSummary } from '../../pipeline/pipeline.ts';
 import { createContext } from '../context.ts';
 import { parseSpeed, resolveStreamDir } from '../options.ts';
@@ -19,21 +20,24 @@ interface RunFlags {
   port?: string;
 }
 
-function printSummary(summary: RunSummary, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return;
-  }
-  const lines = [
+/** The human summary `run --until-drained` prints (entity scoring's line only when it is on). */
+export function summaryLines(summary: RunSummary): string[] {
+  const entities = entitySummaryText(summary.entities);
+  return [
     `ingested ${summary.ingested}, scored ${summary.scored}, stored ${summary.stored} (${summary.inserted} new, ${summary.duplicates} already stored), DLQ ${summary.dlq}`,
     `model ${summary.modelVersion} on ${summary.backend}, ${(summary.elapsedMs / 1000).toFixed(1)} s`,
+    ...(entities === undefined ? [] : [entities]),
     `alerts fired: ${summary.alertsFired}${summary.alertsFired > summary.alerts.length ? ` (the latest ${summary.alerts.length} listed)` : ''}`,
     ...summary.alerts.map(
       (alert) =>
         `  ${alert.firedAt}  ${alert.severity.padEnd(8)} ${alert.rule}  ${alert.topic.kind}:${alert.topic.key}${alert.resolvedAt ? `  (resolved ${alert.resolvedAt})` : ''}`,
     ),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function printSummary(summary: RunSummary, json: boolean): void {
+  const text = json ? JSON.stringify(summary) : summaryLines(summary).join('\n');
+  process.stdout.write(`${text}\n`);
 }
 
 export function register(program: Command): void {
