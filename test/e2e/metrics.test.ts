@@ -118,13 +118,19 @@ describe('bellwether run: metrics, health and readiness during a replay', () => 
       bus: { ok: boolean };
       store: { ok: boolean };
       scorer: { ok: boolean };
+      entities: { ok: boolean; detail: string };
+      degraded: boolean;
     };
+    // Entity scoring (on by default) is its own component (issue 15 item 5), probed through its worker.
     expect(body).toMatchObject({
       ok: true,
       bus: { ok: true },
       store: { ok: true },
       scorer: { ok: true },
+      entities: { ok: true },
+      degraded: false,
     });
+    expect(body.entities.detail).toMatch(/scores a two-company headline|busy scoring/);
   });
 
   it('stops on SIGINT with exit code 0', async () => {
