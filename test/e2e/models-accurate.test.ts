@@ -49,6 +49,8 @@ describe('issue 13.6 — score-text --model models/accurate', () => {
     }
     const notice = await readFile(path.join(repoRoot, 'NOTICE'), 'utf8');
     expect(notice).toMatch(/models\/accurate is a derivative work of e5-small-v2/);
-    expect(notice).toContain('MIT License (e5-small-v2, and so models/accurate)');
+    // models/entity carries fine-tuned e5 layers too, under the same licence.
+    expect(notice).toMatch(/models\/entity is a derivative work of e5-small-v2/);
+    expect(notice).toContain('MIT License (e5-small-v2, and so models/accurate and models/entity)');
   });
 });
