@@ -1,5 +1,5 @@
 /** The end-of-run line for entity scoring, shared by `bellwether run` and `bellwether backfill`. */
-import type { EntityTally } from '../scoring/backfill.ts';
+import type { EntityTally } from '../scoring/entity-scoring.ts';
 
 /** Undefined when entity scoring is off, so the summaries stay as they were for runs without it. */
 export function entitySummaryText(tally: EntityTally | undefined): string | undefined {

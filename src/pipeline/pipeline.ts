@@ -17,7 +17,7 @@ import { untilAborted } from '../core/until-aborted.ts';
 import { type LiveSources, startLiveSources } from '../ingest/live-sources.ts';
 import { readStream } from '../ingest/replay/read-stream.ts';
 import type { ReplaySpeed } from '../ingest/replay/replay-stream.ts';
-import type { EntityScoring } from '../scoring/entity-scoring.ts';
+import { type EntityScoring, type EntityTally, entityTally } from '../scoring/entity-scoring.ts';
 import { ScoreStage } from '../scoring/score-stage.ts';
 import { SinkStage } from '../sink/sink-stage.ts';
 import { StoryAssigner } from '../stories/story-assigner.ts';
@@ -80,17 +80,11 @@ export interface RunSummary {
   modelVersion: string;
   backend: string;
   /** Per-company sentiment, when entity scoring is on: items that got it, scores given, items left without. */
-  entities?: { items: number; entities: number; failedItems: number } | undefined;
+  entities?: EntityTally | undefined;
   elapsedMs: number;
 }
 
 const NOTHING_YET = new StageCounters();
-
-function entityCounts(scoring: EntityScoring | undefined): RunSummary['entities'] {
-  if (!scoring) return undefined;
-  const { items, entities, failedItems } = scoring.counters;
-  return { items, entities, failedItems };
-}
 
 export class Pipeline {
   readonly metrics = new PipelineMetrics();
@@ -356,7 +350,7 @@ export class Pipeline {
       replay: this.replayInfo,
       modelVersion: this.scorer?.modelVersion ?? '',
       backend: this.scorer?.backend ?? '',
-      entities: entityCounts(this.entityScoring),
+      entities: entityTally(this.entityScoring?.counters),
       elapsedMs: Math.round(performance.now() - this.startedAt),
     };
   }

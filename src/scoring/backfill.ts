@@ -6,7 +6,7 @@
 import { appendAll } from '../core/append-all.ts';
 import type { NewsItem, ScoredItem } from '../core/news.ts';
 import type { WriteResult } from '../core/store.ts';
-import type { EntityCounters } from './entity-scoring.ts';
+import { type EntityTally, entityTally } from './entity-scoring.ts';
 import { type ScoringContext, scoreItems } from './score-items.ts';
 
 export interface BackfillProgress {
@@ -18,7 +18,6 @@ export interface BackfillProgress {
 }
 
 /** Entity scoring's part of the result: items that got entity scores, the scores, items whose call failed. */
-export type EntityTally = Pick<EntityCounters, 'items' | 'entities' | 'failedItems'>;
 
 export interface BackfillResult extends BackfillProgress {
   aborted: boolean;
@@ -74,6 +73,5 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   await pendingWrite;
   const counters = options.scoring.entityScoring?.counters;
   if (counters === undefined) return { ...progress, aborted };
-  const { items, entities, failedItems } = counters;
-  return { ...progress, aborted, entities: { items, entities, failedItems } };
+  return { ...progress, aborted, entities: entityTally(counters) };
 }

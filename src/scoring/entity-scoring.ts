@@ -27,6 +27,16 @@ export class EntityCounters {
   failedItems = 0;
 }
 
+/** What a run reports of entity scoring: items with scores, scores attached, items left without. */
+export type EntityTally = Pick<EntityCounters, 'items' | 'entities' | 'failedItems'>;
+
+/** The counters' tally as a plain object (undefined when entity scoring is off). */
+export function entityTally(counters: EntityCounters | undefined): EntityTally | undefined {
+  if (!counters) return undefined;
+  const { items, entities, failedItems } = counters;
+  return { items, entities, failedItems };
+}
+
 /** Which titles get entity scores, for how many companies, from which scorer. */
 export interface EntityScoringRules {
   scorer: EntitySentimentScorer;
