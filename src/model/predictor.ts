@@ -20,14 +20,19 @@ const MIN_GROUP = 32;
 const MAX_GROUP = 256;
 
 export class Predictor {
+  /** Values per text: 3 probabilities, or the width of a feature model's output (distill/teacher-features.ts). */
+  readonly width: number;
+
   constructor(
     readonly model: tf.LayersModel,
     readonly tokenizer: ModelTokenizer,
     readonly maxLen: number,
-  ) {}
+  ) {
+    this.width = model.outputs[0]?.shape.at(-1) ?? 3;
+  }
 
   /**
-   * Row-major [negative, neutral, positive] per text, in input order. A text longer than the model's input is
+   * Row-major [negative, neutral, positive] per text (`width` values for a feature model), in input order. A text longer than the model's input is
    * read in windows whose rows are pooled (text-windows.ts); all windows of all texts go through one run.
    */
   predict(texts: readonly string[]): Float32Array {
@@ -43,12 +48,14 @@ export class Predictor {
     return poolWindows(
       rows,
       perText.map((windows) => windows.map((window) => window.length)),
+      this.width,
     );
   }
 
   predictIds(encoded: readonly number[][]): Float32Array {
     const n = encoded.length;
-    const out = new Float32Array(n * 3);
+    const width = this.width;
+    const out = new Float32Array(n * width);
     const groups = lengthGroups(
       encoded.map((seq) => seq.length),
       { step: LENGTH_STEP, minGroup: MIN_GROUP, maxGroup: MAX_GROUP },
@@ -69,9 +76,7 @@ export class Predictor {
       input.dispose();
       probs.dispose();
       group.forEach((i, row) => {
-        out[i * 3] = values[row * 3] ?? 0;
-        out[i * 3 + 1] = values[row * 3 + 1] ?? 0;
-        out[i * 3 + 2] = values[row * 3 + 2] ?? 0;
+        for (let c = 0; c < width; c++) out[i * width + c] = values[row * width + c] ?? 0;
       });
     }
     return out;

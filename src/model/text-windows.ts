@@ -33,20 +33,22 @@ export function windowsOf(
 }
 
 /**
- * Pools window rows (row-major, 3 per window, texts' windows back to back) into one row per text.
- * `windowLengths[i]` lists the token counts of text i's windows.
+ * Pools window rows (row-major, `width` per window — 3 probabilities, or a teacher's features — texts'
+ * windows back to back) into one row per text. `windowLengths[i]` lists the token counts of text i's windows.
  */
 export function poolWindows(
   rows: Float32Array,
   windowLengths: readonly (readonly number[])[],
+  width = 3,
 ): Float32Array {
-  const out = new Float32Array(windowLengths.length * 3);
+  const out = new Float32Array(windowLengths.length * width);
   let row = 0;
   windowLengths.forEach((lengths, text) => {
     const total = lengths.reduce((sum, length) => sum + length, 0) || 1;
     for (const length of lengths) {
-      for (let c = 0; c < 3; c++)
-        out[text * 3 + c] = (out[text * 3 + c] ?? 0) + ((rows[row * 3 + c] ?? 0) * length) / total;
+      for (let c = 0; c < width; c++)
+        out[text * width + c] =
+          (out[text * width + c] ?? 0) + ((rows[row * width + c] ?? 0) * length) / total;
       row++;
     }
   });

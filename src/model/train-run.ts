@@ -164,6 +164,14 @@ export async function runTraining(
             transfer: distillSet.transfer,
             temperature: run.distill.temperature,
             weight: run.distill.weight,
+            ...(distillSet.teacherFeatures
+              ? {
+                  features: {
+                    ...distillSet.teacherFeatures,
+                    weight: run.distill.featureWeight,
+                  },
+                }
+              : {}),
           },
         }
       : run.train;

@@ -7,9 +7,16 @@ import { seededRandom } from '../core/random.ts';
 import { type ArchitectureConfig, buildModel, LABELS, mergeMembers } from './architecture.ts';
 import type { Example } from './dataset.ts';
 import { shuffleInPlace } from './dataset.ts';
-import { distillationLoss, studentLogits, temperProbs } from './distill/loss.ts';
+import {
+  distillationLoss,
+  featureMatchLoss,
+  featureProjection,
+  standardizeFeatures,
+  studentOutputs,
+  temperProbs,
+} from './distill/loss.ts';
 import { EarlyStopping } from './early-stopping.ts';
-import { DropoutNoise, type TrainingArgs } from './layers.ts';
+import { DropoutNoise, initSeed, type TrainingArgs } from './layers.ts';
 import { lexiconWords, polarityTable } from './lexicon.ts';
 import {
   argmaxRows,
@@ -60,6 +67,8 @@ export interface StudentDistillation {
   temperature: number;
   /** a in a·T²·KL + (1−a)·CE. */
   weight: number;
+  /** The teacher's features (× dim, same rows as `teacherProbs`) and b, the weight of matching them. */
+  features?: { dim: number; values: Float32Array; weight: number };
 }
 
 export interface Progress {
@@ -296,7 +305,17 @@ function trainNetwork(
     );
   }
   const tempered = distill ? temperProbs(distill.teacherProbs, distill.temperature) : undefined;
-  const logitsOf = distill ? studentLogits(model) : undefined;
+  const outputsOf = distill ? studentOutputs(model) : undefined;
+  const matched = distill?.features;
+  if (matched && matched.values.length !== trainCount * matched.dim) {
+    throw new Error(
+      `teacher features for ${matched.values.length / matched.dim} texts, but ${trainCount} to distil`,
+    );
+  }
+  const targets = matched ? standardizeFeatures(matched.values, matched.dim) : undefined;
+  const projection = matched
+    ? featureProjection(architecture.hidden, matched.dim, initSeed(81, k))
+    : undefined;
   const emaDecay = options.emaDecay ?? 0;
   // Averaged weights generalise better than the last step's on small data; kept on the backend.
   const ema = emaDecay > 0 ? model.weights.map((w) => tf.variable(w.read().clone(), false)) : [];
@@ -347,6 +366,8 @@ function trainNetwork(
       const w = new Float32Array(batch.length);
       const q = new Float32Array(tempered ? batch.length * 3 : 0);
       const qLogQ = new Float32Array(tempered ? batch.length : 0);
+      const dim = matched?.dim ?? 0;
+      const f = new Float32Array(targets ? batch.length * dim : 0);
       batch.forEach((i, row) => {
         const seq = trainIds[i] ?? [];
         for (let j = 0; j < seq.length; j++) {
@@ -357,6 +378,7 @@ function trainNetwork(
           q.set(tempered.probs.subarray(i * 3, i * 3 + 3), row * 3);
           qLogQ[row] = tempered.negEntropy[i] ?? 0;
         }
+        if (targets) f.set(targets.subarray(i * dim, (i + 1) * dim), row * dim);
         // An unlabelled transfer text keeps y = 0 and weight 0: only its KL term counts.
         if (label < 0) return;
         for (let c = 0; c < 3; c++) y[row * 3 + c] = (c === label ? 1 - smooth : 0) + smooth / 3;
@@ -374,21 +396,25 @@ function trainNetwork(
       const ws = tf.tensor1d(w);
       const qs = tempered ? tf.tensor2d(q, [batch.length, 3]) : undefined;
       const qLogQs = tempered ? tf.tensor1d(qLogQ) : undefined;
-      const loss = optimizer.minimize(
-        () =>
-          distill && logitsOf && qs && qLogQs
-            ? distillationLoss(
-                logitsOf(xs, { ...training }),
-                { tempered: qs, negEntropy: qLogQs, hard: ys, weights: ws },
-                distill.temperature,
-                distill.weight,
-              )
-            : weightedCrossEntropy(model.apply(xs, training) as tf.Tensor, ys, ws),
-        true,
-      );
+      const fs = targets ? tf.tensor2d(f, [batch.length, dim]) : undefined;
+      const loss = optimizer.minimize(() => {
+        if (!(distill && outputsOf && qs && qLogQs)) {
+          return weightedCrossEntropy(model.apply(xs, training) as tf.Tensor, ys, ws);
+        }
+        const { logits, hidden } = outputsOf(xs, { ...training });
+        const soft = distillationLoss(
+          logits,
+          { tempered: qs, negEntropy: qLogQs, hard: ys, weights: ws },
+          distill.temperature,
+          distill.weight,
+        );
+        return projection && fs && matched
+          ? tf.add(soft, tf.mul(featureMatchLoss(hidden, projection, fs), matched.weight))
+          : soft;
+      }, true);
       const lossValue = loss ? (loss.dataSync()[0] ?? 0) : 0;
       loss?.dispose();
-      for (const tensor of [xs, ys, ws, qs, qLogQs]) tensor?.dispose();
+      for (const tensor of [xs, ys, ws, qs, qLogQs, fs]) tensor?.dispose();
       if (ema.length > 0) updateEma(globalStep);
       lossSum += lossValue * batch.length;
       seen += batch.length;
@@ -429,6 +455,8 @@ function trainNetwork(
   stopping.restoreBest(model, epochsRun, ema.length > 0);
   optimizer.dispose();
   for (const e of ema) e.dispose();
+  projection?.kernel.dispose();
+  projection?.bias.dispose();
   return {
     model,
     metrics: stopping.bestMetrics ?? evaluatePredictor(predictor, valIds, valLabels),

@@ -1,7 +1,8 @@
 // `bellwether train --teacher` as a user runs it, with the shipped model as a small real teacher: a distilled student
 // is closer to its teacher on held-out text than the same student trained on labels alone, the teacher is scored once
-// and read from the cache after, validation texts never reach the distillation set, and bad input exits 2.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// and read from the cache after, validation texts never reach the distillation set, a single-network teacher's
+// features can be matched too, and bad input exits 2.
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,12 @@ async function meanKl(teacher: Float32Array, studentDir: string, texts: string[]
     if (p > 0) sum += p * Math.log(p / Math.max(probs[i] ?? 0, 1e-7));
   }
   return sum / texts.length;
+}
+
+/** The weights' hash in a saved model's version (its name is the output folder's, which may hold dashes). */
+async function versionHash(modelDir: string): Promise<string> {
+  const meta = JSON.parse(await readFile(path.join(modelDir, 'meta.json'), 'utf8'));
+  return String(meta.version).split('-').at(-1) ?? '';
 }
 
 describe('issue 13.5 — train --teacher distils a student from a teacher', () => {
@@ -102,9 +109,9 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/teacher probabilities for training texts reused from the cache/);
     expect(again.stderr).not.toMatch(/teacher scored/);
-    const version = async (out: string) =>
-      JSON.parse(await readFile(path.join(dir, out, 'meta.json'), 'utf8')).version.split('-')[1];
-    expect(await version('again')).toBe(await version('distilled'));
+    expect(await versionHash(path.join(dir, 'again'))).toBe(
+      await versionHash(path.join(dir, 'distilled')),
+    );
 
     // Every labelled text offered again as transfer: the training ones are already in, the validation ones stay out.
     const all = path.join(dir, 'all.txt');
@@ -124,6 +131,38 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
     expect(record.distillation.cached).toEqual(['training texts']);
   });
 
+  it("--feature-weight matches a single-network teacher's features: scored once into the cache, recorded, read back", async () => {
+    // The label-only student above is one network, so it has one feature vector per text to match.
+    const teacher = path.join(dir, 'plain');
+    const flags = ['--teacher', teacher, '--teacher-backend', 'wasm', '--feature-weight', '0.5'];
+    const matched = await train('features', flags);
+    expect(matched.code, matched.stderr).toBe(0);
+    expect(matched.stderr).toMatch(/"dim":16,[^\n]*"msg":"teacher features for \d+ texts"/);
+    const record = JSON.parse(await readFile(path.join(dir, 'features/training.json'), 'utf8'));
+    expect(record.distillation).toMatchObject({ featureWeight: 0.5, cached: [] });
+    const files = await readdir(path.join(cache, 'teacher-features'));
+    const data = files.filter((f) => f.endsWith('.bin'));
+    expect(data).toHaveLength(1);
+    const texts = record.distillation.trainingTexts as number;
+    expect((await stat(path.join(cache, 'teacher-features', data[0] ?? ''))).size).toBe(
+      texts * 16 * 4,
+    );
+
+    const again = await train('features-again', flags);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/teacher features for \d+ texts/);
+    const second = JSON.parse(
+      await readFile(path.join(dir, 'features-again/training.json'), 'utf8'),
+    );
+    expect(second.distillation.cached).toEqual(['training texts']);
+    expect(await versionHash(path.join(dir, 'features-again'))).toBe(
+      await versionHash(path.join(dir, 'features')),
+    );
+    expect(await versionHash(path.join(dir, 'features'))).not.toBe(
+      await versionHash(path.join(dir, 'distilled')),
+    );
+  });
+
   it('refuses a missing teacher, a temperature of 0, distillation flags without a teacher and an unprovisioned --embed-init, exit 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [
@@ -136,6 +175,11 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
         /--distill-weight must be within \[0, 1\]/,
       ],
       [['--transfer', data], /--transfer need --teacher/],
+      [
+        ['--teacher', TEACHER, '--feature-weight', '0.5'],
+        /--feature-weight: the teacher .* is an ensemble of 3 networks/,
+      ],
+      [['--teacher', TEACHER, '--feature-weight', '-1'], /--feature-weight must be a number ≥ 0/],
       // The test's cache folder holds no encoder: the one-line reason, not a crash.
       [['--embed-init', 'all-minilm-l6-v2'], /--embed-init all-minilm-l6-v2: .*not provisioned/],
     ];

@@ -47,6 +47,7 @@ interface TrainFlags {
   teacherBackend: (typeof BACKENDS)[number];
   temperature: string;
   distillWeight: string;
+  featureWeight: string;
   transfer?: string[];
   augment: string;
   embedInit?: PretrainedId;
@@ -77,6 +78,7 @@ const DISTILL_ONLY = {
   teacherBackend: '--teacher-backend',
   temperature: '--temperature',
   distillWeight: '--distill-weight',
+  featureWeight: '--feature-weight',
   transfer: '--transfer',
   augment: '--augment',
 } satisfies Partial<Record<keyof TrainFlags, string>>;
@@ -101,6 +103,7 @@ function distillSettings(
     teacherBackend: flags.teacherBackend,
     temperature: num(flags.temperature, '--temperature'),
     weight: num(flags.distillWeight, '--distill-weight'),
+    featureWeight: num(flags.featureWeight, '--feature-weight'),
     transfer: flags.transfer ?? [],
     augment: num(flags.augment, '--augment'),
     companies: loadWatchlist(config.topics.watchlist).companies,
@@ -216,6 +219,11 @@ export function register(program: Command): void {
       '--distill-weight <a>',
       'distil: loss = a·T²·KL(teacher ‖ student) + (1−a)·cross-entropy on the label',
       '0.5',
+    )
+    .option(
+      '--feature-weight <b>',
+      "distil: add b·(mean squared error) between a projection of the student's hidden layer and the teacher's standardised features (the vector its softmax head reads); 0 = off",
+      '0',
     )
     .option(
       '--transfer <files...>',

@@ -9,6 +9,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { Example } from '../dataset.ts';
 import { dataFileNames } from '../train-run.ts';
 import { type AugmentCompany, augmentTexts } from './augment.ts';
+import { teacherFeatures } from './teacher-features.ts';
 import { readTeacherMeta, type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
 import { readTransferTexts } from './transfer-texts.ts';
 
@@ -19,6 +20,8 @@ export interface DistillSettings {
   temperature: number;
   /** a: the KL term's share of a labelled text's loss (the rest is cross-entropy on its label). */
   weight: number;
+  /** b: weight of matching the teacher's features (teacher-features.ts) from the student's hidden layer; 0 = off. */
+  featureWeight: number;
   /** Files of unlabelled texts (.txt or .jsonl). */
   transfer: string[];
   /** Augmented variants per training text. */
@@ -33,6 +36,8 @@ export interface DistillRecord {
   teacherVersion: string;
   temperature: number;
   weight: number;
+  /** Absent when 0 (and in records made before feature matching existed). */
+  featureWeight?: number;
   trainingTexts: number;
   transfer: {
     files: string[];
@@ -49,6 +54,8 @@ export interface DistillRecord {
 export interface DistillSet {
   /** Teacher probabilities (×3): the training texts in their order, then `transfer`. */
   teacherProbs: Float32Array;
+  /** The teacher's features (× dim) in the same order, when `featureWeight` > 0. */
+  teacherFeatures?: { dim: number; values: Float32Array };
   /** Unlabelled texts learned from the teacher alone: transfer files, then augmented variants. */
   transfer: string[];
   record: DistillRecord;
@@ -62,10 +69,19 @@ export async function checkDistillSettings(settings: DistillSettings): Promise<v
   if (!(settings.weight >= 0 && settings.weight <= 1)) {
     throw new UsageError(`--distill-weight must be within [0, 1], got ${settings.weight}`);
   }
+  if (!(settings.featureWeight >= 0) || !Number.isFinite(settings.featureWeight)) {
+    throw new UsageError(`--feature-weight must be a number ≥ 0, got ${settings.featureWeight}`);
+  }
   if (!Number.isInteger(settings.augment) || settings.augment < 0) {
     throw new UsageError(`--augment must be a whole number ≥ 0, got ${settings.augment}`);
   }
-  await readTeacherMeta(settings.teacher);
+  const teacher = await readTeacherMeta(settings.teacher);
+  const members = 'members' in teacher.architecture ? (teacher.architecture.members ?? 1) : 1;
+  if (settings.featureWeight > 0 && members > 1) {
+    throw new UsageError(
+      `--feature-weight: the teacher ${settings.teacher} is an ensemble of ${members} networks, with no single feature vector to match`,
+    );
+  }
 }
 
 /** Keeps each text once, and none that validates or is already a training text. */
@@ -129,30 +145,27 @@ export async function buildDistillSet(
     ...(transfer.kept.length > 0 ? [{ name: 'transfer texts', texts: transfer.kept }] : []),
     ...(variants.length > 0 ? [{ name: 'augmented texts', texts: variants }] : []),
   ];
-  const scores = await teacherProbabilities(
-    parts,
-    {
-      dir: settings.teacher,
-      backend: settings.teacherBackend,
-      cacheDir,
-      ...(onProgress ? { onProgress } : {}),
-    },
-    logger,
-  );
-  const teacherProbs = new Float32Array(scores.probs.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of scores.probs) {
-    teacherProbs.set(p, offset);
-    offset += p.length;
-  }
+  const teacherOptions = {
+    dir: settings.teacher,
+    backend: settings.teacherBackend,
+    cacheDir,
+    ...(onProgress ? { onProgress } : {}),
+  };
+  const scores = await teacherProbabilities(parts, teacherOptions, logger);
+  const features =
+    settings.featureWeight > 0 ? await teacherFeatures(parts, teacherOptions, logger) : undefined;
   return {
-    teacherProbs,
+    teacherProbs: concatenate(scores.probs),
+    ...(features
+      ? { teacherFeatures: { dim: features.dim, values: concatenate(features.features) } }
+      : {}),
     transfer: [...transfer.kept, ...variants],
     record: {
       teacher: path.basename(path.resolve(settings.teacher)),
       teacherVersion: scores.version,
       temperature: settings.temperature,
       weight: settings.weight,
+      ...(settings.featureWeight > 0 ? { featureWeight: settings.featureWeight } : {}),
       trainingTexts: trainTexts.length,
       transfer: {
         files: dataFileNames(settings.transfer),
@@ -161,7 +174,19 @@ export async function buildDistillSet(
         droppedDuplicates: transfer.droppedDuplicates,
       },
       augment: { perText: settings.augment, texts: variants.length },
-      cached: scores.reused,
+      cached: features
+        ? scores.reused.filter((part) => features.reused.includes(part))
+        : scores.reused,
     },
   };
+}
+
+function concatenate(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }

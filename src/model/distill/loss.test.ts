@@ -6,7 +6,15 @@ import { tinyArchitecture } from '../../../test/support/tiny-architecture.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { buildModel } from '../architecture.ts';
 import { selectBackend } from '../backend.ts';
-import { distillationLoss, klPerRow, studentLogits, temperProbs } from './loss.ts';
+import {
+  distillationLoss,
+  featureMatchLoss,
+  featureProjection,
+  klPerRow,
+  standardizeFeatures,
+  studentOutputs,
+  temperProbs,
+} from './loss.ts';
 
 const value = (t: tf.Tensor) => Array.from(t.dataSync());
 
@@ -81,7 +89,8 @@ describe('issue 13.5 — KL and cross-entropy from the student logits', () => {
   it('the logits of a real hybrid softmax to its own output, and the loss trains its head', () => {
     const model = buildModel(tinyArchitecture(), 0);
     const ids = tf.tensor2d([5, 9, 14, 3, 0, 0, 7, 7, 21, 40, 33, 2], [2, 6]);
-    const logitsOf = studentLogits(model);
+    const outputsOf = studentOutputs(model);
+    const logitsOf = (x: tf.Tensor) => outputsOf(x).logits;
     const viaLogits = value(tf.softmax(logitsOf(ids)));
     const direct = value(model.predict(ids) as tf.Tensor);
     expect(viaLogits).toEqual(direct.map((x) => expect.closeTo(x, 5)));
@@ -103,6 +112,38 @@ describe('issue 13.5 — KL and cross-entropy from the student logits', () => {
     const kernel = model.getLayer('probs').trainableWeights[0]?.originalName ?? '';
     const embedding = model.getLayer('embed').trainableWeights[0]?.originalName ?? '';
     for (const name of [kernel, embedding]) {
+      const grad = grads[name];
+      expect(grad, name).toBeDefined();
+      expect(value(tf.abs(grad as tf.Tensor)).some((g) => g > 0)).toBe(true);
+    }
+  });
+
+  it('standardises teacher features per dimension, a constant dimension to 0', () => {
+    const z = standardizeFeatures(new Float32Array([1, 5, 10, 3, 5, 20, 5, 5, 30]), 3);
+    // Columns: [1, 3, 5] → mean 3, sd √(8/3); [5, 5, 5] → 0; [10, 20, 30] → mean 20, sd √(200/3).
+    const sd0 = Math.sqrt(8 / 3);
+    const sd2 = Math.sqrt(200 / 3);
+    expect(Array.from(z)).toEqual(
+      [-2 / sd0, 0, -10 / sd2, 0, 0, 0, 2 / sd0, 0, 10 / sd2].map((x) => expect.closeTo(x, 5)),
+    );
+    expect(() => standardizeFeatures(new Float32Array(5), 3)).toThrow(/not rows of 3/);
+  });
+
+  it("matching features trains the student's hidden layer and the projection, and the loss is their squared error", () => {
+    const model = buildModel(tinyArchitecture(), 0);
+    const ids = tf.tensor2d([5, 9, 14, 3, 0, 0, 7, 7, 21, 40, 33, 2], [2, 6]);
+    const { hidden } = studentOutputs(model)(ids);
+    const projection = featureProjection(hidden.shape[1] ?? 0, 4, 1);
+    const targets = tf.tensor2d([1, -1, 0.5, 2, 0, 0, -2, 1], [2, 4]);
+    const projected = tf.add(tf.matMul(hidden, projection.kernel), projection.bias);
+    const expected = value(tf.mean(tf.square(tf.sub(projected, targets))))[0] ?? Number.NaN;
+    expect(value(featureMatchLoss(hidden, projection, targets))[0]).toBeCloseTo(expected, 5);
+
+    const { grads } = tf.variableGrads(() =>
+      featureMatchLoss(studentOutputs(model)(ids).hidden, projection, targets),
+    );
+    const hiddenKernel = model.getLayer('hidden').trainableWeights[0]?.name ?? '';
+    for (const name of [hiddenKernel, projection.kernel.name]) {
       const grad = grads[name];
       expect(grad, name).toBeDefined();
       expect(value(tf.abs(grad as tf.Tensor)).some((g) => g > 0)).toBe(true);

@@ -88,21 +88,90 @@ export function distillationLoss(
   });
 }
 
+/** A student's outputs in one pass: pre-softmax scores, and its hidden layer (before the head's dropout). */
+export interface StudentOutputs {
+  logits: tf.Tensor;
+  hidden: tf.Tensor;
+}
+
 /**
- * A single network's pre-softmax scores: the layers up to its softmax head (shared, so their weights
- * train) followed by the head's own kernel and bias without the softmax.
+ * A single network's pre-softmax scores and hidden layer: the layers up to its softmax head (shared, so
+ * their weights train) followed by the head's own kernel and bias without the softmax.
  */
-export function studentLogits(
+export function studentOutputs(
   model: tf.LayersModel,
-): (ids: tf.Tensor, callArgs?: Record<string, unknown>) => tf.Tensor {
+): (ids: tf.Tensor, callArgs?: Record<string, unknown>) => StudentOutputs {
   const head = model.getLayer('probs');
-  const features = tf.model({
+  const inner = tf.model({
     inputs: model.inputs,
-    outputs: head.input as tf.SymbolicTensor,
+    outputs: [
+      model.getLayer('hidden').output as tf.SymbolicTensor,
+      head.input as tf.SymbolicTensor,
+    ],
   });
   const [kernel, bias] = head.trainableWeights;
   if (!kernel || !bias) throw new Error('the softmax head has no kernel and bias');
   // callArgs reach every layer as `model.apply`'s do (a training step's dropout).
-  return (ids, callArgs) =>
-    tf.add(tf.matMul(features.apply(ids, callArgs) as tf.Tensor, kernel.read()), bias.read());
+  return (ids, callArgs) => {
+    const [hidden, headInput] = inner.apply(ids, callArgs) as tf.Tensor[];
+    if (!hidden || !headInput) throw new Error('the student gave no hidden layer');
+    return { logits: tf.add(tf.matMul(headInput, kernel.read()), bias.read()), hidden };
+  };
+}
+
+/**
+ * Teacher features standardised per dimension (mean 0, variance 1 over the distillation set), so that each
+ * dimension weighs alike in the squared error whatever its scale in the teacher.
+ */
+export function standardizeFeatures(values: Float32Array, dim: number): Float32Array {
+  const rows = values.length / dim;
+  if (!Number.isInteger(rows) || rows === 0) {
+    throw new RangeError(`${values.length} feature values are not rows of ${dim}`);
+  }
+  const mean = new Float64Array(dim);
+  const square = new Float64Array(dim);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < dim; c++) {
+      const v = values[r * dim + c] ?? 0;
+      mean[c] = (mean[c] ?? 0) + v / rows;
+      square[c] = (square[c] ?? 0) + (v * v) / rows;
+    }
+  }
+  // A constant dimension (a dead unit) stays 0 rather than dividing by 0.
+  const scale = mean.map((m, c) => {
+    const variance = (square[c] ?? 0) - m * m;
+    return variance > 1e-12 ? 1 / Math.sqrt(variance) : 0;
+  });
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < dim; c++) {
+      out[r * dim + c] = ((values[r * dim + c] ?? 0) - (mean[c] ?? 0)) * (scale[c] ?? 0);
+    }
+  }
+  return out;
+}
+
+/** A trained linear map from the student's hidden layer to the teacher's features; it is not saved with the model. */
+export interface FeatureProjection {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+}
+
+export function featureProjection(from: number, to: number, seed: number): FeatureProjection {
+  return {
+    kernel: tf.variable(tf.initializers.glorotUniform({ seed }).apply([from, to]), true),
+    bias: tf.variable(tf.zeros([to]), true),
+  };
+}
+
+/** Mean over rows and dimensions of (hidden·W + b − target)². */
+export function featureMatchLoss(
+  hidden: tf.Tensor,
+  projection: FeatureProjection,
+  targets: tf.Tensor,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const projected = tf.add(tf.matMul(hidden, projection.kernel), projection.bias);
+    return tf.mean(tf.square(tf.sub(projected, targets))) as tf.Scalar;
+  });
 }
