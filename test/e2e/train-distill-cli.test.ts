@@ -163,7 +163,7 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
     );
   });
 
-  it('refuses a missing teacher, a temperature of 0, distillation flags without a teacher and an unprovisioned --embed-init, exit 2', async () => {
+  it("refuses a missing teacher, a temperature of 0, distillation flags without a teacher, an ensemble teacher's features and an unprovisioned encoder, exit 2", async () => {
     const cases: Array<[string[], RegExp]> = [
       [
         ['--teacher', path.join(dir, 'no-such-model')],
@@ -180,6 +180,10 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
         /--feature-weight: the teacher .* is an ensemble of 3 networks/,
       ],
       [['--teacher', TEACHER, '--feature-weight', '-1'], /--feature-weight must be a number ≥ 0/],
+      [
+        ['--teacher', TEACHER, '--swap-words', '1'],
+        /--swap-words: encoder e5-small-v2-q: .*not provisioned/,
+      ],
       // The test's cache folder holds no encoder: the one-line reason, not a crash.
       [['--embed-init', 'all-minilm-l6-v2'], /--embed-init all-minilm-l6-v2: .*not provisioned/],
     ];

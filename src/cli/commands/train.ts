@@ -50,6 +50,7 @@ interface TrainFlags {
   featureWeight: string;
   transfer?: string[];
   augment: string;
+  swapWords: string;
   embedInit?: PretrainedId;
   entityMajority?: boolean;
   arch: 'hybrid' | 'accurate';
@@ -81,6 +82,7 @@ const DISTILL_ONLY = {
   featureWeight: '--feature-weight',
   transfer: '--transfer',
   augment: '--augment',
+  swapWords: '--swap-words',
 } satisfies Partial<Record<keyof TrainFlags, string>>;
 
 /** The distillation asked for by --teacher and its flags; none of them without --teacher, nor with --arch accurate. */
@@ -106,6 +108,8 @@ function distillSettings(
     featureWeight: num(flags.featureWeight, '--feature-weight'),
     transfer: flags.transfer ?? [],
     augment: num(flags.augment, '--augment'),
+    swapWords: num(flags.swapWords, '--swap-words'),
+    swapEncoder: flags.embedInit ?? 'e5-small-v2-q',
     companies: loadWatchlist(config.topics.watchlist).companies,
   };
 }
@@ -232,6 +236,11 @@ export function register(program: Command): void {
     .option(
       '--augment <n>',
       'distil: meaning-keeping variants of each training text added to the transfer texts',
+      '0',
+    )
+    .option(
+      '--swap-words <n>',
+      "distil: n variants of each training text with words swapped for their nearest neighbours in a provisioned encoder's word embeddings (--embed-init's, else e5-small-v2-q), read by the teacher",
       '0',
     )
     .addOption(

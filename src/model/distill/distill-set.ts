@@ -6,12 +6,15 @@ import path from 'node:path';
 import type { BackendChoice } from '../../config/model.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import { selectBackendForModel } from '../backend-for-model.ts';
 import type { Example } from '../dataset.ts';
+import type { PretrainedId } from '../pretrained/provisioned.ts';
 import { dataFileNames } from '../train-run.ts';
 import { type AugmentCompany, augmentTexts } from './augment.ts';
 import { teacherFeatures } from './teacher-features.ts';
 import { readTeacherMeta, type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
 import { readTransferTexts } from './transfer-texts.ts';
+import { wordNeighboursFor, wordSwapVariants } from './word-swap.ts';
 
 export interface DistillSettings {
   /** Teacher model directory. */
@@ -26,6 +29,9 @@ export interface DistillSettings {
   transfer: string[];
   /** Augmented variants per training text. */
   augment: number;
+  /** Word-swap variants per training text (word-swap.ts), and the encoder whose word embeddings pick the swaps. */
+  swapWords: number;
+  swapEncoder: PretrainedId;
   /** Companies the augmentation swaps for each other (the configured watchlist's, loaded by the caller). */
   companies: readonly AugmentCompany[];
 }
@@ -47,6 +53,8 @@ export interface DistillRecord {
     droppedDuplicates: number;
   };
   augment: { perText: number; texts: number };
+  /** Absent when none were asked for (and in records made before word swaps existed). */
+  swapWords?: { perText: number; texts: number; encoder: PretrainedId };
   /** Parts of the set whose teacher probabilities came from the cache. */
   cached: string[];
 }
@@ -56,7 +64,7 @@ export interface DistillSet {
   teacherProbs: Float32Array;
   /** The teacher's features (× dim) in the same order, when `featureWeight` > 0. */
   teacherFeatures?: { dim: number; values: Float32Array };
-  /** Unlabelled texts learned from the teacher alone: transfer files, then augmented variants. */
+  /** Unlabelled texts learned from the teacher alone: transfer files, augmented variants, word-swap variants. */
   transfer: string[];
   record: DistillRecord;
 }
@@ -74,6 +82,9 @@ export async function checkDistillSettings(settings: DistillSettings): Promise<v
   }
   if (!Number.isInteger(settings.augment) || settings.augment < 0) {
     throw new UsageError(`--augment must be a whole number ≥ 0, got ${settings.augment}`);
+  }
+  if (!Number.isInteger(settings.swapWords) || settings.swapWords < 0) {
+    throw new UsageError(`--swap-words must be a whole number ≥ 0, got ${settings.swapWords}`);
   }
   const teacher = await readTeacherMeta(settings.teacher);
   const members = 'members' in teacher.architecture ? (teacher.architecture.members ?? 1) : 1;
@@ -130,6 +141,19 @@ export async function buildDistillSet(
           seen,
         ).kept
       : [];
+  const swapped =
+    settings.swapWords > 0
+      ? keepNew(
+          wordSwapVariants(
+            trainTexts,
+            settings.swapWords,
+            await swapNeighbours(settings, trainTexts, cacheDir, logger),
+            seed,
+          ),
+          validation,
+          seen,
+        ).kept
+      : [];
   logger.info(
     {
       training: trainTexts.length,
@@ -137,6 +161,7 @@ export async function buildDistillSet(
       droppedValidation: transfer.droppedValidation,
       droppedDuplicates: transfer.droppedDuplicates,
       augmented: variants.length,
+      wordSwapped: swapped.length,
     },
     'distillation set',
   );
@@ -144,6 +169,7 @@ export async function buildDistillSet(
     { name: 'training texts', texts: trainTexts },
     ...(transfer.kept.length > 0 ? [{ name: 'transfer texts', texts: transfer.kept }] : []),
     ...(variants.length > 0 ? [{ name: 'augmented texts', texts: variants }] : []),
+    ...(swapped.length > 0 ? [{ name: 'word-swap variants', texts: swapped }] : []),
   ];
   const teacherOptions = {
     dir: settings.teacher,
@@ -159,7 +185,7 @@ export async function buildDistillSet(
     ...(features
       ? { teacherFeatures: { dim: features.dim, values: concatenate(features.features) } }
       : {}),
-    transfer: [...transfer.kept, ...variants],
+    transfer: [...transfer.kept, ...variants, ...swapped],
     record: {
       teacher: path.basename(path.resolve(settings.teacher)),
       teacherVersion: scores.version,
@@ -174,11 +200,43 @@ export async function buildDistillSet(
         droppedDuplicates: transfer.droppedDuplicates,
       },
       augment: { perText: settings.augment, texts: variants.length },
+      ...(settings.swapWords > 0
+        ? {
+            swapWords: {
+              perText: settings.swapWords,
+              texts: swapped.length,
+              encoder: settings.swapEncoder,
+            },
+          }
+        : {}),
       cached: features
         ? scores.reused.filter((part) => features.reused.includes(part))
         : scores.reused,
     },
   };
+}
+
+/**
+ * The swap encoder's word neighbours, or a usage error with the one-line reason (not provisioned). The
+ * similarity products run on the teacher's backend, chosen here as the teacher's scoring would choose it:
+ * tfjs's plain JavaScript one would take minutes.
+ */
+async function swapNeighbours(
+  settings: DistillSettings,
+  texts: readonly string[],
+  cacheDir: string,
+  logger: Logger,
+) {
+  const id = settings.swapEncoder;
+  await selectBackendForModel(
+    { choice: settings.teacherBackend, modelPath: settings.teacher, cacheDir },
+    logger,
+  );
+  try {
+    return await wordNeighboursFor(id, texts);
+  } catch (error) {
+    throw new UsageError(`--swap-words: encoder ${id}: ${(error as Error).message}`);
+  }
 }
 
 function concatenate(parts: readonly Float32Array[]): Float32Array {
