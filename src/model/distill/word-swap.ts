@@ -48,9 +48,9 @@ export function nearestWords(
   const out = new Map<string, string[]>();
   if (asked.length === 0 || candidates.length < 2) return out;
   const matrix = new Float32Array(candidates.length * hidden);
-  candidates.forEach((id, r) =>
-    matrix.set(table.subarray(id * hidden, (id + 1) * hidden), r * hidden),
-  );
+  candidates.forEach((id, r) => {
+    matrix.set(table.subarray(id * hidden, (id + 1) * hidden), r * hidden);
+  });
   const unit = tf.tidy(() => {
     const m = tf.tensor2d(matrix, [candidates.length, hidden]);
     return tf.div(m, tf.maximum(tf.norm(m, 2, 1, true), 1e-12));
