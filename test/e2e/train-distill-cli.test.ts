@@ -129,7 +129,8 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
     expect(record.distillation.transfer.texts).toBe(0);
     expect(record.distillation.augment.texts).toBeGreaterThan(0);
     expect(record.distillation.cached).toEqual(['training texts']);
-  });
+    // Two student runs (the second with augmented variants the teacher scores): past 60 s on a loaded 2-core machine.
+  }, 180_000);
 
   it("--feature-weight matches a single-network teacher's features: scored once into the cache, recorded, read back", async () => {
     // The label-only student above is one network, so it has one feature vector per text to match.
