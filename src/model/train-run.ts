@@ -16,6 +16,7 @@ import {
   checkDistillSettings,
   type DistillSettings,
 } from './distill/distill-set.ts';
+import { checkTeacherSplit } from './distill/teacher-split.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
 import { type EmbeddingInit, pretrainedEmbeddingInit } from './pretrained/embed-init.ts';
@@ -27,6 +28,7 @@ export interface TrainingRun {
   data: string[];
   out: string;
   backend: BackendChoice;
+  /** Seed of the validation split (the initialisation's is `train.seed`). */
   seed: number;
   valFraction: number;
   labelOptions: LabelOptions;
@@ -143,12 +145,19 @@ export async function runTraining(
     },
     'data split',
   );
+  if (run.distill) {
+    await checkTeacherSplit(run.distill.teacher, {
+      data: run.data,
+      labelOptions: run.labelOptions,
+      validation,
+    });
+  }
   // The teacher is scored first, on its own backend; the student's backend is chosen after it.
   const distillSet = run.distill
     ? await buildDistillSet(
         run.distill,
         { train, validation },
-        run.seed,
+        run.train.seed,
         cacheDir(),
         logger,
         onTeacherProgress,

@@ -2,7 +2,7 @@
 // is closer to its teacher on held-out text than the same student trained on labels alone, the teacher is scored once
 // and read from the cache after, validation texts never reach the distillation set, a single-network teacher's
 // features can be matched too, and bad input exits 2.
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +194,23 @@ describe('issue 13.5 — train --teacher distils a student from a teacher', () =
       expect(run.stderr).toMatch(message);
     }
     await expect(stat(path.join(dir, 'refused'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses a split that validates on the teacher's training texts, naming the teacher's split, exit 2", async () => {
+    // A teacher whose record says it trained on this very file with split seed 42; the student's is 7.
+    const teacher = path.join(dir, 'recorded-teacher');
+    await cp(TEACHER, teacher, { recursive: true });
+    await writeFile(
+      path.join(teacher, 'training.json'),
+      JSON.stringify({
+        data: [`${path.basename(dir)}/headlines.csv`],
+        split: { seed: 42, fraction: 0.15, labelOptions: {} },
+      }),
+    );
+    const run = await train('leaky', ['--teacher', teacher]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/\d+ are texts the teacher trained on/);
+    expect(run.stderr).toContain("Use the teacher's split: --split-seed 42 --val-fraction 0.15");
+    await expect(stat(path.join(dir, 'leaky'))).rejects.toThrow(/ENOENT/);
   });
 });

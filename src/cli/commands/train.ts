@@ -39,6 +39,7 @@ interface TrainFlags {
   ema: string;
   classWeightPower: string;
   seed: string;
+  splitSeed?: string;
   valFraction: string;
   maxMinutes?: string;
   labelSynonyms?: boolean;
@@ -203,6 +204,10 @@ export function register(program: Command): void {
     .option('--ema <decay>', 'validate and keep a moving average of the weights (0 = off)', '0.998')
     .option('--class-weight-power <x>', 'class weights ∝ (1/freq)^p (0 = off, 1 = balanced)', '0.5')
     .option('--seed <n>', 'random seed (split, shuffles, init)', '42')
+    .option(
+      '--split-seed <n>',
+      "seed of the validation split alone (default: --seed), to vary a model's initialisation on the same split",
+    )
     .option('--val-fraction <x>', 'stratified validation share', '0.15')
     .option('--max-minutes <n>', 'stop after this long, keeping the best epoch')
     .option(
@@ -276,7 +281,7 @@ export function register(program: Command): void {
         data: flags.data,
         out: flags.out,
         backend: flags.backend,
-        seed: num(flags.seed, '--seed'),
+        seed: num(flags.splitSeed ?? flags.seed, '--split-seed'),
         valFraction: num(flags.valFraction, '--val-fraction'),
         labelOptions: {
           synonyms: flags.labelSynonyms === true,
