@@ -149,6 +149,7 @@ export async function runTraining(
     await checkTeacherSplit(run.distill.teacher, {
       data: run.data,
       labelOptions: run.labelOptions,
+      train,
       validation,
     });
   }

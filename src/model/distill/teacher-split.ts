@@ -33,7 +33,12 @@ async function readTeacherRecord(dir: string): Promise<TeacherSplitRecord | unde
  */
 export async function checkTeacherSplit(
   teacherDir: string,
-  student: { data: readonly string[]; labelOptions: LabelOptions; validation: readonly Example[] },
+  student: {
+    data: readonly string[];
+    labelOptions: LabelOptions;
+    train: readonly Example[];
+    validation: readonly Example[];
+  },
 ): Promise<void> {
   const record = await readTeacherRecord(teacherDir);
   if (!record) return;
@@ -57,7 +62,12 @@ export async function checkTeacherSplit(
     fraction,
     seed,
   );
-  const taught = new Set(teacherSplit.train.map((e) => e.text.trim()));
+  // A text the data holds twice may train and validate in one split; the student trains on that copy too, so
+  // only what the teacher trained on and the student does not is a leak.
+  const own = new Set(student.train.map((e) => e.text.trim()));
+  const taught = new Set(
+    teacherSplit.train.map((e) => e.text.trim()).filter((text) => !own.has(text)),
+  );
   const seen = student.validation.filter((e) => taught.has(e.text.trim())).length;
   if (seen > 0) {
     throw new UsageError(
