@@ -3,16 +3,9 @@ import { LABELS } from '../architecture.ts';
 import { DATA_TABLE, pct } from '../card.ts';
 import type { EvalMetrics } from '../metrics.ts';
 import type { ModelMeta } from '../model-files.ts';
+import { ENCODER_CREDITS } from '../pretrained/credits.ts';
 import type { AccurateConfig } from './architecture.ts';
 import { type AccurateTrainingRecord, shippedMetrics } from './training-record.ts';
-
-/** What each provisioned encoder is and under which licence (the NOTICE has the full credits). */
-const ENCODER_CREDITS: Record<string, string> = {
-  'all-minilm-l6-v2':
-    'all-MiniLM-L6-v2 by the sentence-transformers project (Nils Reimers and contributors), from a 6-layer MiniLM (Wang et al., 2020); uncased BERT WordPiece vocabulary (Google Research). Licence: Apache License 2.0.',
-  'e5-small-v2-q':
-    'e5-small-v2 by Liang Wang, Nan Yang, Xiaolong Huang, Binxing Jiao, Linjun Yang, Daxin Jiang, Rangan Majumder and Furu Wei ("Text Embeddings by Weakly-Supervised Contrastive Pre-training", 2022); int8 ONNX export by Xenova, dequantized here. Licence: MIT License.',
-};
 
 export interface AccurateCardInput {
   name: string;
