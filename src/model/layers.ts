@@ -766,7 +766,7 @@ export function registerLayers(): void {
       cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>,
     );
   }
-  // Models saved before the dropout layer was renamed (models/default among them) name it 'BwDropout'.
+  // Models saved before the dropout layer was renamed (the 3-net models/default among them) name it 'BwDropout'.
   tf.serialization.SerializationMap.getMap().classNameMap.BwDropout = [
     SeededDropout as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
     SeededDropout.fromConfig,

@@ -9,11 +9,14 @@ import { Predictor } from './predictor.ts';
 
 const OPENING =
   'Acme shares surge to a record high after strong quarterly profit beats estimates and the company raises guidance.';
+// Sentences every shipped fast model has read as clearly negative on their own: the test is about reading all
+// of a long text, not about the wording a model knows ("a fraud investigation and a large writedown" read
+// -0.88 by the 3-net ensemble and -0.13 by the distilled model; docs/model-experiments.md).
 const BODY = [
-  'Later the company disclosed a fraud investigation and a large writedown.',
+  'Shares collapse after the company reports a huge loss and suspends its dividend.',
   'Analysts downgrade the stock as losses widen and sales plunge.',
   'The lender warned of a default and cut its credit line.',
-  'Regulators opened a probe and the chief executive resigned amid the scandal.',
+  'The company warned it may file for bankruptcy as debts mount.',
 ];
 
 /** About 100 KB: one upbeat opening sentence, then negative news to the end. */
