@@ -85,6 +85,17 @@ is_running() {
   grep -qa 'kafka' "/proc/$pid/cmdline" 2>/dev/null || [[ ! -d /proc ]]
 }
 
+# The broker this script just forked: alive (and not a zombie) is enough. Its command line is not read,
+# because while the child execs (bash, then setsid, then java) /proc/<pid>/cmdline reads empty for an
+# instant; a start that polled in that instant once reported a healthy broker as not running.
+child_alive() {
+  local pid state
+  pid="$(cat "$PID_FILE" 2>/dev/null)" || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  state="$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d ' ' -f 1)"
+  [[ "$state" != Z ]]
+}
+
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
@@ -185,14 +196,16 @@ cmd_start() {
   setsid java "-Xmx$HEAP" "-Xms$HEAP" "${JVM_OPTS[@]}" -Djava.awt.headless=true "$(log_opts)" \
     -cp "$LIBS/*" kafka.Kafka "$CONFIG" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
-  cmd_wait
+  cmd_wait child_alive
 }
 
-# Ready means the broker logged that it started and its port accepts connections.
+# Ready means the broker logged that it started and its port accepts connections. The argument names the
+# liveness check: is_running for a broker found running, child_alive for the one just started.
 cmd_wait() {
+  local alive="${1:-is_running}"
   local deadline=$((SECONDS + WAIT_S))
   while ((SECONDS < deadline)); do
-    if ! is_running; then
+    if ! "$alive"; then
       [[ -f "$LOG_FILE" ]] && tail -n 40 "$LOG_FILE" >&2
       die "kafka is not running (see $LOG_FILE)"
     fi
