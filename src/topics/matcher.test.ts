@@ -49,6 +49,14 @@ describe('createTopicMatcher', () => {
     ['Target Corp Shares Slump After Weak Holiday Forecast', ['TGT']],
     ['$TGT slumps; Walmart Gains', ['TGT', 'WMT']],
     ['Oakridge Capital Markets upgrades Intel to buy', ['INTC']],
+    // Wire-service slugs glued to the headline by a hyphen hid the company behind them.
+    ['UPDATE 1-Tesla recalls 2 million cars over autopilot flaw', ['TSLA']],
+    ['UPDATE 12-Apple beats estimates, raises buyback', ['AAPL']],
+    ['RPT-Ford cuts full-year outlook', ['F']],
+    ['BRIEF-Boeing says February deliveries fell', ['BA']],
+    ['EXCLUSIVE-Nvidia plans new chip for China', ['NVDA']],
+    ['GLOBAL MARKETS-Stocks slip as Microsoft weighs', ['MSFT']],
+    ['US-China trade talks weigh on Apple', ['AAPL']],
   ])('%s → %j', (title, expected) => {
     expect(tickersIn(title)).toEqual(expected);
   });
@@ -60,6 +68,8 @@ describe('createTopicMatcher', () => {
     ['We ate an apple and hit the target', 'lower-case common nouns are not company names'],
     ['GE Vernova wins turbine order', 'GE Vernova is excluded from GE'],
     ['A meta-analysis of stock returns', 'meta-analysis is one word, not Meta'],
+    ['UPDATE 2-Stocks rally as yields fall', 'a wire slug is not a ticker'],
+    ['Non-Apple phone makers gain share', 'only a capitals slug at the start is cut off'],
     [
       'STOCKS HIT NEW LOW AS RATES CLIMB',
       'all-caps headlines make no bare tickers (LOW, NOW, ALL)',

@@ -11,6 +11,14 @@ export const TOKEN_EXCHANGE = 2;
 const SCANNER =
   /\b(?:NYSE|NASDAQ|Nasdaq)(?:\s+American)?\s*:\s*([A-Z]{1,5}(?:[.-][A-Z]{1,2})?)(?![A-Za-z0-9])|\$([A-Za-z]{1,5}(?:[.-][A-Za-z]{1,2})?)(?![A-Za-z0-9])|([\p{L}\p{N}]+(?:[.&'’-][\p{L}\p{N}]+)*)/gu;
 
+/**
+ * A wire service's slug glued to the headline by a hyphen (`UPDATE 1-Tesla recalls…`, `RPT-Ford…`,
+ * `EXCLUSIVE-Nvidia…`): words in capitals, maybe a number, a hyphen, then a capitalised word. Left alone,
+ * the scanner's inner-hyphen rule would read `1-Tesla` as one word and the company would go unseen.
+ * `BRK-B` (a capital alone after the hyphen) and `Coca-Cola` (not capitals) do not match.
+ */
+const WIRE_SLUG = /^\s*[A-Z]{2,}(?:\s+[A-Z]{2,})*(?:\s+\d{1,3})?-(?=\p{Lu}\p{Ll}|\d+\p{Lu})/u;
+
 /** Tokens of one text, as parallel arrays reused between calls so scanning allocates little. */
 export class TokenBuffer {
   kind: number[] = [];
@@ -23,8 +31,14 @@ export class TokenBuffer {
   end: number[] = [];
   length = 0;
 
-  scan(text: string): this {
+  scan(input: string): this {
     this.length = 0;
+    // The slug's hyphen becomes a space: the same length, so every offset still points into `input`.
+    const slug = WIRE_SLUG.exec(input);
+    const text =
+      slug === null
+        ? input
+        : `${input.slice(0, slug[0].length - 1)} ${input.slice(slug[0].length)}`;
     SCANNER.lastIndex = 0;
     for (let m = SCANNER.exec(text); m !== null; m = SCANNER.exec(text)) {
       const i = this.length++;
