@@ -4,18 +4,24 @@
  * same backend so the model's efficiency prints as a ratio. Without --model and --backend it runs every
  * shipped model on wasm and native TensorFlow, each in its own process (bench/model-matrix.ts).
  * Flags: --backend <auto|tensorflow-gpu|tensorflow|wasm|cpu> --model <dir> --workers <n,...>
- *        --batches <n,...> --min-runs <n> --seconds <s> --json
+ *        --batches <n,...> --min-runs <n> --seconds <s> --texts <stream dir> --json
+ * --texts scores what the pipeline would read from a recorded stream (headline and summary of each item,
+ * e.g. fixtures/streams/demo) instead of generated headlines, which are half as long.
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../src/config/model.ts';
 import { createLogger } from '../src/core/logger.ts';
+import { readStream } from '../src/ingest/replay/read-stream.ts';
 import { accurateFlopsPerText } from '../src/model/accurate/architecture.ts';
 import { flopsPerText } from '../src/model/architecture.ts';
 import { selectBackendForModel } from '../src/model/backend-for-model.ts';
 import { loadModelDir } from '../src/model/model-files.ts';
+import type { ModelTokenizer } from '../src/model/predictor.ts';
 import { loadScorer } from '../src/model/scorer.ts';
 import { syntheticHeadlines } from '../src/model/synthetic-texts.ts';
+import { windowsOf } from '../src/model/text-windows.ts';
+import { itemText } from '../src/scoring/item-text.ts';
 import { type Row, runModelMatrix } from './model-matrix.ts';
 
 const { values } = parseArgs({
@@ -27,6 +33,7 @@ const { values } = parseArgs({
     'min-runs': { type: 'string' },
     json: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '3' },
+    texts: { type: 'string' },
   },
 });
 
@@ -50,10 +57,19 @@ const { tf } = selection;
 const loaded = await loadModelDir(modelDir);
 const arch = loaded.meta.architecture;
 
-const texts = syntheticHeadlines(loaded.tokenizer, 2048, 2024);
-const meanTokens =
-  texts.reduce((a, t) => a + Math.max(1, loaded.tokenizer.encode(t, arch.maxLen).length), 0) /
-  texts.length;
+const texts =
+  values.texts === undefined
+    ? syntheticHeadlines(loaded.tokenizer, 2048, 2024)
+    : (await readStream(values.texts)).items.map((item) => itemText(item.title, item.summary));
+if (texts.length <= 256) throw new Error(`--texts ${values.texts}: needs more than 256 items`);
+// Tokens the model reads per text: a text longer than its input is read in overlapping windows.
+const room = arch.maxLen - ((loaded.tokenizer as ModelTokenizer).frame ? 2 : 0);
+const tokensRead = (text: string): number =>
+  windowsOf(loaded.tokenizer.encode(text, Number.POSITIVE_INFINITY), room).reduce(
+    (sum, window) => sum + Math.max(1, window.length),
+    0,
+  );
+const meanTokens = texts.reduce((a, t) => a + tokensRead(t), 0) / texts.length;
 const flops =
   'kind' in arch ? accurateFlopsPerText(arch, meanTokens) : flopsPerText(arch, meanTokens);
 
@@ -153,7 +169,7 @@ if (values.json) {
 } else {
   const out = [
     `backend ${report.backend}; model ${report.model} (${report.parameters.toLocaleString('en-US')} params)`,
-    `mean ${meanTokens.toFixed(1)} tokens/text, ${(flops / 1e6).toFixed(2)} MFLOP/text; matmul 1024³ ${report.matmulGflops.toFixed(2)} GFLOP/s`,
+    `${values.texts ?? 'generated headlines'}: mean ${meanTokens.toFixed(1)} tokens/text, ${(flops / 1e6).toFixed(2)} MFLOP/text; matmul 1024³ ${report.matmulGflops.toFixed(2)} GFLOP/s`,
     'workers batch   texts/s   p50 ms   p99 ms  runs  efficiency  texts/cpu-s',
     ...rows.map(
       (r) =>

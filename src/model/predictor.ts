@@ -15,13 +15,28 @@ export interface ModelTokenizer {
 
 /** Groups pad to a multiple of this, so the backend sees few distinct shapes. */
 const LENGTH_STEP = 4;
-/** Smaller groups pad less but pay the per-op cost of a pass again (length-groups.ts). */
-const MIN_GROUP = 32;
 const MAX_GROUP = 256;
+
+/** Above this many parameters a model's arithmetic per text outweighs a pass's per-op cost on any backend. */
+const LIGHT_MODEL_PARAMS = 10_000_000;
+
+/**
+ * Smaller groups pad less but pay the per-op cost of a pass again (length-groups.ts). That cost is the
+ * backend's, and what it is weighed against is the model's arithmetic. On native TensorFlow every op crosses
+ * into the library and its thread pool, so a light model (models/default, 1.6M parameters) scores faster in
+ * groups four times as large; a heavy one (models/accurate, 34M) pays more in padding than it saves in ops.
+ * Measured one thread on the demo stream's texts (`npm run bench:model -- --backend tensorflow --workers 0
+ * --batches 256 --texts fixtures/streams/demo`), minimum group 32 → 128: models/default 918 → 1,450 and
+ * 971 → 1,897 texts/s (two interleaved pairs), models/accurate 66 → 50. On wasm 32 beat 64 and 128.
+ */
+export function minGroupFor(backend: string, parameters: number): number {
+  return backend === 'tensorflow' && parameters < LIGHT_MODEL_PARAMS ? 128 : 32;
+}
 
 export class Predictor {
   /** Values per text: 3 probabilities, or the width of a feature model's output (distill/teacher-features.ts). */
   readonly width: number;
+  private readonly parameters: number;
 
   constructor(
     readonly model: tf.LayersModel,
@@ -29,6 +44,7 @@ export class Predictor {
     readonly maxLen: number,
   ) {
     this.width = model.outputs[0]?.shape.at(-1) ?? 3;
+    this.parameters = model.countParams();
   }
 
   /**
@@ -58,7 +74,11 @@ export class Predictor {
     const out = new Float32Array(n * width);
     const groups = lengthGroups(
       encoded.map((seq) => seq.length),
-      { step: LENGTH_STEP, minGroup: MIN_GROUP, maxGroup: MAX_GROUP },
+      {
+        step: LENGTH_STEP,
+        minGroup: minGroupFor(tf.getBackend(), this.parameters),
+        maxGroup: MAX_GROUP,
+      },
     );
     for (const group of groups) {
       const longest = Math.max(...group.map((i) => encoded[i]?.length ?? 1));
