@@ -6,10 +6,13 @@
  * `multi`, and how many items got entity scores; `--entities off|multi|always` measures that mode alone
  * (and fails, naming the path, when the entity model is not there).
  *
- *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--entities multi] [--entity-model <dir>]
+ *   npm run bench:pipeline [-- --stream fixtures/streams/demo] [--copies 4] [--entities multi] [--entity-model <dir>]
  *                          [--model <dir>] [--backend wasm] [--scoring-batch 256] [--bus kafka --store clickhouse] [--json]
+ *
+ * --copies n replays n copies of the stream, each as sources of their own (bench/stream-copies.ts): a run long
+ * enough that warm-up is a small part of it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import type { Config } from '../src/config/schema.ts';
 import { describeError } from '../src/core/errors.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { Pipeline } from '../src/pipeline/pipeline.ts';
+import { copyStream } from './stream-copies.ts';
 
 interface Figures {
   setup: string;
@@ -116,6 +120,7 @@ async function measure(config: Config, stream: string, setup: string): Promise<F
 const { values } = parseArgs({
   options: {
     stream: { type: 'string', default: 'fixtures/streams/demo' },
+    copies: { type: 'string', default: '1' },
     bus: { type: 'string' },
     store: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -137,7 +142,18 @@ if (entityMode !== undefined && !(ENTITY_MODES as readonly string[]).includes(en
   process.exit(2);
 }
 
+const copies = Number(values.copies);
+if (!Number.isInteger(copies) || copies < 1) {
+  process.stderr.write(
+    `bench:pipeline: --copies takes a whole number of at least 1, not '${values.copies}'\n`,
+  );
+  process.exit(2);
+}
 const dataDir = mkdtempSync(join(tmpdir(), 'bellwether-bench-'));
+const copiesDir = join(dataDir, 'stream');
+if (copies > 1) mkdirSync(copiesDir);
+const stream = copies === 1 ? values.stream : await copyStream(values.stream, copies, copiesDir);
+const streamName = copies === 1 ? values.stream : `${values.stream} ×${copies}`;
 const base = (extra: Record<string, string>, entities: string = entityMode ?? 'off') => {
   const { config } = loadConfig(undefined, {
     BELLWETHER_STORE_PATH: join(dataDir, [...Object.values(extra), entities].join('-')),
@@ -155,12 +171,12 @@ const base = (extra: Record<string, string>, entities: string = entityMode ?? 'o
 const results: (Figures | Skipped)[] = [];
 const embedded = 'memory bus + embedded store';
 try {
-  results.push(await measure(base({}), values.stream, embedded));
+  results.push(await measure(base({}), stream, embedded));
   if (entityMode === undefined) {
     // The same run with entities on, unless the entity model cannot be loaded: then say why.
     const setup = `${embedded}, entities multi`;
     results.push(
-      await measure(base({}, 'multi'), values.stream, setup).catch((error: unknown) => ({
+      await measure(base({}, 'multi'), stream, setup).catch((error: unknown) => ({
         setup,
         skipped: describeError(error),
       })),
@@ -184,7 +200,7 @@ try {
     results.push(
       await measure(
         config,
-        values.stream,
+        stream,
         `${values.bus ?? 'memory'} bus + ${values.store ?? 'embedded'} store`,
       ),
     );
@@ -199,9 +215,9 @@ try {
 if (process.exitCode === 1) process.exit();
 
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ stream: values.stream, results })}\n`);
+  process.stdout.write(`${JSON.stringify({ stream: streamName, results })}\n`);
 } else {
-  process.stdout.write(`bench:pipeline — ${values.stream}, replay at max speed, alerts off\n`);
+  process.stdout.write(`bench:pipeline — ${streamName}, replay at max speed, alerts off\n`);
   for (const r of results) {
     if ('skipped' in r) {
       process.stdout.write(`${r.setup.padEnd(44)} skipped: ${r.skipped}\n`);
