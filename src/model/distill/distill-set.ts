@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { selectBackendForModel } from '../backend-for-model.ts';
 import type { Example } from '../dataset.ts';
-import type { PretrainedId } from '../pretrained/provisioned.ts';
+import { findPretrained, type PretrainedId } from '../pretrained/provisioned.ts';
 import { dataFileNames } from '../train-run.ts';
 import { type AugmentCompany, augmentTexts } from './augment.ts';
 import { teacherFeatures } from './teacher-features.ts';
@@ -85,6 +85,10 @@ export async function checkDistillSettings(settings: DistillSettings): Promise<v
   }
   if (!Number.isInteger(settings.swapWords) || settings.swapWords < 0) {
     throw new UsageError(`--swap-words must be a whole number ≥ 0, got ${settings.swapWords}`);
+  }
+  if (settings.swapWords > 0) {
+    const encoder = findPretrained(settings.swapEncoder);
+    if (!encoder.ok) throw new UsageError(`--swap-words ${settings.swapWords}: ${encoder.reason}`);
   }
   const teacher = await readTeacherMeta(settings.teacher);
   const members = 'members' in teacher.architecture ? (teacher.architecture.members ?? 1) : 1;
