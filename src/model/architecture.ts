@@ -59,12 +59,13 @@ export function buildModel(
   cfg: ArchitectureConfig,
   seedOffset = 0,
   polarity?: Float32Array,
+  tokenEmbedding?: TokenEmbeddingFactory,
 ): tf.LayersModel {
   registerLayers();
   const ids = tf.input({ shape: [null], dtype: 'float32', name: 'ids' });
   const members = cfg.members ?? 1;
   if (members <= 1) {
-    const probs = buildNetwork(ids, cfg, '', polarity, seedOffset);
+    const probs = buildNetwork(ids, cfg, '', polarity, seedOffset, tokenEmbedding);
     return tf.model({ inputs: ids, outputs: probs, name: 'bellwether_hybrid' });
   }
   const outputs = Array.from({ length: members }, (_, k) =>
@@ -92,6 +93,24 @@ export function mergeMembers(
   return ensemble;
 }
 
+/** The embedding config every token embedding of the hybrid takes. */
+export interface TokenEmbeddingConfig {
+  vocabSize: number;
+  maxLen: number;
+  dim: number;
+  dropout: number;
+  name: string;
+}
+
+/**
+ * Makes a training-time stand-in for the token + position embedding (projected-embedding.ts); whatever it
+ * makes must fold back into a TokenPositionEmbedding of the same name before the model is saved.
+ */
+export type TokenEmbeddingFactory = (
+  config: TokenEmbeddingConfig,
+  seedOffset: number,
+) => tf.layers.Layer;
+
 /**
  * One hybrid network from `ids` to softmax probabilities; `prefix` keeps ensemble members' layer names
  * apart and `seedOffset` their initial weights.
@@ -102,17 +121,20 @@ function buildNetwork(
   prefix: string,
   polarity: Float32Array | undefined,
   seedOffset: number,
+  tokenEmbedding?: TokenEmbeddingFactory,
 ): tf.SymbolicTensor {
   const seed = (base: number) => initSeed(base, seedOffset);
-  let emb = new TokenPositionEmbedding(
-    {
-      vocabSize: cfg.vocabSize,
-      maxLen: cfg.maxLen,
-      dim: cfg.dim,
-      dropout: cfg.dropout,
-      name: `${prefix}embed`,
-    },
-    seedOffset,
+  const embedConfig: TokenEmbeddingConfig = {
+    vocabSize: cfg.vocabSize,
+    maxLen: cfg.maxLen,
+    dim: cfg.dim,
+    dropout: cfg.dropout,
+    name: `${prefix}embed`,
+  };
+  let emb = (
+    tokenEmbedding
+      ? tokenEmbedding(embedConfig, seedOffset)
+      : new TokenPositionEmbedding(embedConfig, seedOffset)
   ).apply(ids) as tf.SymbolicTensor;
   let cues: tf.SymbolicTensor | undefined;
   if (cfg.lexicon) {

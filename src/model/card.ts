@@ -107,7 +107,9 @@ function pretrainedParts(input: CardInput): string {
   const lines = [
     ...(embedInit
       ? [
-          `- Token embeddings initialised from ${embedInit}'s: each vocabulary entry's WordPiece rows averaged, projected to ${input.architecture.dim} dimensions by PCA.`,
+          input.training.embedProject === true
+            ? `- Token embeddings from ${embedInit}'s: each vocabulary entry's WordPiece rows averaged and kept frozen at full width while training, read through a learned projection to ${input.architecture.dim} dimensions (started from their PCA) plus a learned per-token correction; the three were folded into the one token table saved.`
+            : `- Token embeddings initialised from ${embedInit}'s: each vocabulary entry's WordPiece rows averaged, projected to ${input.architecture.dim} dimensions by PCA.`,
         ]
       : []),
     ...(swap

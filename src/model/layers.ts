@@ -35,10 +35,10 @@ export interface TrainingArgs {
   noise: DropoutNoise;
 }
 
-type CallArgs = Record<string, unknown> | undefined;
+export type CallArgs = Record<string, unknown> | undefined;
 
 /** `x` with dropout when the call is a training one, else `x` itself. */
-function maybeDropout(x: tf.Tensor, rate: number, args: CallArgs): tf.Tensor {
+export function maybeDropout(x: tf.Tensor, rate: number, args: CallArgs): tf.Tensor {
   if (args?.training !== true || rate <= 0) return x;
   const { noise } = args;
   if (!(noise instanceof DropoutNoise)) {
@@ -94,7 +94,7 @@ export function paddingMask(ids: tf.Tensor): tf.Tensor2D {
  * Embedding lookup whose gradient is a scatter-add computed directly, instead of tfjs's
  * unsortedSegmentSum (missing on wasm, a loop over the whole vocabulary on cpu).
  */
-const embeddingLookup = tf.customGrad(((
+export const embeddingLookup = tf.customGrad(((
   table: tf.Tensor,
   ids: tf.Tensor,
   save: tf.GradSaveFunc,

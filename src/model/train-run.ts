@@ -19,7 +19,7 @@ import {
 import { checkTeacherSplit } from './distill/teacher-split.ts';
 import { argmaxRows, confusionMatrix, labelIndex, metricsFromConfusion } from './metrics.ts';
 import { saveModelDir } from './model-files.ts';
-import { type EmbeddingInit, pretrainedEmbeddingInit } from './pretrained/embed-init.ts';
+import { type EmbeddingSource, pretrainedEmbeddingInit } from './pretrained/embed-init.ts';
 import type { PretrainedId } from './pretrained/provisioned.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
 import { encodeWeight, type WeightsDtype } from './weight-storage.ts';
@@ -40,6 +40,8 @@ export interface TrainingRun {
   distill?: DistillSettings;
   /** Start the token embeddings from this provisioned encoder's (pretrained/embed-init.ts). */
   embedInit?: PretrainedId;
+  /** With `embedInit`: its rows frozen behind a learned projection (projected-embedding.ts). */
+  embedProject?: boolean;
 }
 
 /** Progress of scoring the teacher's probabilities: texts done of the total. */
@@ -115,7 +117,7 @@ function countBy(examples: readonly Example[]): Record<string, number> {
 }
 
 /** The encoder's embedding initialiser, or a usage error saying in one line why it cannot be had. */
-async function embeddingInit(id: PretrainedId): Promise<EmbeddingInit> {
+async function embeddingInit(id: PretrainedId): Promise<EmbeddingSource> {
   try {
     return await pretrainedEmbeddingInit(id);
   } catch (error) {
@@ -129,6 +131,11 @@ export async function runTraining(
   onProgress: (p: Progress) => void,
   onTeacherProgress?: TeacherProgress,
 ): Promise<void> {
+  if (run.embedProject && !run.embedInit) {
+    throw new UsageError(
+      '--embed-project needs --embed-init <encoder id>: the vectors it projects',
+    );
+  }
   if (run.distill) await checkDistillSettings(run.distill);
   const embedInit = run.embedInit ? await embeddingInit(run.embedInit) : undefined;
   const { train, validation } = await loadSplit(
@@ -188,7 +195,11 @@ export async function runTraining(
   const result = await trainModel(
     train,
     validation,
-    embedInit ? { ...trainOptions, embedInit } : trainOptions,
+    embedInit
+      ? run.embedProject
+        ? { ...trainOptions, embedProject: embedInit.projected }
+        : { ...trainOptions, embedInit: embedInit.table }
+      : trainOptions,
     onProgress,
   );
   const name = path.basename(run.out);
@@ -208,6 +219,7 @@ export async function runTraining(
         train: run.train,
         ...(distillSet ? { distillation: distillSet.record } : {}),
         ...(run.embedInit ? { embedInit: run.embedInit } : {}),
+        ...(run.embedProject ? { embedProject: true } : {}),
         classWeights: result.classWeights,
         validation: result.validation,
         history: result.history,
@@ -235,6 +247,7 @@ export async function runTraining(
     training: {
       ...run.train,
       ...(run.embedInit ? { embedInit: run.embedInit } : {}),
+      ...(run.embedProject ? { embedProject: true } : {}),
       classWeights: result.classWeights.map((w) => Number(w.toFixed(3))),
     },
     dataFiles: dataFileNames(run.data),

@@ -26,7 +26,12 @@ import {
   metricsFromConfusion,
 } from './metrics.ts';
 import { Predictor } from './predictor.ts';
-import type { EmbeddingInit } from './pretrained/embed-init.ts';
+import type { EmbeddingInit, ProjectedInit } from './pretrained/embed-init.ts';
+import {
+  foldProjectedEmbedding,
+  type ProjectedEmbeddingInit,
+  projectedEmbedding,
+} from './projected-embedding.ts';
 import { type Tokenizer, trainTokenizer, UNK_ID } from './tokenizer.ts';
 
 export interface TrainOptions {
@@ -56,6 +61,12 @@ export interface TrainOptions {
   members?: number;
   /** Initial token embeddings for the learned vocabulary at the model's width; absent = random. */
   embedInit?: EmbeddingInit;
+  /**
+   * Train the token embeddings as frozen pretrained vectors through a learned projection plus a learned
+   * correction (projected-embedding.ts), folded into one table when training ends; takes precedence over
+   * `embedInit`.
+   */
+  embedProject?: ProjectedInit;
 }
 
 /** What the trainer needs of a distillation (distill/distill-set.ts assembles it). */
@@ -189,7 +200,11 @@ export async function trainModel(
     valLabels: validation.map((e) => labelIndex(e.label)),
     weights: classWeightsFor(train, options.classWeightPower),
     transferIds: options.distill?.transfer.map(encode) ?? [],
-    ...(options.embedInit ? { embeddings: options.embedInit(tokenizer.vocab, single.dim) } : {}),
+    ...(options.embedProject
+      ? { projected: options.embedProject(tokenizer.vocab, single.dim) }
+      : options.embedInit
+        ? { embeddings: options.embedInit(tokenizer.vocab, single.dim) }
+        : {}),
   };
   const textsPerEpoch = train.length + data.transferIds.length;
   const members = Math.max(1, options.members ?? 1);
@@ -252,6 +267,8 @@ interface EncodedSplit {
   transferIds: number[][];
   /** Initial token table (vocabulary × width), in place of the embedding layer's random one. */
   embeddings?: Float32Array;
+  /** Frozen vectors and starting projection of a projected embedding, in place of the token table. */
+  projected?: ProjectedEmbeddingInit;
 }
 
 interface MemberResult {
@@ -275,7 +292,12 @@ function trainNetwork(
 ): MemberResult {
   const started = performance.now();
   const random = seededRandom(options.seed);
-  const model = buildModel(architecture, k, polarity);
+  const model = buildModel(
+    architecture,
+    k,
+    polarity,
+    data.projected ? projectedEmbedding(data.projected) : undefined,
+  );
   if (data.embeddings) {
     const tok = model.getLayer('embed').weights.find((w) => w.name.endsWith('tok'));
     if (!tok) throw new Error('the embedding layer has no token table');
@@ -457,9 +479,26 @@ function trainNetwork(
   for (const e of ema) e.dispose();
   projection?.kernel.dispose();
   projection?.bias.dispose();
+  if (!data.projected) {
+    return {
+      model,
+      metrics: stopping.bestMetrics ?? evaluatePredictor(predictor, valIds, valLabels),
+      bestEpoch: stopping.bestEpoch ?? epochsRun,
+      epochsRun,
+      history: stopping.history,
+    };
+  }
+  // The saved network is the plain hybrid, its token table folded from the projected embedding; the
+  // figures reported are the folded weights' (they differ from the trained ones by float rounding only).
+  const saved = foldProjectedEmbedding(model, architecture, k);
+  model.dispose();
   return {
-    model,
-    metrics: stopping.bestMetrics ?? evaluatePredictor(predictor, valIds, valLabels),
+    model: saved,
+    metrics: evaluatePredictor(
+      new Predictor(saved, tokenizer, architecture.maxLen),
+      valIds,
+      valLabels,
+    ),
     bestEpoch: stopping.bestEpoch ?? epochsRun,
     epochsRun,
     history: stopping.history,

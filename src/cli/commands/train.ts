@@ -53,6 +53,7 @@ interface TrainFlags {
   augment: string;
   swapWords: string;
   embedInit?: PretrainedId;
+  embedProject?: boolean;
   entityMajority?: boolean;
   arch: 'hybrid' | 'accurate';
   encoder: PretrainedId;
@@ -254,6 +255,10 @@ export function register(program: Command): void {
         "start the token embeddings from a provisioned encoder's (WordPiece rows averaged, PCA to --dim)",
       ).choices(PRETRAINED_IDS),
     )
+    .option(
+      '--embed-project',
+      "with --embed-init: keep the encoder's averaged rows frozen at full width behind a learned projection plus a learned correction (folded into one table at save, so inference costs the same)",
+    )
     .option('--no-baselines', 'skip evaluating the baselines on the same split for the card')
     .option(
       '--entity-majority',
@@ -365,6 +370,7 @@ export function register(program: Command): void {
           baselines: flags.baselines,
           ...(distill ? { distill } : {}),
           ...(flags.embedInit ? { embedInit: flags.embedInit } : {}),
+          ...(flags.embedProject ? { embedProject: true } : {}),
         },
         logger,
         showProgress,

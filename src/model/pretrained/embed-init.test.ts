@@ -6,7 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pretrainedOrSkip } from '../../../test/support/pretrained.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { selectBackend } from '../backend.ts';
-import { meanWordPieceRows, pcaProject, pretrainedEmbeddingInit, tokenText } from './embed-init.ts';
+import {
+  meanWordPieceRows,
+  pcaProject,
+  pcaProjectionInit,
+  pretrainedEmbeddingInit,
+  tokenText,
+} from './embed-init.ts';
 
 const distance = (m: Float32Array, k: number, a: number, b: number) =>
   Math.hypot(...Array.from({ length: k }, (_, c) => (m[a * k + c] ?? 0) - (m[b * k + c] ?? 0)));
@@ -54,6 +60,20 @@ describe('issue 13.5 — --embed-init: PCA of the averaged pretrained rows', () 
     // The first component carries the most variance.
     const variance = (c: number) => kept.reduce((s, i) => s + (out[i * 2 + c] ?? 0) ** 2, 0);
     expect(variance(0)).toBeGreaterThan(variance(1));
+    // The projected embedding's start: the centred rows at full width (absent rows 0) times the scaled
+    // directions give the same table.
+    const init = pcaProjectionInit(rows, 6, 5, 2, present, 0.05);
+    expect(init.width).toBe(5);
+    expect(Array.from(init.vectors.subarray(15, 20))).toEqual([0, 0, 0, 0, 0]);
+    for (let i = 0; i < 6; i++) {
+      for (let j = 0; j < 2; j++) {
+        let sum = 0;
+        for (let c = 0; c < 5; c++) {
+          sum += (init.vectors[i * 5 + c] ?? 0) * (init.projection[c * 2 + j] ?? 0);
+        }
+        expect(sum).toBeCloseTo(out[i * 2 + j] ?? NaN, 6);
+      }
+    }
   });
 
   it('refuses a projection wider than its rows allow', () => {
@@ -89,7 +109,7 @@ describe('issue 13.5 — --embed-init: PCA of the averaged pretrained rows', () 
           .split(' ')
           .map((w) => `${w}</w>`),
       ];
-      const table = init(vocab, 4);
+      const table = init.table(vocab, 4);
       expect(table).toHaveLength(vocab.length * 4);
       expect(Array.from(table.subarray(0, 8))).toEqual(Array(8).fill(0));
       const cosine = (a: string, b: string) =>
@@ -103,6 +123,20 @@ describe('issue 13.5 — --embed-init: PCA of the averaged pretrained rows', () 
         });
       expect(cosine('tuesday', 'monday')).toBeGreaterThan(cosine('tuesday', 'profits'));
       expect(cosine('banks', 'bank')).toBeGreaterThan(cosine('banks', 'monday'));
+      // --embed-project starts where --embed-init does: frozen rows · projection = the PCA table.
+      const projected = init.projected(vocab, 4);
+      expect(projected.width).toBe(384);
+      const start = tf.tidy(() =>
+        tf
+          .matMul(
+            tf.tensor2d(projected.vectors, [vocab.length, 384]),
+            tf.tensor2d(projected.projection, [384, 4]),
+          )
+          .dataSync(),
+      );
+      start.forEach((v, i) => {
+        expect(v).toBeCloseTo(table[i] ?? NaN, 6);
+      });
     });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { seededRandom } from '../../core/random.ts';
 import { MARKERS } from '../pretokenize.ts';
+import type { ProjectedEmbeddingInit } from '../projected-embedding.ts';
 import { readEncoderWeights } from './encoder-weights.ts';
 import { findPretrained, type PretrainedId } from './provisioned.ts';
 import { WordPieceTokenizer } from './wordpiece.ts';
@@ -47,19 +48,24 @@ function orthonormalize(m: Float64Array, d: number, k: number): void {
 }
 
 /**
- * Rows n × d centred and projected onto their top k principal directions (n × k), scaled to an RMS of
- * `rms`. Rows flagged absent neither shape the directions nor get a projection: they stay 0. Plain
- * arithmetic in float64 (subspace iteration on the covariance), so every backend gets the same table.
+ * The PCA of the present rows of n × d: their mean, the top k principal directions (d × k, orthonormal
+ * columns) and each present row's centred coordinates on them (float64).
  */
-export function pcaProject(
+interface PcaFit {
+  kept: number[];
+  mean: Float64Array;
+  basis: Float64Array;
+  projected: Float64Array[];
+}
+
+function pcaFit(
   rows: Float32Array,
   n: number,
   d: number,
   k: number,
   present: readonly boolean[],
-  rms = TARGET_RMS,
-  seed = 1,
-): Float32Array {
+  seed: number,
+): PcaFit {
   const kept = [...Array(n).keys()].filter((i) => present[i]);
   if (k > d || kept.length <= k) {
     throw new Error(`PCA to ${k} dimensions needs more than ${k} rows of width ≥ ${k}`);
@@ -103,16 +109,63 @@ export function pcaProject(
       return sum;
     }),
   );
-  const square = projected.reduce((s, p) => s + p.reduce((t, v) => t + v * v, 0), 0);
-  const scale = rms / Math.sqrt(square / (kept.length * k) || 1);
+  return { kept, mean, basis, projected };
+}
+
+/** The factor that brings the projected coordinates to an RMS of `rms`. */
+function rmsScale(fit: PcaFit, k: number, rms: number): number {
+  const square = fit.projected.reduce((s, p) => s + p.reduce((t, v) => t + v * v, 0), 0);
+  return rms / Math.sqrt(square / (fit.kept.length * k) || 1);
+}
+
+/**
+ * Rows n × d centred and projected onto their top k principal directions (n × k), scaled to an RMS of
+ * `rms`. Rows flagged absent neither shape the directions nor get a projection: they stay 0. Plain
+ * arithmetic in float64 (subspace iteration on the covariance), so every backend gets the same table.
+ */
+export function pcaProject(
+  rows: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  present: readonly boolean[],
+  rms = TARGET_RMS,
+  seed = 1,
+): Float32Array {
+  const fit = pcaFit(rows, n, d, k, present, seed);
+  const scale = rmsScale(fit, k, rms);
   const out = new Float32Array(n * k);
-  kept.forEach((row, j) => {
+  fit.kept.forEach((row, j) => {
     out.set(
-      (projected[j] ?? new Float64Array(k)).map((v) => v * scale),
+      (fit.projected[j] ?? new Float64Array(k)).map((v) => v * scale),
       row * k,
     );
   });
   return out;
+}
+
+/**
+ * What a projected embedding (../projected-embedding.ts) starts from: the present rows centred (absent rows
+ * 0), kept at full width, and the scaled PCA directions as the projection, so that vectors · projection is
+ * `pcaProject`'s table up to float32 rounding: training starts where `--embed-init` alone starts.
+ */
+export function pcaProjectionInit(
+  rows: Float32Array,
+  n: number,
+  d: number,
+  k: number,
+  present: readonly boolean[],
+  rms = TARGET_RMS,
+  seed = 1,
+): ProjectedEmbeddingInit {
+  const fit = pcaFit(rows, n, d, k, present, seed);
+  const scale = rmsScale(fit, k, rms);
+  const vectors = new Float32Array(n * d);
+  for (const i of fit.kept) {
+    for (let c = 0; c < d; c++) vectors[i * d + c] = (rows[i * d + c] ?? 0) - (fit.mean[c] ?? 0);
+  }
+  const projection = Float32Array.from(fit.basis, (v) => v * scale);
+  return { width: d, vectors, projection };
 }
 
 /** The encoder's word-embedding rows averaged per student token (n × hidden), and which tokens had any. */
@@ -140,8 +193,17 @@ export function meanWordPieceRows(
 /** The student's initial token table for `vocab` at width `dim`, from the provisioned encoder `id`. */
 export type EmbeddingInit = (vocab: readonly string[], dim: number) => Float32Array;
 
+/** The frozen vectors and starting projection of a projected embedding for `vocab` at width `dim`. */
+export type ProjectedInit = (vocab: readonly string[], dim: number) => ProjectedEmbeddingInit;
+
+/** Both ways of starting from encoder `id`'s word vectors. */
+export interface EmbeddingSource {
+  table: EmbeddingInit;
+  projected: ProjectedInit;
+}
+
 /** Loads encoder `id` once; throws, with the one-line reason, when it is not provisioned. */
-export async function pretrainedEmbeddingInit(id: PretrainedId): Promise<EmbeddingInit> {
+export async function pretrainedEmbeddingInit(id: PretrainedId): Promise<EmbeddingSource> {
   const found = findPretrained(id);
   if (!found.ok) throw new Error(found.reason);
   const tokenizer = await WordPieceTokenizer.load(found.tokenizerFile);
@@ -151,8 +213,14 @@ export async function pretrainedEmbeddingInit(id: PretrainedId): Promise<Embeddi
   const hidden = weights.config.hidden;
   // Without the [CLS] … [SEP] frame: only the token's own pieces.
   const encode = (text: string) => tokenizer.encode(text).slice(1, -1);
-  return (vocab, dim) => {
-    const { rows, present } = meanWordPieceRows(vocab, encode, table.values, hidden);
-    return pcaProject(rows, vocab.length, hidden, dim, present);
+  return {
+    table: (vocab, dim) => {
+      const { rows, present } = meanWordPieceRows(vocab, encode, table.values, hidden);
+      return pcaProject(rows, vocab.length, hidden, dim, present);
+    },
+    projected: (vocab, dim) => {
+      const { rows, present } = meanWordPieceRows(vocab, encode, table.values, hidden);
+      return pcaProjectionInit(rows, vocab.length, hidden, dim, present);
+    },
   };
 }
