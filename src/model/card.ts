@@ -6,6 +6,7 @@ import type { EvalMetrics } from './metrics.ts';
 import { ENCODER_CREDITS } from './pretrained/credits.ts';
 import { MAX_WINDOWS, tokensReadWhole } from './text-windows.ts';
 import type { HistoryRow } from './trainer.ts';
+import { describeMachine, type TrainingMachine } from './training-machine.ts';
 
 export interface CardInput {
   name: string;
@@ -30,6 +31,8 @@ export interface CardInput {
   memberMetrics: EvalMetrics[];
   seconds: number;
   backend: string;
+  /** The CPU it trained on (native results depend on its vector instructions). */
+  machine?: TrainingMachine;
   command: string;
 }
 
@@ -214,7 +217,7 @@ Cross-source: not yet measured (train on one dataset, read the other; see docs/m
 Not yet measured for this version (\`npm run bench:model -- --model <this directory>\` measures it).
 ${pretrainedParts(input)}
 ## Training
-${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend; each network keeps the weights of its best
+${(input.seconds / 60).toFixed(1)} min on the \`${input.backend}\` backend${input.machine ? ` (${describeMachine(input.machine)})` : ''}; each network keeps the weights of its best
 epoch by validation macro-F1.
 ${input.distillation ? distillationText(input.distillation) : ''}${ensemble}
 | member | epoch | train loss | val accuracy | val macro-F1 |

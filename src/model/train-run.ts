@@ -22,6 +22,7 @@ import { saveModelDir } from './model-files.ts';
 import { type EmbeddingSource, pretrainedEmbeddingInit } from './pretrained/embed-init.ts';
 import type { PretrainedId } from './pretrained/provisioned.ts';
 import { type Progress, type TrainOptions, trainModel } from './trainer.ts';
+import { trainingMachine } from './training-machine.ts';
 import { encodeWeight, type WeightsDtype } from './weight-storage.ts';
 
 export interface TrainingRun {
@@ -230,6 +231,7 @@ export async function runTraining(
         })),
         seconds: result.seconds,
         backend: selection.backend,
+        machine: trainingMachine(),
       },
       null,
       2,
@@ -263,6 +265,7 @@ export async function runTraining(
     memberMetrics: result.memberMetrics,
     seconds: result.seconds,
     backend: selection.backend,
+    machine: trainingMachine(),
     command: run.command,
   });
   await writeFile(path.join(run.out, 'card.md'), card);

@@ -4,6 +4,7 @@ import { DATA_TABLE, pct } from '../card.ts';
 import type { EvalMetrics } from '../metrics.ts';
 import type { ModelMeta } from '../model-files.ts';
 import { ENCODER_CREDITS } from '../pretrained/credits.ts';
+import { describeMachine } from '../training-machine.ts';
 import type { AccurateConfig } from './architecture.ts';
 import { type AccurateTrainingRecord, shippedMetrics } from './training-record.ts';
 
@@ -119,10 +120,10 @@ Speed: not yet measured for this version (\`npm run bench:model -- --model <this
 |---|---|---|---|
 ${history}
 
-${(record.seconds / 60).toFixed(1)} min on the \`${record.backend}\` backend, ${record.secondsPerStep.toFixed(2)} s per step.
+${(record.seconds / 60).toFixed(1)} min on the \`${record.backend}\` backend${record.machine ? ` (${describeMachine(record.machine)})` : ''}, ${record.secondsPerStep.toFixed(2)} s per step.
 Settings: \`${JSON.stringify(record.fineTune)}\`.
 
-Reproduce (the same commands on the same backend give the same version):
+Reproduce (the same commands on the same backend and a CPU with the same vector instructions give the same version):
 
 ${commands.map((c) => `    ${c}`).join('\n')}
 `;

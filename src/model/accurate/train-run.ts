@@ -14,6 +14,7 @@ import { findPretrained, type PretrainedId } from '../pretrained/provisioned.ts'
 import { WordPieceInput } from '../pretrained/wordpiece-input.ts';
 import { dataFileNames, loadSplit, modelVersion } from '../train-run.ts';
 import type { Progress } from '../trainer.ts';
+import { trainingMachine } from '../training-machine.ts';
 import type { WeightsDtype } from '../weight-storage.ts';
 import { renderAccurateCard } from './card.ts';
 import { type FineTuneOptions, fineTune } from './fine-tune.ts';
@@ -99,6 +100,7 @@ export async function runAccurateTraining(
     secondsPerStep: result.stepSeconds,
     seconds: result.seconds,
     backend: selection.backend,
+    machine: trainingMachine(),
     command: run.command,
   };
   await writeFile(path.join(run.out, TRAINING_FILE), `${JSON.stringify(record, null, 2)}\n`);

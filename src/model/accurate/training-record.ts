@@ -6,6 +6,7 @@ import type { LabelOptions } from '../dataset.ts';
 import type { EvalMetrics } from '../metrics.ts';
 import type { EncoderSource } from '../pretrained/encoder-weights.ts';
 import type { HistoryRow } from '../trainer.ts';
+import type { TrainingMachine } from '../training-machine.ts';
 import type { WeightsDtype } from '../weight-storage.ts';
 import type { FineTuneOptions } from './fine-tune.ts';
 
@@ -42,6 +43,8 @@ export interface AccurateTrainingRecord {
   secondsPerStep: number;
   seconds: number;
   backend: string;
+  /** The CPU it trained on (absent in records written before it was kept): native results depend on it. */
+  machine?: TrainingMachine;
   /** The training command (absent in records written before it was kept). */
   command?: string;
   quantization?: QuantizationRecord;
