@@ -41,7 +41,7 @@ describe('distillation settings are checked before any data is read', () => {
     const refusal = checkDistillSettings(settings);
     await expect(refusal).rejects.toBeInstanceOf(UsageError);
     await expect(refusal).rejects.toThrow(
-      /--swap-words 2: e5-small-v2-q not provisioned.*setup:pretrained/,
+      /--swap-words: encoder e5-small-v2-q: .*not provisioned.*setup:pretrained/,
     );
   });
 

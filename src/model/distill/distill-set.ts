@@ -88,7 +88,9 @@ export async function checkDistillSettings(settings: DistillSettings): Promise<v
   }
   if (settings.swapWords > 0) {
     const encoder = findPretrained(settings.swapEncoder);
-    if (!encoder.ok) throw new UsageError(`--swap-words ${settings.swapWords}: ${encoder.reason}`);
+    if (!encoder.ok) {
+      throw new UsageError(`--swap-words: encoder ${settings.swapEncoder}: ${encoder.reason}`);
+    }
   }
   const teacher = await readTeacherMeta(settings.teacher);
   const members = 'members' in teacher.architecture ? (teacher.architecture.members ?? 1) : 1;

@@ -15,6 +15,7 @@ import { loadModelDir } from '../model-files.ts';
 import { Predictor } from '../predictor.ts';
 import {
   readTeacherMeta,
+  scoringKey,
   type TeacherOptions,
   type TeacherPart,
   textsHash,
@@ -38,10 +39,12 @@ const headerSchema = z.object({
   dim: z.number().int().positive(),
   sha256: z.string(),
   backend: z.string(),
+  /** scoringKey() of the run that scored them (teacher-probs.ts). */
+  key: z.string(),
 });
 
-function cacheBase(cacheDir: string, version: string, sha: string): string {
-  return path.join(cacheDir, 'teacher-features', `${version}-${sha.slice(0, 16)}`);
+function cacheBase(cacheDir: string, version: string, sha: string, key: string): string {
+  return path.join(cacheDir, 'teacher-features', `${version}-${sha.slice(0, 16)}-${key}`);
 }
 
 /**
@@ -66,6 +69,7 @@ async function readCached(
   version: string,
   texts: readonly string[],
   sha: string,
+  key: string,
   logger: Logger,
 ): Promise<{ dim: number; values: Float32Array } | undefined> {
   let header: z.infer<typeof headerSchema>;
@@ -85,6 +89,7 @@ async function readCached(
   }
   if (
     header.teacher !== version ||
+    header.key !== key ||
     header.sha256 !== sha ||
     header.texts !== texts.length ||
     bytes.byteLength !== texts.length * header.dim * 4
@@ -123,24 +128,29 @@ export async function teacherFeatures(
 ): Promise<TeacherFeatures> {
   const meta = await readTeacherMeta(options.dir);
   const { version } = meta;
+  // As for the probabilities: an explicit backend names its entries, auto is resolved first.
+  const select = () =>
+    selectBackendForModel(
+      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
+      logger,
+    );
+  let selection = options.backend === 'auto' ? await select() : undefined;
+  const key = scoringKey(selection?.backend ?? options.backend);
   const keys = parts.map((part) => {
     const sha = textsHash(part.texts);
-    return { sha, base: cacheBase(options.cacheDir, version, sha) };
+    return { sha, base: cacheBase(options.cacheDir, version, sha, key) };
   });
   const found: Array<{ dim: number; values: Float32Array } | undefined> = [];
   const reused: string[] = [];
   for (const [i, part] of parts.entries()) {
     const { sha, base } = keys[i] ?? { sha: '', base: '' };
-    const cached = await readCached(base, version, part.texts, sha, logger);
+    const cached = await readCached(base, version, part.texts, sha, key, logger);
     found.push(cached);
     if (cached) reused.push(part.name);
   }
   const missing = [...parts.keys()].filter((i) => !found[i]);
   if (missing.length > 0) {
-    const selection = await selectBackendForModel(
-      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
-      logger,
-    );
+    selection ??= await select();
     const loaded = await loadModelDir(options.dir);
     try {
       const predictor = new Predictor(
@@ -163,7 +173,7 @@ export async function teacherFeatures(
         found[i] = { dim, values };
         const { sha, base } = keys[i] ?? { sha: '', base: '' };
         const header = { teacher: version, texts: texts.length, dim, sha256: sha };
-        await writeCached(base, { ...header, backend: selection.backend }, values);
+        await writeCached(base, { ...header, backend: selection.backend, key }, values);
       }
       const seconds = (performance.now() - started) / 1000;
       logger.info(

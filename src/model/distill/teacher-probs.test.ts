@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../../../test/support/capture-logger.ts';
 import { repoRoot } from '../../../test/support/cli.ts';
 import { silentLogger } from '../../core/logger.ts';
-import { type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
+import { scoringKey, type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
 import { readTransferTexts } from './transfer-texts.ts';
 
 const TEACHER = path.join(repoRoot, 'models/default');
@@ -91,6 +91,37 @@ describe('issue 13.5 — teacher probabilities are computed once and cached', ()
     const rescored = await teacherProbabilities(changed, options(), logger);
     expect(rescored.scored).toEqual(['training texts', 'transfer']);
     expect(lines.filter((l) => l.msg.includes('does not match its texts'))).toHaveLength(2);
+  });
+
+  // The defect: the cache was keyed by teacher version and texts alone, so probabilities scored on one backend
+  // were read back for a run that asked for another, and its student silently came out other than the same
+  // command gives on a clean machine (another version). Backends round differently, and native TensorFlow
+  // differently again per CPU vector instructions, so each keeps its own entry.
+  it('keeps one cache entry per backend: another backend scores afresh instead of reusing', async () => {
+    const few: TeacherPart[] = [{ name: 'few', texts: ['Acme cuts its forecast'] }];
+    const onWasm = await teacherProbabilities(few, options(), silentLogger);
+    expect(onWasm.scored).toEqual(['few']);
+    const onCpu = await teacherProbabilities(few, { ...options(), backend: 'cpu' }, silentLogger);
+    expect(onCpu.scored).toEqual(['few']);
+    expect(onCpu.reused).toEqual([]);
+    const wasmAgain = await teacherProbabilities(few, options(), silentLogger);
+    expect(wasmAgain.reused).toEqual(['few']);
+    expect(Array.from(wasmAgain.probs[0] ?? [])).toEqual(Array.from(onWasm.probs[0] ?? []));
+  });
+
+  it('keys native scores by the CPU vector instructions (or their cap), other backends by name alone', () => {
+    const machine = (vectorIsa: string, isaCap?: string) => ({
+      cpu: 'x',
+      cores: 2,
+      platform: 'linux-x64',
+      vectorIsa,
+      ...(isaCap ? { isaCap } : {}),
+    });
+    expect(scoringKey('tensorflow', machine('avx512'))).toBe('tensorflow-avx512');
+    expect(scoringKey('tensorflow', machine('avx2'))).toBe('tensorflow-avx2');
+    expect(scoringKey('tensorflow', machine('avx512', 'AVX2'))).toBe('tensorflow-cap-avx2');
+    expect(scoringKey('wasm', machine('avx512'))).toBe('wasm');
+    expect(scoringKey('wasm', machine('avx2', 'AVX2'))).toBe('wasm');
   });
 
   it('refuses a teacher directory that holds no model', async () => {

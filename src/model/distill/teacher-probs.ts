@@ -1,6 +1,7 @@
 /**
  * The teacher's class probabilities for distillation texts: scored once in batches on the teacher's own
- * backend, and cached on disk per teacher version and text set so that later runs read them back.
+ * backend, and cached on disk per teacher version, text set and backend (for native TensorFlow also the CPU's
+ * vector instructions, which change its rounding) so that later runs read back exactly what they would score.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { LABELS } from '../architecture.ts';
 import { selectBackendForModel } from '../backend-for-model.ts';
 import { loadModelDir, type ModelMeta, readModelMeta } from '../model-files.ts';
 import { Predictor } from '../predictor.ts';
+import { type TrainingMachine, trainingMachine } from '../training-machine.ts';
 
 /** One set of texts cached on its own (training texts, a transfer file, the augmented variants). */
 export interface TeacherPart {
@@ -43,6 +45,8 @@ const BATCH = 256;
 
 const cacheSchema = z.object({
   teacher: z.string(),
+  /** scoringKey() of the run that scored them. */
+  key: z.string(),
   texts: z.number().int().nonnegative(),
   sha256: z.string(),
   backend: z.string(),
@@ -56,8 +60,17 @@ export function textsHash(texts: readonly string[]): string {
   return hash.digest('hex');
 }
 
-function cacheFile(cacheDir: string, version: string, sha: string): string {
-  return path.join(cacheDir, 'teacher-probs', `${version}-${sha.slice(0, 16)}.json`);
+/**
+ * What probabilities depend on besides the teacher and the texts: the backend, and on native TensorFlow the
+ * vector instructions its kernels use (the CPU's widest, or an ONEDNN_MAX_CPU_ISA cap).
+ */
+export function scoringKey(backend: string, machine: TrainingMachine = trainingMachine()): string {
+  if (!backend.startsWith('tensorflow')) return backend;
+  return `${backend}-${machine.isaCap ? `cap-${machine.isaCap.toLowerCase()}` : machine.vectorIsa}`;
+}
+
+function cacheFile(cacheDir: string, version: string, sha: string, key: string): string {
+  return path.join(cacheDir, 'teacher-probs', `${version}-${sha.slice(0, 16)}-${key}.json`);
 }
 
 /** The teacher's meta.json, or a usage error that says why the directory is no teacher. */
@@ -81,6 +94,7 @@ async function readCached(
   version: string,
   texts: readonly string[],
   sha: string,
+  key: string,
   logger: Logger,
 ): Promise<Float32Array | undefined> {
   let text: string;
@@ -103,6 +117,7 @@ async function readCached(
   if (
     !entry ||
     entry.teacher !== version ||
+    entry.key !== key ||
     entry.sha256 !== sha ||
     entry.probs.length !== texts.length * 3
   ) {
@@ -129,13 +144,21 @@ export async function teacherProbabilities(
   const { version } = meta;
   const probs: Array<Float32Array | undefined> = [];
   const reused: string[] = [];
+  // An explicit backend names its entries without loading anything; auto must be resolved first.
+  const select = () =>
+    selectBackendForModel(
+      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
+      logger,
+    );
+  let selection = options.backend === 'auto' ? await select() : undefined;
+  const key = scoringKey(selection?.backend ?? options.backend);
   const keys = parts.map((part) => {
     const sha = textsHash(part.texts);
-    return { sha, file: cacheFile(options.cacheDir, version, sha) };
+    return { sha, file: cacheFile(options.cacheDir, version, sha, key) };
   });
   for (const [i, part] of parts.entries()) {
     const { sha, file } = keys[i] ?? { sha: '', file: '' };
-    const cached = await readCached(file, version, part.texts, sha, logger);
+    const cached = await readCached(file, version, part.texts, sha, key, logger);
     probs.push(cached);
     if (cached) {
       reused.push(part.name);
@@ -147,10 +170,7 @@ export async function teacherProbabilities(
   }
   const missing = [...parts.keys()].filter((i) => !probs[i]);
   if (missing.length > 0) {
-    const selection = await selectBackendForModel(
-      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
-      logger,
-    );
+    selection ??= await select();
     const loaded = await loadModelDir(options.dir);
     const predictor = new Predictor(loaded.model, loaded.tokenizer, meta.architecture.maxLen);
     const total = missing.reduce((sum, i) => sum + (parts[i]?.texts.length ?? 0), 0);
@@ -169,6 +189,7 @@ export async function teacherProbabilities(
         const { sha, file } = keys[i] ?? { sha: '', file: '' };
         await writeCached(file, {
           teacher: version,
+          key,
           texts: texts.length,
           sha256: sha,
           backend: selection.backend,
