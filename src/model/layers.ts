@@ -146,25 +146,21 @@ export interface TokenPositionEmbeddingConfig {
 
 export class TokenPositionEmbedding extends tf.layers.Layer {
   static className = 'BwTokenPositionEmbedding';
-  private readonly cfg: TokenPositionEmbeddingConfig;
+  protected readonly cfg: TokenPositionEmbeddingConfig;
   private tok?: tf.LayerVariable;
   private pos?: tf.LayerVariable;
 
   constructor(
     config: TokenPositionEmbeddingConfig,
-    private readonly seedOffset = 0,
+    protected readonly seedOffset = 0,
   ) {
     super(config.name ? { name: config.name } : {});
     this.cfg = config;
   }
 
   override build(): void {
-    const init = tf.initializers.randomNormal({
-      mean: 0,
-      stddev: 0.05,
-      seed: initSeed(11, this.seedOffset),
-    });
-    this.tok = this.addWeight('tok', [this.cfg.vocabSize, this.cfg.dim], 'float32', init);
+    // The token weights first, then the position table: the order weights are saved and set in.
+    this.buildTokens();
     this.pos = this.addWeight(
       'pos',
       [this.cfg.maxLen, this.cfg.dim],
@@ -174,6 +170,28 @@ export class TokenPositionEmbedding extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** Adds the weights `tokens` reads: here one table, vocabulary × dim. */
+  protected buildTokens(): void {
+    const init = tf.initializers.randomNormal({
+      mean: 0,
+      stddev: 0.05,
+      seed: initSeed(11, this.seedOffset),
+    });
+    this.tok = this.addWeight('tok', [this.cfg.vocabSize, this.cfg.dim], 'float32', init);
+  }
+
+  /** Each id's token vector, [B, T, dim]. */
+  protected tokens(ids: tf.Tensor): tf.Tensor {
+    if (!this.tok) throw new Error('embedding not built');
+    return embeddingLookup(this.tok.read(), ids);
+  }
+
+  /** The position table, maxLen × dim. */
+  positionTable(): tf.Tensor {
+    if (!this.pos) throw new Error('embedding not built');
+    return this.pos.read();
+  }
+
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = shapeList(inputShape)[0] ?? [null, null];
     return [s[0] ?? null, s[1] ?? null, this.cfg.dim];
@@ -181,12 +199,10 @@ export class TokenPositionEmbedding extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
     return tf.tidy(() => {
-      if (!this.tok || !this.pos) throw new Error('embedding not built');
       const ids = tf.cast(first(inputs), 'int32');
       const t = ids.shape[1] ?? 0;
-      const tokens = embeddingLookup(this.tok.read(), ids);
-      const positions = tf.slice(this.pos.read(), [0, 0], [t, this.cfg.dim]);
-      return maybeDropout(tf.add(tokens, positions), this.cfg.dropout ?? 0, args);
+      const positions = tf.slice(this.positionTable(), [0, 0], [t, this.cfg.dim]);
+      return maybeDropout(tf.add(this.tokens(ids), positions), this.cfg.dropout ?? 0, args);
     });
   }
 

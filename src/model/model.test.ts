@@ -5,44 +5,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedTaskOptions, generateTask } from '../../test/support/generated-task.ts';
 import { silentLogger } from '../core/logger.ts';
-import { seededRandom } from '../core/random.ts';
-import { LABELS, type Label } from './architecture.ts';
+import { LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
-import type { Example } from './dataset.ts';
 import { loadModelDir, saveModelDir } from './model-files.ts';
 import { loadNativeBackend } from './native-backend.ts';
 import { Predictor } from './predictor.ts';
 import { type TrainResult, trainModel } from './trainer.ts';
-
-const WORDS: Record<Label, string[]> = {
-  negative: ['plunge', 'slump', 'loss', 'downgrade', 'warning', 'fraud', 'cut', 'weak'],
-  neutral: ['meeting', 'schedule', 'announces', 'board', 'date', 'files', 'report', 'holds'],
-  positive: ['surge', 'record', 'profit', 'upgrade', 'beat', 'strong', 'rally', 'growth'],
-};
-const FILLER = [
-  'acme',
-  'shares',
-  'the',
-  'company',
-  'on',
-  'after',
-  'quarter',
-  'market',
-  'says',
-  'in',
-];
-
-function generate(n: number, seed: number): Example[] {
-  const random = seededRandom(seed);
-  const pick = (list: string[]) => list[Math.floor(random() * list.length)] ?? '';
-  return Array.from({ length: n }, (_, i) => {
-    const label = LABELS[i % 3] as Label;
-    const words = Array.from({ length: 3 + Math.floor(random() * 5) }, () => pick(FILLER));
-    words.splice(Math.floor(random() * words.length), 0, pick(WORDS[label]));
-    return { text: words.join(' '), label, source: 'generated' };
-  });
-}
 
 const native = await loadNativeBackend('tensorflow');
 const backends = native.ok ? (['wasm', 'tensorflow'] as const) : (['wasm'] as const);
@@ -54,29 +24,7 @@ describe.each(backends)('hybrid model (%s)', (backend) => {
   beforeAll(async () => {
     await selectBackend(backend, silentLogger);
     dir = await mkdtemp(path.join(tmpdir(), 'bw-model-'));
-    result = await trainModel(generate(240, 1), generate(90, 2), {
-      architecture: {
-        maxLen: 16,
-        dim: 16,
-        blocks: 1,
-        heads: 2,
-        ffDim: 32,
-        lstmUnits: 8,
-        fusion: 'gate',
-        hidden: 16,
-        dropout: 0.1,
-        ngramBuckets: 64,
-        ngramDim: 8,
-      },
-      vocabSize: 120,
-      epochs: 4,
-      batchSize: 16,
-      learningRate: 0.01,
-      patience: 4,
-      labelSmoothing: 0,
-      classWeightPower: 0.5,
-      seed: 7,
-    });
+    result = await trainModel(generateTask(240, 1), generateTask(90, 2), generatedTaskOptions());
   });
 
   afterAll(async () => {
@@ -105,7 +53,7 @@ describe.each(backends)('hybrid model (%s)', (backend) => {
       'tokenizer.json',
       'weights.bin',
     ]);
-    const texts = generate(40, 3).map((e) => e.text);
+    const texts = generateTask(40, 3).map((e) => e.text);
     texts.push('', 'a text the tokenizer has never seen: $XYZ -4.2% https://x.example');
     const before = new Predictor(result.model, result.tokenizer, 16).predict(texts);
     const loaded = await loadModelDir(dir);
@@ -123,7 +71,7 @@ describe.each(backends)('hybrid model (%s)', (backend) => {
 describe.skipIf(!native.ok)('shipped model on both backends', () => {
   it('predicts the same probabilities on tensorflow as on wasm (within 1e-4)', async () => {
     const texts = [
-      ...generate(30, 9).map((e) => e.text),
+      ...generateTask(30, 9).map((e) => e.text),
       'Tesla ($TSLA) shares plunge 8% as recall widens',
       'Apple beats estimates and raises guidance; stock up 4.2%',
     ];

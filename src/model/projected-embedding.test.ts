@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedTaskOptions, generateTask } from '../../test/support/generated-task.ts';
+import { tinyArchitecture } from '../../test/support/tiny-architecture.ts';
 import { silentLogger } from '../core/logger.ts';
 import { seededRandom } from '../core/random.ts';
-import { type ArchitectureConfig, buildModel, LABELS, type Label } from './architecture.ts';
+import { buildModel, LABELS } from './architecture.ts';
 import { selectBackend } from './backend.ts';
-import type { Example } from './dataset.ts';
 import { DropoutNoise } from './layers.ts';
 import { loadModelDir, saveModelDir } from './model-files.ts';
 import { Predictor } from './predictor.ts';
@@ -23,21 +24,7 @@ import {
 } from './projected-embedding.ts';
 import { trainModel } from './trainer.ts';
 
-const CFG: ArchitectureConfig = {
-  vocabSize: 30,
-  maxLen: 12,
-  dim: 8,
-  blocks: 1,
-  heads: 2,
-  ffDim: 16,
-  lstmUnits: 4,
-  fusion: 'gate',
-  hidden: 8,
-  dropout: 0.1,
-  ngramBuckets: 16,
-  ngramDim: 4,
-  lexicon: true,
-};
+const CFG = tinyArchitecture({ vocabSize: 30, dropout: 0.1, ngramBuckets: 16, lexicon: true });
 
 function randomInit(vocab: number, width: number, dim: number, seed: number) {
   const random = seededRandom(seed);
@@ -45,24 +32,6 @@ function randomInit(vocab: number, width: number, dim: number, seed: number) {
   const vectors = values(vocab * width);
   vectors.fill(0, 0, width); // <pad> has no vector
   return { width, vectors, projection: values(width * dim).map((v) => v * 0.2) };
-}
-
-const WORDS: Record<Label, string[]> = {
-  negative: ['plunge', 'slump', 'loss', 'downgrade', 'fraud'],
-  neutral: ['meeting', 'schedule', 'board', 'files', 'holds'],
-  positive: ['surge', 'record', 'profit', 'upgrade', 'rally'],
-};
-const FILLER = ['acme', 'shares', 'the', 'company', 'after', 'quarter', 'says'];
-
-function generate(n: number, seed: number): Example[] {
-  const random = seededRandom(seed);
-  const pick = (list: string[]) => list[Math.floor(random() * list.length)] ?? '';
-  return Array.from({ length: n }, (_, i) => {
-    const label = LABELS[i % 3] as Label;
-    const words = Array.from({ length: 3 + Math.floor(random() * 4) }, () => pick(FILLER));
-    words.splice(Math.floor(random() * words.length), 0, pick(WORDS[label]));
-    return { text: words.join(' '), label, source: 'generated' };
-  });
 }
 
 describe('issue 13 — a projected embedding trains behind frozen vectors and folds into the plain hybrid', () => {
@@ -125,32 +94,15 @@ describe('issue 13 — a projected embedding trains behind frozen vectors and fo
 
   it('trains a student that comes back plain, learns the task and saves and loads bit-identically', async () => {
     const width = 6;
-    const result = await trainModel(generate(240, 1), generate(90, 2), {
-      architecture: {
-        maxLen: 16,
-        dim: 16,
-        blocks: 1,
-        heads: 2,
-        ffDim: 32,
-        lstmUnits: 8,
-        fusion: 'gate',
-        hidden: 16,
-        dropout: 0.1,
-        ngramBuckets: 64,
-        ngramDim: 8,
-        lexicon: true,
-      },
-      vocabSize: 120,
-      epochs: 4,
-      batchSize: 16,
-      learningRate: 0.01,
-      patience: 4,
-      labelSmoothing: 0,
-      classWeightPower: 0.5,
-      seed: 7,
-      embedProject: (vocab, dim): ProjectedEmbeddingInit =>
-        randomInit(vocab.length, width, dim, 11),
-    });
+    const result = await trainModel(
+      generateTask(240, 1),
+      generateTask(90, 2),
+      generatedTaskOptions({
+        architecture: { ...generatedTaskOptions().architecture, lexicon: true },
+        embedProject: (vocab, dim): ProjectedEmbeddingInit =>
+          randomInit(vocab.length, width, dim, 11),
+      }),
+    );
     expect(result.model.layers.some((l) => l instanceof ProjectedTokenEmbedding)).toBe(false);
     expect(result.validation.accuracy).toBeGreaterThan(0.8);
     const meta = {
@@ -161,7 +113,7 @@ describe('issue 13 — a projected embedding trains behind frozen vectors and fo
     };
     await saveModelDir(dir, result.model, result.tokenizer, meta);
     const loaded = await loadModelDir(dir);
-    const texts = generate(20, 3).map((e) => e.text);
+    const texts = generateTask(20, 3).map((e) => e.text);
     const before = new Predictor(result.model, result.tokenizer, 16).predict(texts);
     const after = new Predictor(
       loaded.model,

@@ -9,14 +9,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { type ArchitectureConfig, buildModel, type TokenEmbeddingFactory } from './architecture.ts';
 import {
-  type CallArgs,
   embeddingLookup,
-  first,
-  initSeed,
-  maybeDropout,
-  type Shape,
-  shapeList,
   TokenPositionEmbedding,
+  type TokenPositionEmbeddingConfig,
   valuesInitializer,
 } from './layers.ts';
 
@@ -27,29 +22,19 @@ export interface ProjectedEmbeddingInit {
   projection: Float32Array;
 }
 
-export interface ProjectedTokenEmbeddingConfig {
-  vocabSize: number;
-  maxLen: number;
-  dim: number;
-  dropout?: number;
-  name?: string;
-}
-
-export class ProjectedTokenEmbedding extends tf.layers.Layer {
-  static className = 'BwProjectedTokenEmbedding';
-  private readonly cfg: ProjectedTokenEmbeddingConfig;
+/** A TokenPositionEmbedding whose token vectors are vectors · projection + correction. */
+export class ProjectedTokenEmbedding extends TokenPositionEmbedding {
+  static override className = 'BwProjectedTokenEmbedding';
   private vectors?: tf.LayerVariable;
   private projection?: tf.LayerVariable;
   private correction?: tf.LayerVariable;
-  private pos?: tf.LayerVariable;
 
   constructor(
-    config: ProjectedTokenEmbeddingConfig,
+    config: TokenPositionEmbeddingConfig,
     private readonly init: ProjectedEmbeddingInit,
-    private readonly seedOffset = 0,
+    seedOffset = 0,
   ) {
-    super(config.name ? { name: config.name } : {});
-    this.cfg = config;
+    super(config, seedOffset);
     const expected = config.vocabSize * init.width;
     if (init.vectors.length !== expected || init.projection.length !== init.width * config.dim) {
       throw new Error(
@@ -58,8 +43,8 @@ export class ProjectedTokenEmbedding extends tf.layers.Layer {
     }
   }
 
-  override build(): void {
-    const { vocabSize, maxLen, dim } = this.cfg;
+  protected override buildTokens(): void {
+    const { vocabSize, dim } = this.cfg;
     const { width } = this.init;
     // Not trainable: no optimizer state and no gradient for the largest table.
     this.vectors = this.addWeight(
@@ -82,40 +67,19 @@ export class ProjectedTokenEmbedding extends tf.layers.Layer {
       'float32',
       tf.initializers.zeros(),
     );
-    // The same position table, same seed, as TokenPositionEmbedding's, which it folds into.
-    this.pos = this.addWeight(
-      'pos',
-      [maxLen, dim],
-      'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: initSeed(12, this.seedOffset) }),
+  }
+
+  protected override tokens(ids: tf.Tensor): tf.Tensor {
+    if (!this.vectors || !this.projection || !this.correction) {
+      throw new Error('projected embedding not built');
+    }
+    const [b, t] = ids.shape as [number, number];
+    const frozen = tf.reshape(tf.gather(this.vectors.read(), ids), [b * t, this.init.width]);
+    const projected = tf.matMul(frozen as tf.Tensor2D, this.projection.read() as tf.Tensor2D);
+    return tf.add(
+      tf.reshape(projected, [b, t, this.cfg.dim]),
+      embeddingLookup(this.correction.read(), ids),
     );
-    this.built = true;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const s = shapeList(inputShape)[0] ?? [null, null];
-    return [s[0] ?? null, s[1] ?? null, this.cfg.dim];
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
-    return tf.tidy(() => {
-      if (!this.vectors || !this.projection || !this.correction || !this.pos) {
-        throw new Error('projected embedding not built');
-      }
-      const ids = tf.cast(first(inputs), 'int32');
-      const [b, t] = ids.shape as [number, number];
-      const { width } = this.init;
-      const { dim } = this.cfg;
-      const frozen = tf.reshape(tf.gather(this.vectors.read(), ids), [b * t, width]) as tf.Tensor2D;
-      const projected = tf.reshape(tf.matMul(frozen, this.projection.read() as tf.Tensor2D), [
-        b,
-        t,
-        dim,
-      ]);
-      const corrected = tf.add(projected, embeddingLookup(this.correction.read(), ids));
-      const positions = tf.slice(this.pos.read(), [0, 0], [t, dim]);
-      return maybeDropout(tf.add(corrected, positions), this.cfg.dropout ?? 0, args);
-    });
   }
 
   /** The folded token table: vectors · projection + correction (vocabulary × dim). */
@@ -129,15 +93,6 @@ export class ProjectedTokenEmbedding extends tf.layers.Layer {
         this.correction.read(),
       ) as tf.Tensor2D;
     });
-  }
-
-  positionTable(): tf.Tensor {
-    if (!this.pos) throw new Error('projected embedding not built');
-    return this.pos.read();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...this.cfg };
   }
 }
 
@@ -159,8 +114,11 @@ export function foldProjectedEmbedding(
   for (const layer of trained.layers) {
     if (layer instanceof ProjectedTokenEmbedding) {
       const target = plain.getLayer(layer.name);
-      if (!(target instanceof TokenPositionEmbedding)) {
-        throw new Error(`fold: ${layer.name} is not a token embedding in the plain model`);
+      if (
+        target instanceof ProjectedTokenEmbedding ||
+        !(target instanceof TokenPositionEmbedding)
+      ) {
+        throw new Error(`fold: ${layer.name} is not a plain token embedding in the plain model`);
       }
       const table = layer.foldedTable();
       target.setWeights([table, layer.positionTable()]);

@@ -10,14 +10,13 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { UsageError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import { selectBackendForModel } from '../backend-for-model.ts';
 import { loadModelDir } from '../model-files.ts';
 import { Predictor } from '../predictor.ts';
 import {
   readTeacherMeta,
-  scoringKey,
   type TeacherOptions,
   type TeacherPart,
+  teacherBackend,
   textsHash,
 } from './teacher-probs.ts';
 
@@ -128,14 +127,8 @@ export async function teacherFeatures(
 ): Promise<TeacherFeatures> {
   const meta = await readTeacherMeta(options.dir);
   const { version } = meta;
-  // As for the probabilities: an explicit backend names its entries, auto is resolved first.
-  const select = () =>
-    selectBackendForModel(
-      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
-      logger,
-    );
-  let selection = options.backend === 'auto' ? await select() : undefined;
-  const key = scoringKey(selection?.backend ?? options.backend);
+  const backend = await teacherBackend(options, logger);
+  const { key } = backend;
   const keys = parts.map((part) => {
     const sha = textsHash(part.texts);
     return { sha, base: cacheBase(options.cacheDir, version, sha, key) };
@@ -150,7 +143,7 @@ export async function teacherFeatures(
   }
   const missing = [...parts.keys()].filter((i) => !found[i]);
   if (missing.length > 0) {
-    selection ??= await select();
+    const selection = await backend.select();
     const loaded = await loadModelDir(options.dir);
     try {
       const predictor = new Predictor(

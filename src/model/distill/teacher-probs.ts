@@ -11,7 +11,7 @@ import type { BackendChoice } from '../../config/model.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { LABELS } from '../architecture.ts';
-import { selectBackendForModel } from '../backend-for-model.ts';
+import { type ModelBackendSelection, selectBackendForModel } from '../backend-for-model.ts';
 import { loadModelDir, type ModelMeta, readModelMeta } from '../model-files.ts';
 import { Predictor } from '../predictor.ts';
 import { type TrainingMachine, trainingMachine } from '../training-machine.ts';
@@ -67,6 +67,27 @@ export function textsHash(texts: readonly string[]): string {
 export function scoringKey(backend: string, machine: TrainingMachine = trainingMachine()): string {
   if (!backend.startsWith('tensorflow')) return backend;
   return `${backend}-${machine.isaCap ? `cap-${machine.isaCap.toLowerCase()}` : machine.vectorIsa}`;
+}
+
+/**
+ * Where the teacher scores and the cache key that goes with it: an explicit backend names its key without
+ * loading anything; auto is resolved (the probe, cached per model and machine) first. `select` loads the
+ * backend once, when something must be scored.
+ */
+export async function teacherBackend(
+  options: TeacherOptions,
+  logger: Logger,
+): Promise<{ key: string; select: () => Promise<ModelBackendSelection> }> {
+  let selection: Promise<ModelBackendSelection> | undefined;
+  const select = () => {
+    selection ??= selectBackendForModel(
+      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
+      logger,
+    );
+    return selection;
+  };
+  const backend = options.backend === 'auto' ? (await select()).backend : options.backend;
+  return { key: scoringKey(backend), select };
 }
 
 function cacheFile(cacheDir: string, version: string, sha: string, key: string): string {
@@ -144,14 +165,8 @@ export async function teacherProbabilities(
   const { version } = meta;
   const probs: Array<Float32Array | undefined> = [];
   const reused: string[] = [];
-  // An explicit backend names its entries without loading anything; auto must be resolved first.
-  const select = () =>
-    selectBackendForModel(
-      { choice: options.backend, modelPath: options.dir, cacheDir: options.cacheDir },
-      logger,
-    );
-  let selection = options.backend === 'auto' ? await select() : undefined;
-  const key = scoringKey(selection?.backend ?? options.backend);
+  const backend = await teacherBackend(options, logger);
+  const { key } = backend;
   const keys = parts.map((part) => {
     const sha = textsHash(part.texts);
     return { sha, file: cacheFile(options.cacheDir, version, sha, key) };
@@ -170,7 +185,7 @@ export async function teacherProbabilities(
   }
   const missing = [...parts.keys()].filter((i) => !probs[i]);
   if (missing.length > 0) {
-    selection ??= await select();
+    const selection = await backend.select();
     const loaded = await loadModelDir(options.dir);
     const predictor = new Predictor(loaded.model, loaded.tokenizer, meta.architecture.maxLen);
     const total = missing.reduce((sum, i) => sum + (parts[i]?.texts.length ?? 0), 0);

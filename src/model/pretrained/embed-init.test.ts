@@ -62,7 +62,7 @@ describe('issue 13.5 — --embed-init: PCA of the averaged pretrained rows', () 
     expect(variance(0)).toBeGreaterThan(variance(1));
     // The projected embedding's start: the centred rows at full width (absent rows 0) times the scaled
     // directions give the same table.
-    const init = pcaProjectionInit(rows, 6, 5, 2, present, 0.05);
+    const init = pcaProjectionInit(rows, { n: 6, d: 5, k: 2 }, present);
     expect(init.width).toBe(5);
     expect(Array.from(init.vectors.subarray(15, 20))).toEqual([0, 0, 0, 0, 0]);
     for (let i = 0; i < 6; i++) {

@@ -151,15 +151,12 @@ export function pcaProject(
  */
 export function pcaProjectionInit(
   rows: Float32Array,
-  n: number,
-  d: number,
-  k: number,
+  shape: { n: number; d: number; k: number },
   present: readonly boolean[],
-  rms = TARGET_RMS,
-  seed = 1,
 ): ProjectedEmbeddingInit {
-  const fit = pcaFit(rows, n, d, k, present, seed);
-  const scale = rmsScale(fit, k, rms);
+  const { n, d, k } = shape;
+  const fit = pcaFit(rows, n, d, k, present, 1);
+  const scale = rmsScale(fit, k, TARGET_RMS);
   const vectors = new Float32Array(n * d);
   for (const i of fit.kept) {
     for (let c = 0; c < d; c++) vectors[i * d + c] = (rows[i * d + c] ?? 0) - (fit.mean[c] ?? 0);
@@ -220,7 +217,7 @@ export async function pretrainedEmbeddingInit(id: PretrainedId): Promise<Embeddi
     },
     projected: (vocab, dim) => {
       const { rows, present } = meanWordPieceRows(vocab, encode, table.values, hidden);
-      return pcaProjectionInit(rows, vocab.length, hidden, dim, present);
+      return pcaProjectionInit(rows, { n: vocab.length, d: hidden, k: dim }, present);
     },
   };
 }
