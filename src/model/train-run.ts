@@ -126,6 +126,18 @@ async function embeddingInit(id: PretrainedId): Promise<EmbeddingSource> {
   }
 }
 
+/** The training options with the encoder's embeddings: projected (frozen behind a projection) or as a start table. */
+function withEmbeddings(
+  options: TrainOptions,
+  source: EmbeddingSource | undefined,
+  project: boolean,
+): TrainOptions {
+  if (!source) return options;
+  return project
+    ? { ...options, embedProject: source.projected }
+    : { ...options, embedInit: source.table };
+}
+
 export async function runTraining(
   run: TrainingRun,
   logger: Logger,
@@ -196,15 +208,12 @@ export async function runTraining(
   const result = await trainModel(
     train,
     validation,
-    embedInit
-      ? run.embedProject
-        ? { ...trainOptions, embedProject: embedInit.projected }
-        : { ...trainOptions, embedInit: embedInit.table }
-      : trainOptions,
+    withEmbeddings(trainOptions, embedInit, run.embedProject === true),
     onProgress,
   );
   const name = path.basename(run.out);
   const version = modelVersion(result.model, run.out);
+  const machine = trainingMachine();
   await saveModelDir(run.out, result.model, result.tokenizer, {
     version,
     labels: LABELS,
@@ -231,7 +240,7 @@ export async function runTraining(
         })),
         seconds: result.seconds,
         backend: selection.backend,
-        machine: trainingMachine(),
+        machine,
       },
       null,
       2,
@@ -265,7 +274,7 @@ export async function runTraining(
     memberMetrics: result.memberMetrics,
     seconds: result.seconds,
     backend: selection.backend,
-    machine: trainingMachine(),
+    machine,
     command: run.command,
   });
   await writeFile(path.join(run.out, 'card.md'), card);
