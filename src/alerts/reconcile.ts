@@ -1,9 +1,9 @@
 /** Reconciles remembered alert instances with the rules as configured now: what no rule produces any more ends. */
-import type { Alert, AlertState } from '../core/alert.ts';
+import { type Alert, type AlertState, isFiring } from '../core/alert.ts';
 import type { TopicKind } from '../core/news.ts';
 import type { Rule } from './rules-schema.ts';
 import type { CompiledSelector } from './selector.ts';
-import { isFiring, without } from './state-machine.ts';
+import { without } from './state-machine.ts';
 
 export interface ProducingRule {
   rule: Pick<Rule, 'name' | 'labels'>;

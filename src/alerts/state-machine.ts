@@ -92,8 +92,3 @@ export function stepAlert(
     }
   }
 }
-
-/** Whether receivers should see the instance as firing (recovering still fires until keepFiringFor ends). */
-export function isFiring(state: AlertState): boolean {
-  return state === 'firing' || state === 'recovering';
-}

@@ -4,6 +4,11 @@ import { z } from 'zod';
 export const ALERT_STATES = ['inactive', 'pending', 'firing', 'recovering', 'resolved'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
+/** Whether receivers should see the instance as firing (recovering still fires until keepFiringFor ends). */
+export function isFiring(state: AlertState): boolean {
+  return state === 'firing' || state === 'recovering';
+}
+
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

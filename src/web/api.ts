@@ -1,7 +1,7 @@
 /** The JSON API behind the built-in dashboard: validates parameters, asks the Store port, shapes responses; no SQL is built from input. */
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import type { AlertTransition } from '../core/alert.ts';
+import { type AlertTransition, isFiring } from '../core/alert.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ScoredItem } from '../core/news.ts';
 import type { Store, TopicRef } from '../core/store.ts';
@@ -46,6 +46,8 @@ const MAX_BUCKETS = 1_500;
 const DEFAULT_SERIES_WINDOW_MS = 6 * 3_600_000;
 /** How far back the alerts feed and the firing count look. */
 const ALERT_LOOKBACK_MS = 30 * 86_400_000;
+/** Transitions read to count firing instances: each instance's newest one must be among them. */
+const FIRING_COUNT_LIMIT = 5_000;
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
@@ -147,6 +149,14 @@ export interface Api {
   items(topic: TopicRef | undefined, limit: number): Promise<HeadlineRow[]>;
   topics(windowMs: number, limit: number): Promise<TopicListResponse>;
   summary(windowMs: number): Promise<Summary>;
+  /**
+   * The summary and the newest `alertLimit` transitions from one read of the alerts table, so the
+   * firing count and the feed a page shows side by side cannot disagree.
+   */
+  summaryWithAlerts(
+    windowMs: number,
+    alertLimit: number,
+  ): Promise<{ summary: Summary; alerts: AlertTransition[] }>;
   story(storyId: string): Promise<StoryResponse>;
   /** An opaque token that changes when stored items or alert transitions change. */
   dataVersion(): Promise<string>;
@@ -218,13 +228,17 @@ export function createApi(store: Store, clock: Clock): Api {
     },
 
     async summary(windowMs) {
+      return (await api.summaryWithAlerts(windowMs, 0)).summary;
+    },
+
+    async summaryWithAlerts(windowMs, alertLimit) {
       const nowMs = clock.now();
       const [modelVersion, transitions] = await Promise.all([
         store.currentModelVersion(),
         store.alertTransitions({
           fromMs: nowMs - ALERT_LOOKBACK_MS,
           toMs: nowMs + MINUTE_MS,
-          limit: 5_000,
+          limit: Math.max(FIRING_COUNT_LIMIT, alertLimit),
         }),
       ]);
       let counts: SummaryCounts = { stored: 0, n: 0, neg: 0, pos: 0 };
@@ -236,7 +250,7 @@ export function createApi(store: Store, clock: Clock): Api {
         });
         counts = rows[0] ?? counts;
       }
-      return {
+      const summary: Summary = {
         windowMs,
         items: Number(counts.n),
         negatives: Number(counts.neg),
@@ -245,6 +259,7 @@ export function createApi(store: Store, clock: Clock): Api {
         storedItems: Number(counts.stored),
         modelVersion,
       };
+      return { summary, alerts: transitions.slice(0, alertLimit) };
     },
 
     async story(storyId) {
@@ -318,14 +333,17 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** Alert instances whose newest transition (transitions come newest first) went to firing. */
+/**
+ * Alert instances whose newest transition (transitions come newest first) left them firing; a
+ * recovering instance still fires until its keepFiringFor ends, as receivers see it.
+ */
 export function countFiring(transitions: readonly AlertTransition[]): number {
   const seen = new Set<string>();
   let firing = 0;
   for (const t of transitions) {
     if (seen.has(t.fingerprint)) continue;
     seen.add(t.fingerprint);
-    if (t.to === 'firing') firing++;
+    if (isFiring(t.to)) firing++;
   }
   return firing;
 }

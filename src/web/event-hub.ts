@@ -157,11 +157,10 @@ export class EventHub {
 
   private async computeShared(key: string): Promise<SharedSnapshot> {
     const { api } = this.options;
-    const [summary, movers, items, alerts] = await Promise.all([
-      api.summary(SUMMARY_WINDOW_MS),
+    const [{ summary, alerts }, movers, items] = await Promise.all([
+      api.summaryWithAlerts(SUMMARY_WINDOW_MS, 30),
       api.movers(SUMMARY_WINDOW_MS, 8),
       api.items(undefined, 25),
-      api.alerts(30),
     ]);
     const shared = { summary, movers, items, alerts };
     this.cache = { key, shared };

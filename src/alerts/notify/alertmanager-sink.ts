@@ -3,9 +3,8 @@
  * periodically with an endsAt a few resend periods ahead (so a dead sender's alerts expire), and a
  * resolved alert is sent with endsAt set to when it resolved.
  */
-import type { Alert } from '../../core/alert.ts';
+import { type Alert, isFiring } from '../../core/alert.ts';
 import type { Logger } from '../../core/logger.ts';
-import { isFiring } from '../state-machine.ts';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { postBody } from './http-post.ts';
 import { generatorUrl, hexFingerprint, receiverLabels } from './payload.ts';

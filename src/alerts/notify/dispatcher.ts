@@ -2,9 +2,8 @@
  * Groups firing and resolved alerts like Alertmanager's route (group_by, group_wait, group_interval,
  * repeat_interval) and hands each group's notification to every receiver's delivery queue.
  */
-import type { Alert } from '../../core/alert.ts';
+import { type Alert, isFiring } from '../../core/alert.ts';
 import type { Logger } from '../../core/logger.ts';
-import { isFiring } from '../state-machine.ts';
 import type { DeliveryQueue } from './delivery-queue.ts';
 import { hexFingerprint, notifiedAlert, receiverLabels } from './payload.ts';
 import type { AlertSink, EvaluationOutcome, Notification, Receiver } from './types.ts';
