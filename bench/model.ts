@@ -121,7 +121,7 @@ const loadBefore = loadavg()[0] ?? 0;
 const rows: Row[] = [];
 for (const w of values.workers.split(',').map(Number)) {
   const scorer = await loadScorer(
-    { path: modelDir, backend: selection.backend, workers: w === 0 ? 1 : w },
+    { path: modelDir, backend: selection.backend, workers: w },
     logger,
   );
   for (const batch of values.batches.split(',').map(Number)) {

@@ -11,8 +11,11 @@ export const modelConfigSchema = z
     path: z.string().min(1).default('models/default'),
     /** 'auto' times the model on every backend that loads and keeps the fastest; a name pins that backend. */
     backend: z.enum(BACKENDS).default('auto'),
-    /** Scoring worker threads; 'auto' picks by measured benefit on this machine. */
-    workers: z.union([z.literal('auto'), z.int().min(1).max(64)]).default('auto'),
+    /**
+     * Scoring worker threads; 0 scores on the main thread. 'auto': one per core on wasm and cpu (at most
+     * 4), one on native TensorFlow (its own threads spread a pass over the cores; it allows no second).
+     */
+    workers: z.union([z.literal('auto'), z.int().min(0).max(64)]).default('auto'),
     /** Longest wait for a scoring worker thread over one batch; past it the worker is replaced (default 120000). */
     requestTimeoutMs: z.int().min(1_000).max(3_600_000).optional(),
   })

@@ -55,7 +55,7 @@ describe('issue 13.7 — auto picks the faster backend, not the first that loads
     const { logger, lines } = captureLogger();
     const started = performance.now();
     const scorer = await loadScorer(
-      { path: MODEL, backend: 'auto', workers: 1, cacheDir: dir },
+      { path: MODEL, backend: 'auto', workers: 0, cacheDir: dir },
       logger,
     );
     const seconds = (performance.now() - started) / 1000;

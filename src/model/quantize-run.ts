@@ -140,7 +140,7 @@ export async function runQuantize(
         valFraction: record.split.fraction,
         labelOptions: record.split.labelOptions,
         backend: request.backend,
-        workers: 1,
+        workers: 0,
         onProgress: progress.scored,
       },
       logger,

@@ -22,7 +22,7 @@ export interface ScorerOptions {
   backend: BackendChoice;
   /** Where that probe is cached (default: the project's cache folder). */
   cacheDir?: string;
-  /** Worker threads; 'auto' = one per core on wasm/cpu (capped at 4), none on native backends. */
+  /** Worker threads (0 = the calling thread); 'auto': one per core on wasm/cpu (at most 4), one on native. */
   workers: 'auto' | number;
   /** Longest wait for a worker thread to score one batch; past it the worker is replaced. */
   requestTimeoutMs?: number;
@@ -33,10 +33,25 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 /** Loading a model (and a wasm or native backend) in a fresh thread. */
 const WORKER_START_TIMEOUT_MS = 120_000;
 
-function workerCount(option: ScorerOptions['workers'], backend: ConcreteBackend): number {
-  if (typeof option === 'number') return option;
-  if (backend === 'tensorflow' || backend === 'tensorflow-gpu') return 1;
-  return Math.max(1, Math.min(4, availableParallelism()));
+function workerCount(
+  option: ScorerOptions['workers'],
+  backend: ConcreteBackend,
+  logger: Logger,
+): number {
+  const native = backend === 'tensorflow' || backend === 'tensorflow-gpu';
+  // Native backends score in one thread of their own: on the main thread each pass stalled ingest, the
+  // sink and the dashboard. Not two: the tfjs-node binding keeps op attribute names in one process-wide
+  // set that it changes without a lock, and two threads running ops at once crashed the process
+  // (SIGSEGV in AssignOpAttr, seen in a third of `alerts backtest` runs with two native threads).
+  if (option === 'auto') return native ? 1 : Math.max(1, Math.min(4, availableParallelism()));
+  if (native && option > 1) {
+    logger.warn(
+      { workers: option, backend },
+      `model.workers ${option} lowered to 1: native TensorFlow cannot run ops in two threads of one process`,
+    );
+    return 1;
+  }
+  return option;
 }
 
 class InProcessScorer implements SentimentScorer {
@@ -65,8 +80,8 @@ export async function loadScorer(options: ScorerOptions, logger: Logger): Promis
     { choice: options.backend, modelPath: options.path, cacheDir: options.cacheDir },
     logger,
   );
-  const count = workerCount(options.workers, selection.backend);
-  if (count <= 1) {
+  const count = workerCount(options.workers, selection.backend, logger);
+  if (count === 0) {
     const loaded = await loadModelDir(options.path);
     const predictor = new Predictor(
       loaded.model,

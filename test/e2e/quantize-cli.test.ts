@@ -42,7 +42,7 @@ describe('issue 13 — bellwether quantize', () => {
         valFraction: SPLIT.fraction,
         labelOptions: SPLIT.labelOptions,
         backend: 'cpu',
-        workers: 1,
+        workers: 0,
       },
       silentLogger,
     );

@@ -56,7 +56,10 @@ export function register(program: Command): void {
       "JSONL: label disagreeing headlines by their entities' strict majority",
     )
     .addOption(new Option('--backend <name>', 'tfjs backend (default: config)').choices(BACKENDS))
-    .option('--workers <n>', "scoring worker threads or 'auto' (default: config)")
+    .option(
+      '--workers <n>',
+      "scoring worker threads (0 = the main thread) or 'auto' (default: config)",
+    )
     .option(
       '--entities',
       "evaluate the entity model (--model, default models/entity) on entity-labelled JSONL: entity-level accuracy and macro-F1, overall and where a headline's entities disagree, beside giving every entity the headline's label",
