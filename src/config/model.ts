@@ -13,7 +13,7 @@ export const modelConfigSchema = z
     backend: z.enum(BACKENDS).default('auto'),
     /**
      * Scoring worker threads; 0 scores on the main thread. 'auto': one per core on wasm and cpu (at most
-     * 4), one on native TensorFlow (its own threads spread a pass over the cores; it allows no second).
+     * 4), one on native TensorFlow (it spreads a pass over the cores; its passes take turns per process).
      */
     workers: z.union([z.literal('auto'), z.int().min(0).max(64)]).default('auto'),
     /** Longest wait for a scoring worker thread over one batch; past it the worker is replaced (default 120000). */

@@ -56,13 +56,13 @@ describe.skipIf(!native.ok)('native scoring thread', () => {
     }
   });
 
-  it('lowers more workers to one, saying why: two threads running native ops crash the process', async () => {
+  it('lowers more workers to one, saying why: native passes take turns, so a second thread would only wait', async () => {
     const { logger, lines } = captureLogger();
     const scorer = await loadScorer({ path: MODEL, backend: 'tensorflow', workers: 2 }, logger);
     try {
       expect(lines.find((l) => l.msg === 'sentiment model loaded')).toMatchObject({ workers: 1 });
       expect(lines.find((l) => l.level === 40)?.msg).toMatch(
-        /model\.workers 2 lowered to 1: native TensorFlow cannot run ops in two threads/,
+        /model\.workers 2 lowered to 1: native TensorFlow runs one pass at a time per process/,
       );
       expect(await scorer.scoreBatch(['Tesla shares plunge as recall widens'])).toHaveLength(3);
     } finally {

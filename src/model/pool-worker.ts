@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendChoice } from '../config/model.ts';
 import { workerModuleUrl } from '../core/code-layout.ts';
 import { ServiceError } from '../core/errors.ts';
+import { isNativeBackend, nativeOpLock } from './native-op-lock.ts';
 
 type Reply = { id: number; probs?: Float32Array; error?: string };
 type Ready = { ready: boolean; backend?: string; error?: string };
@@ -21,8 +22,13 @@ export interface PoolWorkerTimeouts {
 /** Starts the real score worker thread, which loads the model directory on the given backend. */
 export function scoreWorkerThread(path: string, backend: BackendChoice): Worker {
   return new Worker(workerModuleUrl('score-worker', import.meta.url), {
-    workerData: { path, backend },
+    workerData: { path, backend, ...nativeLockData(backend) },
   });
+}
+
+/** What a thread that will run `backend` needs in its workerData to share the process's native op lock. */
+export function nativeLockData(backend: string): { nativeLock?: SharedArrayBuffer } {
+  return isNativeBackend(backend) ? { nativeLock: nativeOpLock().buffer } : {};
 }
 
 /** Resolves with the thread's ready message, or rejects if it errs, exits or stays silent first. */

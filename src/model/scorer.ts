@@ -11,6 +11,7 @@ import type { ConcreteBackend } from './backend.ts';
 import { selectBackendForModel } from './backend-for-model.ts';
 import { probeScorer } from './health-probe.ts';
 import { loadModelDir, readModelMeta } from './model-files.ts';
+import { isNativeBackend, nativeOpLock } from './native-op-lock.ts';
 import { PoolWorker, scoreWorkerThread } from './pool-worker.ts';
 import { Predictor } from './predictor.ts';
 import { defaultRespawnBackoff, WorkerPoolScorer } from './worker-pool-scorer.ts';
@@ -38,16 +39,15 @@ function workerCount(
   backend: ConcreteBackend,
   logger: Logger,
 ): number {
-  const native = backend === 'tensorflow' || backend === 'tensorflow-gpu';
+  const native = isNativeBackend(backend);
   // Native backends score in one thread of their own: on the main thread each pass stalled ingest, the
-  // sink and the dashboard. Not two: the tfjs-node binding keeps op attribute names in one process-wide
-  // set that it changes without a lock, and two threads running ops at once crashed the process
-  // (SIGSEGV in AssignOpAttr, seen in a third of `alerts backtest` runs with two native threads).
+  // sink and the dashboard. Not two: native passes take turns under the process's lock (native-op-lock.ts;
+  // two threads running ops at once crashed the process), so a second thread would only wait.
   if (option === 'auto') return native ? 1 : Math.max(1, Math.min(4, availableParallelism()));
   if (native && option > 1) {
     logger.warn(
       { workers: option, backend },
-      `model.workers ${option} lowered to 1: native TensorFlow cannot run ops in two threads of one process`,
+      `model.workers ${option} lowered to 1: native TensorFlow runs one pass at a time per process, so more threads would only wait`,
     );
     return 1;
   }
@@ -62,7 +62,8 @@ class InProcessScorer implements SentimentScorer {
   ) {}
 
   async scoreBatch(texts: readonly string[]): Promise<Float32Array> {
-    return this.predictor.predict(texts);
+    if (!isNativeBackend(this.backend)) return this.predictor.predict(texts);
+    return nativeOpLock().run(() => this.predictor.predict(texts));
   }
 
   healthcheck(): Promise<Health> {

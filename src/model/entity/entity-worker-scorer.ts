@@ -12,7 +12,7 @@ import { describeError } from '../../core/errors.ts';
 import type { Health } from '../../core/lifecycle.ts';
 import type { Logger } from '../../core/logger.ts';
 import { selectBackend } from '../backend.ts';
-import { PoolWorker, type PoolWorkerTimeouts } from '../pool-worker.ts';
+import { nativeLockData, PoolWorker, type PoolWorkerTimeouts } from '../pool-worker.ts';
 import { defaultRespawnBackoff, WorkerPoolScorer } from '../worker-pool-scorer.ts';
 import { readEntityMeta } from './entity-model-files.ts';
 
@@ -24,7 +24,7 @@ const START_TIMEOUT_MS = 120_000;
 /** Starts a thread that loads the entity model directory on the given (concrete) backend. */
 export function entityWorkerThread(dir: string, backend: BackendChoice): Worker {
   return new Worker(workerModuleUrl('entity-worker', import.meta.url), {
-    workerData: { dir, backend },
+    workerData: { dir, backend, ...nativeLockData(backend) },
   });
 }
 
