@@ -46,14 +46,23 @@ interface SplitDefaults {
   labelOptions: LabelOptions;
 }
 
+/** The split `train` recorded in the model's training.json; none when the model has no training.json. */
 async function trainingDefaults(modelDir: string): Promise<Partial<SplitDefaults>> {
+  const file = path.join(modelDir, 'training.json');
+  let text: string;
   try {
-    const json = JSON.parse(await readFile(path.join(modelDir, 'training.json'), 'utf8')) as {
-      split?: SplitDefaults;
-    };
-    return json.split ?? {};
-  } catch {
-    return {};
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  try {
+    return (JSON.parse(text) as { split?: Partial<SplitDefaults> }).split ?? {};
+  } catch (error) {
+    // Falling back to seed 42 here would validate on another split, silently.
+    throw new UsageError(
+      `${file} is not valid JSON (${(error as Error).message}): it records the split --split validation re-carves`,
+    );
   }
 }
 
@@ -76,6 +85,14 @@ export async function evaluate(request: EvalRequest, logger: Logger): Promise<Ev
     test = split.validation;
     fitOn = split.train;
     splitName = `validation (seed ${seed}, ${fraction})`;
+    const recorded = defaults.seed !== undefined && defaults.fraction !== undefined;
+    if (recorded && (seed !== defaults.seed || fraction !== defaults.fraction)) {
+      splitName += ", not the model's own split";
+      logger.warn(
+        { seed, fraction, trainedWith: { seed: defaults.seed, fraction: defaults.fraction } },
+        `--split validation with seed ${seed} and fraction ${fraction}, but ${request.modelDir} was trained with seed ${defaults.seed} and fraction ${defaults.fraction}: this validation set can hold texts the model trained on, so its figures can read high`,
+      );
+    }
   } else {
     test = await readAll(request.data, request.labelOptions);
     if (request.trainData) fitOn = await readAll(request.trainData, request.labelOptions);

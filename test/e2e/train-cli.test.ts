@@ -1,6 +1,6 @@
 // `bellwether train` → `eval` → `score-text` as a user runs them: the defaults train the shipped kind of
 // model (lexicon prior, an ensemble in one file) and the other commands load what it wrote.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,21 @@ describe('train, eval and score-text from the command line', () => {
   let dir: string;
   let data: string;
   let out: string;
+
+  /** `eval --split validation` of `model` on the training data, on wasm. */
+  const evalValidation = (model: string, ...extra: string[]) =>
+    runCli([
+      'eval',
+      '--model',
+      model,
+      '--data',
+      data,
+      '--split',
+      'validation',
+      '--backend',
+      'wasm',
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'bw-train-cli-'));
@@ -97,5 +112,33 @@ describe('train, eval and score-text from the command line', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(rows.map((r) => r.label)).toEqual(['negative', 'positive']);
+  });
+
+  it('re-carves the split the model trained with, and says so when flags ask for another one', async () => {
+    const evalSplit = (...extra: string[]) => evalValidation(out, '--json', ...extra);
+    const own = await evalSplit();
+    expect(own.code, own.stderr).toBe(0);
+    expect(JSON.parse(own.stdout).split).toBe('validation (seed 42, 0.15)');
+    expect(own.stderr).not.toMatch(/not the model's own split|trained with seed/);
+
+    const other = await evalSplit('--seed', '7');
+    expect(other.code, other.stderr).toBe(0);
+    expect(JSON.parse(other.stdout).split).toBe(
+      "validation (seed 7, 0.15), not the model's own split",
+    );
+    expect(other.stderr).toMatch(
+      /was trained with seed 42 and fraction 0\.15: this validation set can hold texts the model trained on/,
+    );
+  });
+
+  it('refuses a model whose training.json is unreadable instead of validating on a guessed split', async () => {
+    const broken = path.join(dir, 'broken');
+    await cp(out, broken, { recursive: true });
+    await writeFile(path.join(broken, 'training.json'), '{"split": {"seed": 4');
+    const run = await evalValidation(broken);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /training\.json is not valid JSON .*it records the split --split validation re-carves/,
+    );
   });
 });
