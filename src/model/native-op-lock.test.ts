@@ -13,7 +13,12 @@ const CHILD = fileURLToPath(new URL('../../test/support/native-threads-child.ts'
 const native = await loadNativeBackend('tensorflow');
 if (!native.ok) console.info(`native-op-lock: the native run is skipped: ${native.reason}`);
 
-/** Each pass marks itself inside a shared counter for 50 µs and counts the passes it found already inside. */
+/**
+ * Each pass marks itself inside a shared counter for 50 µs and counts the passes it found already inside.
+ * The contenders wait at a start line (counter 2) until all have loaded: loading tsx takes far longer than
+ * the passes, so without it one thread could finish before the other began, and the control would see no
+ * overlap (a CI run under load failed that way).
+ */
 const CONTENDER = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
@@ -22,6 +27,9 @@ const { parentPort, workerData } = require('node:worker_threads');
   const { NativeOpLock } = await import(workerData.module);
   const lock = workerData.lock ? new NativeOpLock(workerData.lock) : undefined;
   const counters = new Int32Array(workerData.counters);
+  Atomics.add(counters, 2, 1);
+  Atomics.notify(counters, 2);
+  for (let ready; (ready = Atomics.load(counters, 2)) < workerData.threads; ) Atomics.wait(counters, 2, ready, 100);
   const pass = () => {
     if (Atomics.add(counters, 0, 1) > 0) Atomics.add(counters, 1, 1);
     const end = performance.now() + 0.05;
@@ -37,14 +45,14 @@ const { parentPort, workerData } = require('node:worker_threads');
 async function overlaps(
   lock: NativeOpLock | undefined,
   threads = 2,
-  passes = 400,
+  passes = 1_000,
 ): Promise<number> {
-  const counters = new SharedArrayBuffer(8);
+  const counters = new SharedArrayBuffer(12);
   await Promise.all(
     Array.from({ length: threads }, () => {
       const worker = new Worker(CONTENDER, {
         eval: true,
-        workerData: { module: LOCK_MODULE, lock: lock?.buffer, counters, passes },
+        workerData: { module: LOCK_MODULE, lock: lock?.buffer, counters, passes, threads },
       });
       return new Promise<void>((resolve, reject) => {
         worker.once('message', () => void worker.terminate().then(() => resolve()));
