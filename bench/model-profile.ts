@@ -28,7 +28,10 @@ const { tf } = await selectBackendForModel(
   logger,
 );
 const loaded = await loadModelDir(values.model);
-const predictor = new Predictor(loaded.model, loaded.tokenizer, loaded.meta.architecture.maxLen);
+// As a scorer runs it (scoring: BlockLSTM on native).
+const predictor = new Predictor(loaded.model, loaded.tokenizer, loaded.meta.architecture.maxLen, {
+  scoring: true,
+});
 const texts = syntheticHeadlines(loaded.tokenizer, batch, 2024);
 
 function median(xs: number[]): number {

@@ -4,6 +4,7 @@
  * registered for serialization so a saved model loads back bit-identical.
  */
 import * as tf from '@tensorflow/tfjs';
+import { nativeBiLstmStates, nativeLstmAvailable } from './native-lstm.ts';
 
 export type Shape = Array<number | null>;
 
@@ -370,6 +371,11 @@ export class BiLstm extends tf.layers.Layer {
   private w: Record<string, tf.LayerVariable> = {};
   /** blockMask's values by rows per direction. */
   private readonly maskValues = new Map<number, Float32Array>();
+  /**
+   * Scoring on native TensorFlow runs the recurrence as its BlockLSTM kernel (native-lstm.ts). Set by a
+   * scorer's Predictor only: training, evaluation and teacher scoring keep the step loop's exact bytes.
+   */
+  nativeKernel = false;
 
   constructor(
     config: BiLstmConfig,
@@ -476,7 +482,6 @@ export class BiLstm extends tf.layers.Layer {
       const x = first(inputs);
       const [b, t] = x.shape as [number, number, number];
       const u = this.cfg.units;
-      const wh = tf.mul(this.v('wh'), this.blockMask(u));
       // Reverse each text within its own length, so padding stays at the end for both directions:
       // the loop needs no masking, and each direction's final state is read at step length − 1.
       // The indices are plain integers computed here from the ids (no gradient flows into them);
@@ -501,33 +506,63 @@ export class BiLstm extends tf.layers.Layer {
         }
         lastRow[r] = (Math.max(len, 1) - 1) * b + r;
       }
-      const xw = this.inputProjection(x, timeMajor, reversed, args?.training === true);
-      let h: tf.Tensor = tf.zeros([b, 2 * u]);
-      let c: tf.Tensor = tf.zeros([b, 2 * u]);
-      const hs: tf.Tensor[] = [];
-      // Made once: a number operand would upload a new scalar tensor at every use, five per step.
-      const one = tf.scalar(1);
-      const two = tf.scalar(2);
-      for (let s = 0; s < t; s++) {
-        const z = tf.add(tf.slice(xw, [s * b, 0], [b, 8 * u]), tf.matMul(h, wh));
-        // One sigmoid over all gates; the cell input uses tanh(x) = 2σ(2x) − 1 with the factor 2
-        // learned into its weights, because wasm's tanh is ~10× slower than its sigmoid.
-        const sig = tf.sigmoid(z);
-        const i = tf.slice(sig, [0, 0], [b, 2 * u]);
-        const f = tf.slice(sig, [0, 2 * u], [b, 2 * u]);
-        const o = tf.slice(sig, [0, 4 * u], [b, 2 * u]);
-        const g = tf.sub(tf.mul(tf.slice(sig, [0, 6 * u], [b, 2 * u]), two), one);
-        c = tf.add(tf.mul(f, c), tf.mul(i, g));
-        h = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(c, two)), two), one));
-        hs.push(h);
-      }
-      // Time-major stack: row s·B + r is text r at step s.
-      const states = tf.reshape(tf.stack(hs), [t * b, 2 * u]);
+      const training = args?.training === true;
+      const states =
+        this.nativeKernel && !training && nativeLstmAvailable()
+          ? this.nativeStates(x, timeMajor, reversed)
+          : this.loopStates(x, timeMajor, reversed, training);
       if (!this.cfg.sequences) return embeddingLookup(states, tf.tensor1d(lastRow, 'int32'));
       const half = (at: Int32Array, from: number) =>
         tf.slice(embeddingLookup(states, tf.tensor1d(at, 'int32')), [0, from], [b * t, u]);
       return tf.reshape(tf.concat([half(forwardAt, 0), half(backwardAt, u)], 1), [b, t, 2 * u]);
     });
+  }
+
+  /** Every step's [h_fwd; h_bwd], time-major [T·B, 2U] (row s·B + r: text r at step s), by the step loop. */
+  private loopStates(
+    x: tf.Tensor,
+    timeMajor: Int32Array,
+    reversed: Int32Array,
+    training: boolean,
+  ): tf.Tensor {
+    const [b, t] = x.shape as [number, number, number];
+    const u = this.cfg.units;
+    const wh = tf.mul(this.v('wh'), this.blockMask(u));
+    const xw = this.inputProjection(x, timeMajor, reversed, training);
+    let h: tf.Tensor = tf.zeros([b, 2 * u]);
+    let c: tf.Tensor = tf.zeros([b, 2 * u]);
+    const hs: tf.Tensor[] = [];
+    // Made once: a number operand would upload a new scalar tensor at every use, five per step.
+    const one = tf.scalar(1);
+    const two = tf.scalar(2);
+    for (let s = 0; s < t; s++) {
+      const z = tf.add(tf.slice(xw, [s * b, 0], [b, 8 * u]), tf.matMul(h, wh));
+      // One sigmoid over all gates; the cell input uses tanh(x) = 2σ(2x) − 1 with the factor 2
+      // learned into its weights, because wasm's tanh is ~10× slower than its sigmoid.
+      const sig = tf.sigmoid(z);
+      const i = tf.slice(sig, [0, 0], [b, 2 * u]);
+      const f = tf.slice(sig, [0, 2 * u], [b, 2 * u]);
+      const o = tf.slice(sig, [0, 4 * u], [b, 2 * u]);
+      const g = tf.sub(tf.mul(tf.slice(sig, [0, 6 * u], [b, 2 * u]), two), one);
+      c = tf.add(tf.mul(f, c), tf.mul(i, g));
+      h = tf.mul(o, tf.sub(tf.mul(tf.sigmoid(tf.mul(c, two)), two), one));
+      hs.push(h);
+    }
+    return tf.reshape(tf.stack(hs), [t * b, 2 * u]);
+  }
+
+  /** The same states by TensorFlow's BlockLSTM kernel, one op per direction (native-lstm.ts). */
+  private nativeStates(x: tf.Tensor, timeMajor: Int32Array, reversed: Int32Array): tf.Tensor {
+    const [b, t, d] = x.shape as [number, number, number];
+    const flat = tf.reshape(x, [b * t, d]);
+    const steps = (at: Int32Array) =>
+      tf.reshape(tf.gather(flat, tf.tensor1d(at, 'int32')), [t, b, d]) as tf.Tensor3D;
+    return nativeBiLstmStates(
+      steps(timeMajor),
+      steps(reversed),
+      { wx: this.v('wx'), wh: this.v('wh'), b: this.v('b') },
+      this.cfg.units,
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

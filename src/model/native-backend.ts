@@ -23,6 +23,11 @@ interface NativeKernelBackend {
 
 /** What the one native import of this process left behind: both packages register under one name and each loads its own libtensorflow, so a second import must never happen. */
 let imported: { pkg: string; gpu: boolean; detail: string } | undefined;
+/**
+ * tfjs-node's int64 scalar class, kept from the one import: the only way its kernel backend takes an int64
+ * input, which TensorFlow's BlockLSTM needs (native-lstm.ts). Undefined when not imported or not found.
+ */
+let int64Scalar: (new (value: number) => object) | undefined;
 /** Set when a package imported (its libtensorflow is in the process) but its backend would not start. */
 let brokenImport: string | undefined;
 
@@ -63,6 +68,7 @@ async function importAndCheck(kind: NativeBackendKind): Promise<string | undefin
   } catch (error) {
     return reasonFor(pkg, error);
   }
+  int64Scalar = await importInt64Scalar(pkg);
   try {
     // The package switches the active backend as a side effect; let that settle, then undo it.
     await tf.ready();
@@ -79,6 +85,24 @@ async function importAndCheck(kind: NativeBackendKind): Promise<string | undefin
   } catch (error) {
     brokenImport = `${pkg} failed to initialise: ${firstLine(error)}`;
     return brokenImport;
+  }
+}
+
+/** The int64 scalar class of the imported native package, when there is one (see `int64Scalar`). */
+export function nativeInt64Scalar(): (new (value: number) => object) | undefined {
+  return int64Scalar;
+}
+
+/** A file of the package's own layout: missing in another version, which only turns the fused LSTM off. */
+async function importInt64Scalar(
+  pkg: string,
+): Promise<(new (value: number) => object) | undefined> {
+  try {
+    const specifier: string = `${pkg}/dist/int64_tensors.js`;
+    const module = (await import(specifier)) as { Int64Scalar?: new (value: number) => object };
+    return module.Int64Scalar;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 /** Turns texts into class probabilities on the current thread: tokenize, window, group by length, pad per group, run the model. */
 import * as tf from '@tensorflow/tfjs';
+import { BiLstm } from './layers.ts';
 import { lengthGroups } from './length-groups.ts';
 import { poolWindows, windowsOf } from './text-windows.ts';
 import { UNK_ID } from './tokenizer.ts';
@@ -38,13 +39,22 @@ export class Predictor {
   readonly width: number;
   private readonly parameters: number;
 
+  /**
+   * `scoring`: this predictor serves a scorer, so its BiLSTM may run as TensorFlow's BlockLSTM kernel on a
+   * native backend (native-lstm.ts): equal up to float rounding and much faster there. Training, evaluation
+   * and teacher scoring leave it off and keep the step loop's exact bytes.
+   */
   constructor(
     readonly model: tf.LayersModel,
     readonly tokenizer: ModelTokenizer,
     readonly maxLen: number,
+    options: { scoring?: boolean } = {},
   ) {
     this.width = model.outputs[0]?.shape.at(-1) ?? 3;
     this.parameters = model.countParams();
+    if (options.scoring === true) {
+      for (const layer of model.layers) if (layer instanceof BiLstm) layer.nativeKernel = true;
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import { selectBackend } from './backend.ts';
 import { loadModelDir } from './model-files.ts';
 import { Predictor } from './predictor.ts';
 import { serveScoring } from './score-worker-port.ts';
+import { warmUp } from './warm-up.ts';
 
 interface Init {
   path: string;
@@ -14,7 +15,10 @@ interface Init {
 await serveScoring(async (init: Init) => {
   const selection = await selectBackend(init.backend, silentLogger);
   const loaded = await loadModelDir(init.path);
-  const predictor = new Predictor(loaded.model, loaded.tokenizer, loaded.meta.architecture.maxLen);
+  const predictor = new Predictor(loaded.model, loaded.tokenizer, loaded.meta.architecture.maxLen, {
+    scoring: true,
+  });
+  warmUp(predictor, selection.backend);
   return {
     backend: selection.backend,
     answer: (request: { texts: string[] }) => predictor.predict(request.texts),

@@ -12,8 +12,10 @@ import { selectBackendForModel } from './backend-for-model.ts';
 import { probeScorer } from './health-probe.ts';
 import { loadModelDir, readModelMeta } from './model-files.ts';
 import { isNativeBackend, nativeOpLock } from './native-op-lock.ts';
+import { chooseNativeThreads } from './native-threads.ts';
 import { PoolWorker, scoreWorkerThread } from './pool-worker.ts';
 import { Predictor } from './predictor.ts';
+import { warmUp } from './warm-up.ts';
 import { defaultRespawnBackoff, WorkerPoolScorer } from './worker-pool-scorer.ts';
 
 export interface ScorerOptions {
@@ -77,20 +79,34 @@ class InProcessScorer implements SentimentScorer {
 
 /** Loads the model directory and returns a scorer on the chosen backend (logged, with skip reasons). */
 export async function loadScorer(options: ScorerOptions, logger: Logger): Promise<SentimentScorer> {
+  // Before the backend choice, which may load native TensorFlow; a missing meta.json fails just below.
+  const known = await readModelMeta(options.path).catch(() => undefined);
+  const nativeThreads = known ? chooseNativeThreads(known, logger) : 'default';
   const selection = await selectBackendForModel(
     { choice: options.backend, modelPath: options.path, cacheDir: options.cacheDir },
     logger,
   );
   const count = workerCount(options.workers, selection.backend, logger);
+  const threads = isNativeBackend(selection.backend) ? { nativeThreads } : {};
   if (count === 0) {
     const loaded = await loadModelDir(options.path);
     const predictor = new Predictor(
       loaded.model,
       loaded.tokenizer,
       loaded.meta.architecture.maxLen,
+      { scoring: true },
     );
+    const warm = isNativeBackend(selection.backend)
+      ? nativeOpLock().run(() => warmUp(predictor, selection.backend))
+      : warmUp(predictor, selection.backend);
     logger.info(
-      { model: loaded.meta.version, backend: selection.backend, workers: 0 },
+      {
+        model: loaded.meta.version,
+        backend: selection.backend,
+        workers: 0,
+        warmUp: warm,
+        ...threads,
+      },
       'sentiment model loaded',
     );
     return new InProcessScorer(loaded.meta.version, selection.backend, predictor);
@@ -110,7 +126,7 @@ export async function loadScorer(options: ScorerOptions, logger: Logger): Promis
     logger,
   });
   logger.info(
-    { model: meta.version, backend: selection.backend, workers: count },
+    { model: meta.version, backend: selection.backend, workers: count, ...threads },
     'sentiment model loaded',
   );
   return pool;
