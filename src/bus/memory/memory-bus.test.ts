@@ -191,4 +191,28 @@ describe('memory bus backpressure', () => {
     expect(sizes).toEqual([5]);
     await bus.close();
   });
+
+  it('counts the linger from when a message arrived: one that waited out a slow batch is not held a full linger more', async () => {
+    // The sink's case: messages that arrive while a batch is being stored have waited by the time the
+    // consumer looks again. Before, it opened a fresh linger then, so they waited the handling and the
+    // whole linger again (here about 600 + 500 ms) instead of at most the longer of the two.
+    const bus = new MemoryBus({ partitions: 1, capacity: 100 }, silentLogger);
+    await bus.connect();
+    const handed: { value: string; at: number }[] = [];
+    await bus.subscribe({ topic: 't', group: 'g', maxBatchSize: 50, lingerMs: 500 }, async (b) => {
+      const at = performance.now();
+      handed.push(...b.map((m) => ({ value: m.value.toString(), at })));
+      if (b.some((m) => m.value.toString() === 'first')) await sleep(600);
+    });
+    await bus.publish('t', [{ value: 'first' }]);
+    await waitFor(() => handed.length === 1, 3_000, 'the first message');
+    await sleep(100);
+    const publishedAt = performance.now();
+    await bus.publish('t', [{ value: 'second' }]);
+    await waitFor(() => handed.length === 2, 5_000, 'the second message');
+    const waited = (handed[1]?.at ?? Number.NaN) - publishedAt;
+    // Handed over when the slow batch is done (about 500 ms after it was published), not ~1,000 ms.
+    expect(waited).toBeLessThan(800);
+    await bus.close();
+  });
 });

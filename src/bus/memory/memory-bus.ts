@@ -91,6 +91,7 @@ export class MemoryBus implements Bus {
         continue;
       }
       const end = Math.min(messages.length, i + room);
+      const appendedAt = Date.now();
       for (; i < end; i++) {
         const m = messages[i];
         if (!m) continue;
@@ -99,6 +100,7 @@ export class MemoryBus implements Bus {
           key: m.key,
           value: Buffer.from(m.value),
           headers: Object.freeze({ ...m.headers }),
+          appendedAt,
         });
       }
       topic.changed.notify();

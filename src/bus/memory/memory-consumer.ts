@@ -52,12 +52,10 @@ export class MemoryConsumer implements Subscription, GroupMember {
   }
 
   private async run(): Promise<void> {
-    let lingerUntil: number | undefined;
     while (!this.stopping) {
       const now = Date.now();
       const ready = this.readyPartitions(now);
       if (ready.length === 0) {
-        lingerUntil = undefined;
         await this.topic.changed.wait(this.untilNextRetry(now));
         continue;
       }
@@ -66,15 +64,27 @@ export class MemoryConsumer implements Subscription, GroupMember {
         0,
       );
       if (available < this.options.maxBatchSize && this.options.lingerMs > 0) {
-        lingerUntil ??= now + this.options.lingerMs;
+        // The linger counts from the oldest waiting message, not from when this consumer looked: messages
+        // that arrived while the previous batch was being handled have waited already, and a fresh linger
+        // would hold them that long again (the sink's tail: up to its handling time plus 250 ms).
+        const lingerUntil = this.oldestWaiting(ready, now) + this.options.lingerMs;
         if (now < lingerUntil) {
           await this.topic.changed.wait(lingerUntil - now);
           continue;
         }
       }
-      lingerUntil = undefined;
       await this.deliver(ready);
     }
+  }
+
+  /** When the oldest message not yet delivered on these partitions was appended (`now` if unknown). */
+  private oldestWaiting(ready: readonly number[], now: number): number {
+    let oldest = now;
+    for (const p of ready) {
+      const log = this.topic.logOf(p);
+      oldest = Math.min(oldest, log.appendedAt(this.group.position(p, log)) ?? now);
+    }
+    return oldest;
   }
 
   /** Partitions this member owns that hold messages, are not in flight elsewhere and not backing off. */

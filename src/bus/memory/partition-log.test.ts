@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { PartitionLog } from './partition-log.ts';
 import { keyHash, Partitioner } from './partitioner.ts';
 
-const message = (n: number) => ({ key: undefined, value: Buffer.from(String(n)), headers: {} });
+/** Message n, appended (by its stamp) at time n. */
+const message = (n: number) => ({
+  key: undefined,
+  value: Buffer.from(String(n)),
+  headers: {},
+  appendedAt: n,
+});
 const values = (log: PartitionLog, from: number, limit: number) =>
   log.read(from, limit).map((m) => Number(m.value.toString()));
 
@@ -17,7 +23,10 @@ describe('PartitionLog', () => {
       expect(log.start).toBe(to);
       expect(log.size).toBe(5_000 - to);
       expect(values(log, to, 3)).toEqual([to, to + 1, to + 2].filter((v) => v < 5_000));
+      expect(log.appendedAt(to)).toBe(to);
     }
+    expect(log.appendedAt(0)).toBeUndefined();
+    expect(log.appendedAt(5_000)).toBeUndefined();
     expect(values(log, 4_998, 10)).toEqual([4_998, 4_999]);
     // Appends after compaction continue the offsets.
     expect(log.append(message(5_000))).toBe(5_000);

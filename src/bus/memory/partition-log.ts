@@ -4,6 +4,8 @@ export interface StoredMessage {
   key: string | undefined;
   value: Buffer;
   headers: Readonly<Record<string, string>>;
+  /** Date.now() when it was appended: a consumer's linger counts from the oldest waiting message. */
+  appendedAt: number;
 }
 
 export class PartitionLog {
@@ -37,6 +39,12 @@ export class PartitionLog {
     return this.entries.slice(from, Math.min(from + limit, this.entries.length));
   }
 
+  /** When the message at `offset` was appended; undefined past the end or before the start. */
+  appendedAt(offset: number): number | undefined {
+    if (offset < this.base) return undefined;
+    return this.entries[this.head + offset - this.base]?.appendedAt;
+  }
+
   /** Forgets everything before `offset`. */
   trimTo(offset: number): void {
     const drop = Math.min(offset - this.base, this.size);
@@ -53,4 +61,4 @@ export class PartitionLog {
   }
 }
 
-const EMPTY: StoredMessage = { key: undefined, value: Buffer.alloc(0), headers: {} };
+const EMPTY: StoredMessage = { key: undefined, value: Buffer.alloc(0), headers: {}, appendedAt: 0 };
