@@ -37,10 +37,12 @@ function seconds(predictor: Predictor, texts: readonly string[]): number {
 export async function probeModel(modelPath: string, options: ProbeOptions): Promise<ProbeResult> {
   const loaded = await loadModelDir(modelPath);
   try {
+    // Timed as a scorer runs it (on native, the BiLSTM as one kernel: native-lstm.ts).
     const predictor = new Predictor(
       loaded.model,
       loaded.tokenizer,
       loaded.meta.architecture.maxLen,
+      { scoring: true },
     );
     const texts = syntheticHeadlines(loaded.tokenizer, Math.max(options.batch, WARM_UP), SEED);
     // The first call pays for kernel set-up, weight upload and its shapes: untimed.
