@@ -25,7 +25,8 @@ interface NativeKernelBackend {
 let imported: { pkg: string; gpu: boolean; detail: string } | undefined;
 /**
  * tfjs-node's int64 scalar class, kept from the one import: the only way its kernel backend takes an int64
- * input, which TensorFlow's BlockLSTM needs (native-lstm.ts). Undefined when not imported or not found.
+ * input, which TensorFlow's BlockLSTM needs (native-lstm.ts). Undefined when not imported, not found, or
+ * on a GPU.
  */
 let int64Scalar: (new (value: number) => object) | undefined;
 /** Set when a package imported (its libtensorflow is in the process) but its backend would not start. */
@@ -68,7 +69,6 @@ async function importAndCheck(kind: NativeBackendKind): Promise<string | undefin
   } catch (error) {
     return reasonFor(pkg, error);
   }
-  int64Scalar = await importInt64Scalar(pkg);
   try {
     // The package switches the active backend as a side effect; let that settle, then undo it.
     await tf.ready();
@@ -79,6 +79,9 @@ async function importAndCheck(kind: NativeBackendKind): Promise<string | undefin
     }
     if (previous !== null && previous !== NATIVE_BACKEND_NAME) await tf.setBackend(previous);
     const gpu = backend.isUsingGpuDevice === true;
+    // CPU only: BlockLSTM on a GPU is untested here (no GPU machine was lent), so a GPU scorer keeps the
+    // BiLSTM's step loop.
+    if (!gpu) int64Scalar = await importInt64Scalar(pkg);
     const detail = `${pkg} ${tf.version_core} on ${gpu ? 'GPU' : 'CPU'} (libtensorflow 2.9.1)`;
     imported = { pkg, gpu, detail };
     return undefined;

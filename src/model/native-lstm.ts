@@ -27,7 +27,10 @@ interface NativeKernelBackend {
 const BLOCK_LSTM_OUTPUTS = 7;
 const H_OUTPUT = 6;
 
-/** Whether the active backend can run BlockLSTM: native TensorFlow, with its int64 input class found. */
+/**
+ * Whether the active backend runs BlockLSTM: native TensorFlow on the CPU, with its int64 input class found
+ * (a GPU keeps the step loop until the kernel is tested there; native-backend.ts).
+ */
 export function nativeLstmAvailable(): boolean {
   return tf.getBackend() === NATIVE_BACKEND_NAME && nativeInt64Scalar() !== undefined;
 }
