@@ -25,7 +25,7 @@ type Road = 'inference' | 'native kernel';
 function bothWays(sequences: boolean, road: Road): { training: Float32Array; other: Float32Array } {
   const layer = new BiLstm({ inputDim: D, units: U, sequences });
   const inputs = [tf.randomNormal([B, T, D], 0, 1, 'float32', 17), paddedIds(T)];
-  layer.nativeKernel = road === 'native kernel';
+  layer.forScoring = road === 'native kernel';
   const other = (layer.apply(inputs) as tf.Tensor).dataSync() as Float32Array;
   const args = { training: true, noise: new DropoutNoise(1) };
   const training = (layer.apply(inputs, args) as tf.Tensor).dataSync() as Float32Array;

@@ -137,6 +137,25 @@ export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return lead.length === 1 ? y : tf.reshape(y, [...lead, outDim]);
 }
 
+/**
+ * `dense` through the backend's fused product, for scoring: the bias add (and a ReLU) run in the product's
+ * epilogue instead of as passes of their own over its output. Not for training: the sums round alike, but
+ * the training path keeps its ops, so retraining repeats its bytes.
+ */
+export function denseFused(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  b: tf.Tensor,
+  activation: 'linear' | 'relu' = 'linear',
+): tf.Tensor {
+  const inDim = x.shape[x.shape.length - 1] ?? 0;
+  const outDim = w.shape[1] ?? 0;
+  const lead = x.shape.slice(0, -1);
+  const a = tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
+  const y = tf.fused.matMul({ a, b: w as tf.Tensor2D, bias: b, activation });
+  return lead.length === 1 ? y : tf.reshape(y, [...lead, outDim]);
+}
+
 export interface TokenPositionEmbeddingConfig {
   vocabSize: number;
   maxLen: number;
@@ -228,6 +247,8 @@ export class EncoderBlock extends tf.layers.Layer {
   static className = 'BwEncoderBlock';
   private readonly cfg: EncoderBlockConfig;
   private w: Record<string, tf.LayerVariable> = {};
+  /** Set by a scorer's Predictor only: its passes take the fused products (denseFused). */
+  forScoring = false;
 
   constructor(
     config: EncoderBlockConfig,
@@ -281,8 +302,18 @@ export class EncoderBlock extends tf.layers.Layer {
       const drop = this.cfg.dropout ?? 0;
       const bias = tf.reshape(tf.mul(tf.sub(1, paddingMask(ids)), NEG_INF), [b, 1, 1, t]);
 
+      // A scorer's pass (see forScoring) takes the fused products on wasm, where the separate bias adds
+      // and ReLU cost a sixth of a pass; native measured level with them (0.975–1.03), so it keeps its ops.
+      const fused = this.forScoring && args?.training !== true && tf.getBackend() !== 'tensorflow';
+      const project = (input: tf.Tensor, w: string, bw: string, relu = false) =>
+        fused
+          ? denseFused(input, this.v(w), this.v(bw), relu ? 'relu' : 'linear')
+          : relu
+            ? tf.relu(dense(input, this.v(w), this.v(bw)))
+            : dense(input, this.v(w), this.v(bw));
+
       const h = layerNorm(x, this.v('ln1g'), this.v('ln1b'));
-      const qkv = dense(h, this.v('wqkv'), this.v('bqkv'));
+      const qkv = project(h, 'wqkv', 'bqkv');
       // Column slices of one fused projection; each head split is a single rank-4 transpose.
       const part = (i: number) =>
         tf.reshape(tf.slice(qkv, [0, 0, i * dim], [b, t, dim]), [b, t, heads, dh]);
@@ -292,10 +323,10 @@ export class EncoderBlock extends tf.layers.Layer {
       const scores = tf.add(tf.matMul(q, kT), bias);
       const attn = maybeDropout(tf.softmax(scores, -1), drop, args);
       const ctx = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
-      const x1 = tf.add(x, maybeDropout(dense(ctx, this.v('wo'), this.v('bo')), drop, args));
+      const x1 = tf.add(x, maybeDropout(project(ctx, 'wo', 'bo'), drop, args));
 
       const h2 = layerNorm(x1, this.v('ln2g'), this.v('ln2b'));
-      const ff = dense(tf.relu(dense(h2, this.v('w1'), this.v('b1'))), this.v('w2'), this.v('b2'));
+      const ff = project(project(h2, 'w1', 'b1', true), 'w2', 'b2');
       return tf.add(x1, maybeDropout(ff, drop, args));
     });
   }
@@ -375,7 +406,7 @@ export class BiLstm extends tf.layers.Layer {
    * Scoring on native TensorFlow runs the recurrence as its BlockLSTM kernel (native-lstm.ts). Set by a
    * scorer's Predictor only: training, evaluation and teacher scoring keep the step loop's exact bytes.
    */
-  nativeKernel = false;
+  forScoring = false;
 
   constructor(
     config: BiLstmConfig,
@@ -468,7 +499,9 @@ export class BiLstm extends tf.layers.Layer {
       tf.mul(tf.slice(wx, [0, 0], [d, -1]), top),
       tf.mul(tf.slice(wx, [d, 0], [d, -1]), tf.sub(1, top)),
     );
-    const projected = dense(flat, folded, this.v('b'));
+    // A scorer's pass adds the bias in the product's epilogue (denseFused); only the step loop gets here,
+    // so not on native CPU, where the BlockLSTM kernel runs.
+    const projected = (this.forScoring ? denseFused : dense)(flat, folded, this.v('b'));
     const pick = (at: Int32Array) => embeddingLookup(projected, tf.tensor1d(at, 'int32'));
     const forwardColumns = tf.slice(top, [0, 0], [1, -1]);
     return tf.add(
@@ -508,7 +541,7 @@ export class BiLstm extends tf.layers.Layer {
       }
       const training = args?.training === true;
       const states =
-        this.nativeKernel && !training && nativeLstmAvailable()
+        this.forScoring && !training && nativeLstmAvailable()
           ? this.nativeStates(x, timeMajor, reversed)
           : this.loopStates(x, timeMajor, reversed, training);
       if (!this.cfg.sequences) return embeddingLookup(states, tf.tensor1d(lastRow, 'int32'));

@@ -37,13 +37,15 @@ describe('a scoring predictor', () => {
     },
   );
 
-  it('on wasm keeps the step loop: no kernel there, the same numbers', async () => {
+  it('on wasm keeps the step loop: no kernel there, the same states up to rounding', async () => {
     await selectBackend('wasm', silentLogger);
     expect(nativeLstmAvailable()).toBe(false);
     const layer = new BiLstm({ inputDim: 6, units: 4, sequences: true });
     const inputs = [tf.randomNormal([5, 9, 6], 0, 1, 'float32', 23), paddedIds(9)];
-    const loop = (layer.apply(inputs) as tf.Tensor).dataSync();
-    layer.nativeKernel = true;
-    expect((layer.apply(inputs) as tf.Tensor).dataSync()).toEqual(loop);
+    const loop = (layer.apply(inputs) as tf.Tensor).dataSync() as Float32Array;
+    layer.forScoring = true;
+    // Only the input projection's bias moves into the product's epilogue (denseFused) there.
+    const scoring = (layer.apply(inputs) as tf.Tensor).dataSync() as Float32Array;
+    expect(maxAbsDiff(scoring, loop)).toBeLessThan(1e-6);
   });
 });

@@ -49,4 +49,14 @@ describe('the shipped model scores as it did before the inference path was sped 
       probs.set(predictor.predict(texts.slice(start, start + 32)), start * 3);
     expect(largestGap(probs, GOLDEN.probs)).toBeLessThan(TOLERANCE);
   });
+
+  it("gives them too as a scorer's predictor, which takes the fused products", async () => {
+    const own = await loadModelDir(GOLDEN.model);
+    const scoring = new Predictor(own.model, own.tokenizer, own.meta.architecture.maxLen, {
+      scoring: true,
+    });
+    expect(largestGap(scoring.predict(goldenTexts(own.tokenizer)), GOLDEN.probs)).toBeLessThan(
+      TOLERANCE,
+    );
+  });
 });

@@ -1,6 +1,6 @@
 /** Turns texts into class probabilities on the current thread: tokenize, window, group by length, pad per group, run the model. */
 import * as tf from '@tensorflow/tfjs';
-import { BiLstm } from './layers.ts';
+import { BiLstm, EncoderBlock } from './layers.ts';
 import { lengthGroups } from './length-groups.ts';
 import { poolWindows, windowsOf } from './text-windows.ts';
 import { UNK_ID } from './tokenizer.ts';
@@ -53,7 +53,8 @@ export class Predictor {
     this.width = model.outputs[0]?.shape.at(-1) ?? 3;
     this.parameters = model.countParams();
     if (options.scoring === true) {
-      for (const layer of model.layers) if (layer instanceof BiLstm) layer.nativeKernel = true;
+      for (const layer of model.layers)
+        if (layer instanceof BiLstm || layer instanceof EncoderBlock) layer.forScoring = true;
     }
   }
 
