@@ -4,6 +4,7 @@
  * registered for serialization so a saved model loads back bit-identical.
  */
 import * as tf from '@tensorflow/tfjs';
+import { NATIVE_BACKEND_NAME } from './native-backend.ts';
 import { nativeBiLstmStates, nativeLstmAvailable } from './native-lstm.ts';
 
 export type Shape = Array<number | null>;
@@ -128,13 +129,22 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps =
   return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps))), gamma), beta);
 }
 
-/** x [..., in] · w [in, out] + b, through a 2-D matmul (the fast path on every backend). */
-export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+/** `product` of x's rows [N, in] with w [in, out], reshaped back to x's leading dimensions. */
+function overRows(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  product: (rows: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor,
+): tf.Tensor {
   const inDim = x.shape[x.shape.length - 1] ?? 0;
   const outDim = w.shape[1] ?? 0;
   const lead = x.shape.slice(0, -1);
-  const y = tf.add(tf.matMul(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D), b);
+  const y = product(tf.reshape(x, [-1, inDim]) as tf.Tensor2D, w as tf.Tensor2D);
   return lead.length === 1 ? y : tf.reshape(y, [...lead, outDim]);
+}
+
+/** x [..., in] · w [in, out] + b, through a 2-D matmul (the fast path on every backend). */
+export function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return overRows(x, w, (rows, w2) => tf.add(tf.matMul(rows, w2), b));
 }
 
 /**
@@ -148,12 +158,16 @@ export function denseFused(
   b: tf.Tensor,
   activation: 'linear' | 'relu' = 'linear',
 ): tf.Tensor {
-  const inDim = x.shape[x.shape.length - 1] ?? 0;
-  const outDim = w.shape[1] ?? 0;
-  const lead = x.shape.slice(0, -1);
-  const a = tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
-  const y = tf.fused.matMul({ a, b: w as tf.Tensor2D, bias: b, activation });
-  return lead.length === 1 ? y : tf.reshape(y, [...lead, outDim]);
+  return overRows(x, w, (rows, w2) => tf.fused.matMul({ a: rows, b: w2, bias: b, activation }));
+}
+
+/**
+ * Whether a pass takes the fused products: a scorer's (forScoring) inference pass, off native TensorFlow.
+ * On wasm the separate bias adds and ReLU cost about a sixth of a pass; native measured level with them
+ * (0.975–1.03), so it keeps its ops.
+ */
+function fusedProducts(forScoring: boolean, training: boolean): boolean {
+  return forScoring && !training && tf.getBackend() !== NATIVE_BACKEND_NAME;
 }
 
 export interface TokenPositionEmbeddingConfig {
@@ -302,9 +316,7 @@ export class EncoderBlock extends tf.layers.Layer {
       const drop = this.cfg.dropout ?? 0;
       const bias = tf.reshape(tf.mul(tf.sub(1, paddingMask(ids)), NEG_INF), [b, 1, 1, t]);
 
-      // A scorer's pass (see forScoring) takes the fused products on wasm, where the separate bias adds
-      // and ReLU cost a sixth of a pass; native measured level with them (0.975–1.03), so it keeps its ops.
-      const fused = this.forScoring && args?.training !== true && tf.getBackend() !== 'tensorflow';
+      const fused = fusedProducts(this.forScoring, args?.training === true);
       const project = (input: tf.Tensor, w: string, bw: string, relu = false) =>
         fused
           ? denseFused(input, this.v(w), this.v(bw), relu ? 'relu' : 'linear')
@@ -403,8 +415,9 @@ export class BiLstm extends tf.layers.Layer {
   /** blockMask's values by rows per direction. */
   private readonly maskValues = new Map<number, Float32Array>();
   /**
-   * Scoring on native TensorFlow runs the recurrence as its BlockLSTM kernel (native-lstm.ts). Set by a
-   * scorer's Predictor only: training, evaluation and teacher scoring keep the step loop's exact bytes.
+   * Set by a scorer's Predictor only: on native TensorFlow the recurrence runs as its BlockLSTM kernel
+   * (native-lstm.ts), elsewhere the input projection takes the fused product (denseFused). Training,
+   * evaluation and teacher scoring keep the step loop's exact bytes.
    */
   forScoring = false;
 
@@ -499,9 +512,11 @@ export class BiLstm extends tf.layers.Layer {
       tf.mul(tf.slice(wx, [0, 0], [d, -1]), top),
       tf.mul(tf.slice(wx, [d, 0], [d, -1]), tf.sub(1, top)),
     );
-    // A scorer's pass adds the bias in the product's epilogue (denseFused); only the step loop gets here,
-    // so not on native CPU, where the BlockLSTM kernel runs.
-    const projected = (this.forScoring ? denseFused : dense)(flat, folded, this.v('b'));
+    const projected = (fusedProducts(this.forScoring, training) ? denseFused : dense)(
+      flat,
+      folded,
+      this.v('b'),
+    );
     const pick = (at: Int32Array) => embeddingLookup(projected, tf.tensor1d(at, 'int32'));
     const forwardColumns = tf.slice(top, [0, 0], [1, -1]);
     return tf.add(

@@ -40,9 +40,10 @@ export class Predictor {
   private readonly parameters: number;
 
   /**
-   * `scoring`: this predictor serves a scorer, so its BiLSTM may run as TensorFlow's BlockLSTM kernel on a
-   * native backend (native-lstm.ts): equal up to float rounding and much faster there. Training, evaluation
-   * and teacher scoring leave it off and keep the step loop's exact bytes.
+   * `scoring`: this predictor serves a scorer, so its layers take inference-only fast paths (forScoring):
+   * on native TensorFlow the BiLSTM as the BlockLSTM kernel (native-lstm.ts), elsewhere fused products
+   * (denseFused). Equal up to float rounding. Training, evaluation and teacher scoring leave it off and
+   * keep the exact bytes their runs reproduce.
    */
   constructor(
     readonly model: tf.LayersModel,

@@ -111,7 +111,7 @@ export async function loadScorer(options: ScorerOptions, logger: Logger): Promis
     );
     return new InProcessScorer(loaded.meta.version, selection.backend, predictor);
   }
-  const meta = await readModelMeta(options.path);
+  const meta = known ?? (await readModelMeta(options.path));
   // Workers get the concrete backend the main thread chose, so none of them probes again.
   const pool = await WorkerPoolScorer.start({
     modelVersion: meta.version,

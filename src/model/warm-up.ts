@@ -23,7 +23,6 @@ export interface WarmUp {
  * `backend`, until every length ran or the time budget is spent. The answers are thrown away.
  */
 export function warmUp(predictor: Predictor, backend: string, budgetMs = BUDGET_MS): WarmUp {
-  if (process.env.PROTO_NOWARM) return { passes: 0, ms: 0 };
   const started = performance.now();
   const size = minGroupFor(backend, predictor.model.countParams());
   const headlines = syntheticHeadlines(predictor.tokenizer, size + LENGTHS.length, 1);
