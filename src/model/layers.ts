@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { NATIVE_BACKEND_NAME } from './native-backend.ts';
 import { nativeBiLstmStates, nativeLstmAvailable } from './native-lstm.ts';
+import { wasmAttention, wasmAttentionFits } from './wasm-attention.ts';
 
 export type Shape = Array<number | null>;
 
@@ -314,8 +315,6 @@ export class EncoderBlock extends tf.layers.Layer {
       const { dim, heads } = this.cfg;
       const dh = dim / heads;
       const drop = this.cfg.dropout ?? 0;
-      const bias = tf.reshape(tf.mul(tf.sub(1, paddingMask(ids)), NEG_INF), [b, 1, 1, t]);
-
       const fused = fusedProducts(this.forScoring, args?.training === true);
       const project = (input: tf.Tensor, w: string, bw: string, relu = false) =>
         fused
@@ -326,15 +325,21 @@ export class EncoderBlock extends tf.layers.Layer {
 
       const h = layerNorm(x, this.v('ln1g'), this.v('ln1b'));
       const qkv = project(h, 'wqkv', 'bqkv');
-      // Column slices of one fused projection; each head split is a single rank-4 transpose.
-      const part = (i: number) =>
-        tf.reshape(tf.slice(qkv, [0, 0, i * dim], [b, t, dim]), [b, t, heads, dh]);
-      const q = tf.transpose(tf.mul(part(0), 1 / Math.sqrt(dh)), [0, 2, 1, 3]);
-      const kT = tf.transpose(part(1), [0, 2, 3, 1]);
-      const v = tf.transpose(part(2), [0, 2, 1, 3]);
-      const scores = tf.add(tf.matMul(q, kT), bias);
-      const attn = maybeDropout(tf.softmax(scores, -1), drop, args);
-      const ctx = tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
+      const attention = () => {
+        // A scorer on wasm reads the packed projection in one kernel (wasm-attention.ts).
+        if (fused && wasmAttentionFits(tf, dim, heads)) return wasmAttention(tf, qkv, ids, heads);
+        const bias = tf.reshape(tf.mul(tf.sub(1, paddingMask(ids)), NEG_INF), [b, 1, 1, t]);
+        // Column slices of one fused projection; each head split is a single rank-4 transpose.
+        const part = (i: number) =>
+          tf.reshape(tf.slice(qkv, [0, 0, i * dim], [b, t, dim]), [b, t, heads, dh]);
+        const q = tf.transpose(tf.mul(part(0), 1 / Math.sqrt(dh)), [0, 2, 1, 3]);
+        const kT = tf.transpose(part(1), [0, 2, 3, 1]);
+        const v = tf.transpose(part(2), [0, 2, 1, 3]);
+        const scores = tf.add(tf.matMul(q, kT), bias);
+        const attn = maybeDropout(tf.softmax(scores, -1), drop, args);
+        return tf.reshape(tf.transpose(tf.matMul(attn, v), [0, 2, 1, 3]), [b, t, dim]);
+      };
+      const ctx = attention();
       const x1 = tf.add(x, maybeDropout(project(ctx, 'wo', 'bo'), drop, args));
 
       const h2 = layerNorm(x1, this.v('ln2g'), this.v('ln2b'));

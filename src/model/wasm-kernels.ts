@@ -5,7 +5,7 @@
  */
 import type * as Tf from '@tensorflow/tfjs';
 
-interface WasmTensorInfo {
+export interface WasmTensorInfo {
   dataId: object;
   shape: number[];
   dtype: string;
@@ -17,7 +17,7 @@ interface WasmData {
   dtype: string;
 }
 
-interface WasmBackendLike {
+export interface WasmBackendLike {
   dataIdMap: { get(dataId: object): WasmData | undefined };
   wasm: { HEAPU8: Uint8Array };
   makeOutput(shape: number[], dtype: string): WasmTensorInfo;
@@ -35,7 +35,7 @@ let patched = false;
 type HeapArray = Float32Array | Int32Array | Uint8Array;
 
 /** A view on a tensor's bytes in the wasm heap (bool is one byte per element there). */
-function heapView(backend: WasmBackendLike, info: WasmTensorInfo): HeapArray {
+export function heapView(backend: WasmBackendLike, info: WasmTensorInfo): HeapArray {
   const data = backend.dataIdMap.get(info.dataId);
   if (!data) throw new Error('wasm tensor data missing');
   const size = info.shape.reduce((a, b) => a * b, 1);
