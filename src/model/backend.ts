@@ -4,8 +4,8 @@ import path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../config/model.ts';
 import type { Logger } from '../core/logger.ts';
-import { registerWasmAttention, wasmAttentionProblem } from './wasm-attention.ts';
 import { patchWasmKernels } from './wasm-kernels.ts';
+import { registerWasmSimdKernels, wasmSimdProblem } from './wasm-simd/register.ts';
 
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
@@ -66,7 +66,7 @@ async function tryWasm(tf: typeof Tf): Promise<TryResult> {
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     wasm.setWasmPaths(`${dist}${path.sep}`);
     patchWasmKernels(tf);
-    await registerWasmAttention(tf);
+    await registerWasmSimdKernels(tf);
     if (!(await tf.setBackend('wasm')))
       return { ok: false, reason: 'wasm backend failed to start' };
     return { ok: true };
@@ -118,8 +118,8 @@ export async function selectBackend(
       for (const s of skipped)
         logger.info({ backend: s.backend }, `skipped ${s.backend}: ${s.reason}`);
       logger.info({ backend, choice }, `tfjs backend: ${backend}`);
-      const problem = backend === 'wasm' ? wasmAttentionProblem() : undefined;
-      if (problem) logger.warn({ backend }, `${problem}; scoring keeps the stock attention`);
+      const problem = backend === 'wasm' ? wasmSimdProblem() : undefined;
+      if (problem) logger.warn({ backend }, `${problem}; scoring keeps the stock formulations`);
       return { tf, backend, skipped };
     }
     skipped.push({ backend, reason: result.reason });

@@ -1,6 +1,7 @@
 // BiLstm at inference takes shorter roads than in training (issue 13): the input projection without the zero
-// half of its block-masked weights, and for scorers on native TensorFlow the BlockLSTM kernel (native-lstm.ts).
-// Each must compute what the training formulation computes, for both output forms.
+// half of its block-masked weights; for scorers on native TensorFlow the BlockLSTM kernel (native-lstm.ts);
+// for scorers on wasm, final states from this project's SIMD kernel (wasm-lstm.ts). Each must compute what
+// the training formulation computes, for the output forms it serves.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/support/float-compare.ts';
@@ -10,22 +11,25 @@ import { selectBackend } from './backend.ts';
 import { BiLstm, DropoutNoise } from './layers.ts';
 import { loadNativeBackend } from './native-backend.ts';
 import { nativeLstmAvailable } from './native-lstm.ts';
+import { lstmFits } from './wasm-lstm.ts';
+import { wasmSimdReady } from './wasm-simd/register.ts';
 
 const B = 5;
 const T = 9;
 const D = 6;
-const U = 4;
+/** The wasm kernel works 16 columns at a time, so its road is checked at 16 units per direction. */
+const unitsFor = (road: Road) => (road === 'wasm kernel' ? 16 : 4);
 
 const native = await loadNativeBackend('tensorflow');
 if (!native.ok) console.info(`bilstm-inference: the BlockLSTM cases are skipped: ${native.reason}`);
 
-type Road = 'inference' | 'native kernel';
+type Road = 'inference' | 'native kernel' | 'wasm kernel';
 
 /** The layer's output by the training formulation and by `road`, same weights, same inputs. */
 function bothWays(sequences: boolean, road: Road): { training: Float32Array; other: Float32Array } {
-  const layer = new BiLstm({ inputDim: D, units: U, sequences });
+  const layer = new BiLstm({ inputDim: D, units: unitsFor(road), sequences });
   const inputs = [tf.randomNormal([B, T, D], 0, 1, 'float32', 17), paddedIds(T)];
-  layer.forScoring = road === 'native kernel';
+  layer.forScoring = road !== 'inference';
   const other = (layer.apply(inputs) as tf.Tensor).dataSync() as Float32Array;
   const args = { training: true, noise: new DropoutNoise(1) };
   const training = (layer.apply(inputs, args) as tf.Tensor).dataSync() as Float32Array;
@@ -35,13 +39,16 @@ function bothWays(sequences: boolean, road: Road): { training: Float32Array; oth
 const cases = [
   { road: 'inference', backend: 'wasm', run: true },
   { road: 'native kernel', backend: 'tensorflow', run: native.ok },
+  { road: 'wasm kernel', backend: 'wasm', run: true },
 ] as const;
 
 for (const { road, backend, run } of cases) {
   describe.skipIf(!run)(`BiLstm's ${road} path (${backend})`, () => {
+    const U = unitsFor(road);
     it('runs on the backend it is meant for', async () => {
       await selectBackend(backend, silentLogger);
       expect(nativeLstmAvailable()).toBe(road === 'native kernel');
+      expect(wasmSimdReady(tf) && lstmFits(U)).toBe(road === 'wasm kernel');
     });
 
     it('gives the final states the training formulation gives', () => {

@@ -6,7 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { NATIVE_BACKEND_NAME } from './native-backend.ts';
 import { nativeBiLstmStates, nativeLstmAvailable } from './native-lstm.ts';
-import { wasmAttention, wasmAttentionFits } from './wasm-attention.ts';
+import { attentionFits, wasmAttention } from './wasm-attention.ts';
+import { lstmFits, wasmBiLstmFinal } from './wasm-lstm.ts';
+import { wasmSimdReady } from './wasm-simd/register.ts';
 
 export type Shape = Array<number | null>;
 
@@ -327,7 +329,8 @@ export class EncoderBlock extends tf.layers.Layer {
       const qkv = project(h, 'wqkv', 'bqkv');
       const attention = () => {
         // A scorer on wasm reads the packed projection in one kernel (wasm-attention.ts).
-        if (fused && wasmAttentionFits(tf, dim, heads)) return wasmAttention(tf, qkv, ids, heads);
+        if (fused && wasmSimdReady(tf) && attentionFits(dim, heads))
+          return wasmAttention(tf, qkv, ids, heads);
         const bias = tf.reshape(tf.mul(tf.sub(1, paddingMask(ids)), NEG_INF), [b, 1, 1, t]);
         // Column slices of one fused projection; each head split is a single rank-4 transpose.
         const part = (i: number) =>
@@ -488,6 +491,25 @@ export class BiLstm extends tf.layers.Layer {
   }
 
   /**
+   * Every position's input projection [N, 8U] from its rows `flat` [N, D], through the two directions'
+   * weights folded into one [D, 8U] (each column belongs to one direction): inference only.
+   */
+  private foldedProjection(flat: tf.Tensor, training: boolean): tf.Tensor {
+    const d = flat.shape[1] ?? 0;
+    const top = tf.slice(this.blockMask(d), [0, 0], [d, -1]);
+    const wx = this.v('wx');
+    const folded = tf.add(
+      tf.mul(tf.slice(wx, [0, 0], [d, -1]), top),
+      tf.mul(tf.slice(wx, [d, 0], [d, -1]), tf.sub(1, top)),
+    );
+    return (fusedProducts(this.forScoring, training) ? denseFused : dense)(
+      flat,
+      folded,
+      this.v('b'),
+    );
+  }
+
+  /**
    * The input projection of every step, time-major [T·B, 8U] (step s is rows s·B … s·B+B−1): forward
    * columns from x at step s, backward columns from x at step length−1−s (read from `timeMajor` and
    * `reversed`, row indices into x's batch-major rows).
@@ -506,22 +528,11 @@ export class BiLstm extends tf.layers.Layer {
       const both = tf.concat([rows(timeMajor), rows(reversed)], 1);
       return dense(both, tf.mul(this.v('wx'), this.blockMask(d)), this.v('b'));
     }
-    // At inference the zero half of the block-masked product is skipped: fold the two directions'
-    // weights into one [D, 8U] (each column belongs to one direction), project x once, then give
-    // each row its forward columns from step s and its backward columns from the reversed step.
-    // Same sums without the zero terms, at half the multiply-adds.
-    const mask = this.blockMask(d);
-    const top = tf.slice(mask, [0, 0], [d, -1]);
-    const wx = this.v('wx');
-    const folded = tf.add(
-      tf.mul(tf.slice(wx, [0, 0], [d, -1]), top),
-      tf.mul(tf.slice(wx, [d, 0], [d, -1]), tf.sub(1, top)),
-    );
-    const projected = (fusedProducts(this.forScoring, training) ? denseFused : dense)(
-      flat,
-      folded,
-      this.v('b'),
-    );
+    // At inference the zero half of the block-masked product is skipped: project x once through the
+    // folded weights, then give each row its forward columns from step s and its backward columns from
+    // the reversed step. Same sums without the zero terms, at half the multiply-adds.
+    const projected = this.foldedProjection(flat, training);
+    const top = tf.slice(this.blockMask(d), [0, 0], [d, -1]);
     const pick = (at: Int32Array) => embeddingLookup(projected, tf.tensor1d(at, 'int32'));
     const forwardColumns = tf.slice(top, [0, 0], [1, -1]);
     return tf.add(
@@ -533,8 +544,14 @@ export class BiLstm extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], args?: CallArgs): tf.Tensor {
     return tf.tidy(() => {
       const x = first(inputs);
-      const [b, t] = x.shape as [number, number, number];
+      const [b, t, d] = x.shape as [number, number, number];
       const u = this.cfg.units;
+      const training = args?.training === true;
+      if (this.forScoring && !training && !this.cfg.sequences && wasmSimdReady(tf) && lstmFits(u)) {
+        // A scorer on wasm runs the whole recurrence in one kernel (wasm-lstm.ts).
+        const projected = this.foldedProjection(tf.reshape(x, [b * t, d]), training);
+        return wasmBiLstmFinal(tf, projected, this.v('wh'), second(inputs));
+      }
       // Reverse each text within its own length, so padding stays at the end for both directions:
       // the loop needs no masking, and each direction's final state is read at step length − 1.
       // The indices are plain integers computed here from the ids (no gradient flows into them);
@@ -559,7 +576,6 @@ export class BiLstm extends tf.layers.Layer {
         }
         lastRow[r] = (Math.max(len, 1) - 1) * b + r;
       }
-      const training = args?.training === true;
       const states =
         this.forScoring && !training && nativeLstmAvailable()
           ? this.nativeStates(x, timeMajor, reversed)

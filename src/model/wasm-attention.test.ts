@@ -6,7 +6,8 @@ import { maxAbsDiff } from '../../test/support/float-compare.ts';
 import { silentLogger } from '../core/logger.ts';
 import { selectBackend } from './backend.ts';
 import { EncoderBlock } from './layers.ts';
-import { wasmAttentionFits, wasmAttentionProblem } from './wasm-attention.ts';
+import { attentionFits } from './wasm-attention.ts';
+import { wasmSimdProblem, wasmSimdReady } from './wasm-simd/register.ts';
 
 const T = 11;
 /** A full row, a single token, a padding key between real ones, and a row of padding only. */
@@ -34,11 +35,12 @@ describe('packed attention kernel on wasm', () => {
     await selectBackend('wasm', silentLogger);
   });
 
-  it('takes heads whose width is a multiple of 4, on wasm only', () => {
-    expect(wasmAttentionProblem()).toBeUndefined();
-    expect(wasmAttentionFits(tf, 96, 4)).toBe(true);
-    expect(wasmAttentionFits(tf, 32, 4)).toBe(true);
-    expect(wasmAttentionFits(tf, 24, 4)).toBe(false);
+  it('takes heads whose width is a multiple of 4, once the kernels are registered', () => {
+    expect(wasmSimdProblem()).toBeUndefined();
+    expect(wasmSimdReady(tf)).toBe(true);
+    expect(attentionFits(96, 4)).toBe(true);
+    expect(attentionFits(32, 4)).toBe(true);
+    expect(attentionFits(24, 4)).toBe(false);
   });
 
   for (const [dim, heads] of [

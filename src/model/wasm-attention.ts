@@ -1,55 +1,28 @@
 /**
  * Multi-head self-attention over a packed q/k/v projection as one tfjs kernel on the wasm backend, for
- * scoring (wasm-attention-kernel.ts has the products and why). Padding keys (id 0) get no weight, as the
+ * scoring (wasm-simd/attention.wat.ts has the products and why). Padding keys (id 0) get no weight, as the
  * stock formulation's −1e9 bias gives them; a text with no key but padding attends evenly to all, as there.
  */
 import type * as Tf from '@tensorflow/tfjs';
-import { type AttentionKernel, attentionKernel } from './wasm-attention-kernel.ts';
-import { heapView, type WasmBackendLike, type WasmTensorInfo } from './wasm-kernels.ts';
+import type { WasmKernelArgs, WasmTensorInfo } from './wasm-kernels.ts';
+import { heapView } from './wasm-kernels.ts';
+import { layOut, type SimdKernels } from './wasm-simd/module.ts';
 
 export const ATTENTION_KERNEL = 'BwPackedAttention';
-const PAGE = 65_536;
 
-let kernel: AttentionKernel | undefined;
-let failure: string | undefined;
-
-/**
- * Compiles the module and registers the kernel for wasm, once. Should that fail, scoring keeps the stock
- * attention (a third slower on wasm, the same probabilities) and wasmAttentionProblem() says why.
- */
-export async function registerWasmAttention(tf: typeof Tf): Promise<void> {
-  if (kernel || failure) return;
-  try {
-    kernel = await attentionKernel();
-  } catch (error) {
-    failure = `the packed attention kernel did not compile: ${(error as Error).message}`;
-    return;
-  }
-  const module = kernel;
-  tf.registerKernel({
+/** The kernel on `kernels`, for tfjs.registerKernel. */
+export function attentionKernelConfig(kernels: SimdKernels): Tf.KernelConfig {
+  return {
     kernelName: ATTENTION_KERNEL,
     backendName: 'wasm',
-    kernelFunc: ((args: {
-      inputs: Record<string, WasmTensorInfo>;
-      backend: WasmBackendLike;
-      attrs: Record<string, unknown>;
-    }) => packedAttention(module, args)) as unknown as Tf.KernelFunc,
-  });
+    kernelFunc: ((args: WasmKernelArgs) =>
+      packedAttention(kernels, args)) as unknown as Tf.KernelFunc,
+  };
 }
 
-/** Why the kernel is not registered, if it failed to compile. */
-export function wasmAttentionProblem(): string | undefined {
-  return failure;
-}
-
-/** Whether `heads` heads over width `dim` can take the kernel here: the wasm backend, heads 4 lanes wide. */
-export function wasmAttentionFits(tf: typeof Tf, dim: number, heads: number): boolean {
-  return (
-    kernel !== undefined &&
-    tf.getBackend() === 'wasm' &&
-    dim % heads === 0 &&
-    (dim / heads) % 4 === 0
-  );
+/** Whether `heads` heads over width `dim` can take the kernel: heads a multiple of 4 lanes wide. */
+export function attentionFits(dim: number, heads: number): boolean {
+  return dim % heads === 0 && (dim / heads) % 4 === 0;
 }
 
 /** Context vectors [B, T, D] of `heads`-head attention over qkv [B, T, 3D] (q, k, v side by side), keys masked by ids [B, T]. */
@@ -62,16 +35,7 @@ export function wasmAttention(
   return tf.engine().runKernel(ATTENTION_KERNEL, { qkv, ids }, { heads }) as Tf.Tensor;
 }
 
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
-
-function packedAttention(
-  module: AttentionKernel,
-  args: {
-    inputs: Record<string, WasmTensorInfo>;
-    backend: WasmBackendLike;
-    attrs: Record<string, unknown>;
-  },
-): WasmTensorInfo {
+function packedAttention(module: SimdKernels, args: WasmKernelArgs): WasmTensorInfo {
   const { qkv, ids } = args.inputs;
   if (!qkv || !ids) throw new Error(`${ATTENTION_KERNEL}: needs qkv and ids`);
   const heads = args.attrs.heads as number;
@@ -84,13 +48,12 @@ function packedAttention(
 
   // Score rows padded to a multiple of 4 values, so that the module's last lanes of a row stay in it.
   const stride = Math.ceil(t / 4) * 4;
-  const lensAt = 0;
-  const qkvAt = align16(b * 4);
-  const scoresAt = align16(qkvAt + qkvValues.length * 4);
-  const outAt = align16(scoresAt + b * heads * t * stride * 4);
-  const needed = outAt + b * t * d * 4;
-  const have = module.memory.buffer.byteLength;
-  if (needed > have) module.memory.grow(Math.ceil((needed - have) / PAGE));
+  const [lensAt = 0, qkvAt = 0, scoresAt = 0, outAt = 0] = layOut(module, [
+    b * 4,
+    qkvValues.length * 4,
+    b * heads * t * stride * 4,
+    b * t * d * 4,
+  ]);
   const memory = module.memory.buffer;
   const lens = new Int32Array(memory, lensAt, b);
   for (let i = 0; i < b; i++) {

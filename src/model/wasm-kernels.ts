@@ -24,11 +24,14 @@ export interface WasmBackendLike {
   disposeData(dataId: object): void;
 }
 
-type KernelFn = (args: {
+/** What tfjs hands a wasm kernel function. */
+export interface WasmKernelArgs {
   inputs: Record<string, WasmTensorInfo>;
   backend: WasmBackendLike;
   attrs: Record<string, unknown>;
-}) => WasmTensorInfo;
+}
+
+type KernelFn = (args: WasmKernelArgs) => WasmTensorInfo;
 
 let patched = false;
 

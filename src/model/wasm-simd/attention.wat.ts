@@ -1,14 +1,12 @@
 /**
- * The two products of multi-head self-attention as a small WebAssembly SIMD module of this project's own,
- * for scoring on the wasm backend. tfjs-wasm runs a batched product whose operands both change per text
- * (q·kᵀ and p·v) on a plain scalar loop at 1–2 GFLOP/s, and reaching it costs four head transposes and
- * three slices; on the stream's texts that was a third of a scoring pass. These functions read the packed
- * [B, T, 3·D] projection in place, head by head, four lanes at a time, and skip the padding keys.
- *
- * The module is WebAssembly text compiled at load by wabt (a registry package), with a memory of its own:
- * the caller copies the projection in and the context out (wasm-attention.ts).
+ * Multi-head self-attention's two products and its softmax in WebAssembly text, for scoring on the wasm
+ * backend (wasm-attention.ts registers them as one tfjs kernel). tfjs-wasm runs a batched product whose
+ * operands both change per text (q·kᵀ and p·v) on a plain scalar loop at 1–2 GFLOP/s, and reaching it
+ * costs four head transposes and three slices; on the stream's texts that was a third of a scoring pass.
+ * These read the packed [B, T, 3·D] projection in place, head by head, four lanes at a time, and skip the
+ * padding keys.
  */
-import wabtInit from 'wabt';
+import { forLoop, lanes } from './wat.ts';
 
 /**
  * Three functions over byte offsets in the module's memory; a text b has lens[b] keys before its padding, and
@@ -18,15 +16,6 @@ import wabtInit from 'wabt';
  * - context(qkv, p, out, …): out[b, t, h] = Σ_{u < lens[b]} p[b, h, t, u] · v[b, u, h].
  * q, k and v are the three D-wide thirds of a qkv row; a head is D/H wide, a multiple of 4.
  */
-/** A loop of local $v from 0 while below `limit`, `step` at a time, around `body`. */
-const forLoop = (v: string, limit: string, step: number, body: string) => `
-    (local.set $${v} (i32.const 0))
-    (block $${v}_done (loop $${v}_next
-      (br_if $${v}_done (i32.ge_u (local.get $${v}) ${limit}))
-      ${body}
-      (local.set $${v} (i32.add (local.get $${v}) (i32.const ${step})))
-      (br $${v}_next)))`;
-
 /** `body` for every score row (b, h, t) in order, with $n = lens[b]; then $row moves on by $stride bytes. */
 const overScoreRows = (body: string) =>
   forLoop(
@@ -63,19 +52,12 @@ const headAt = (u: string, third: number) => `(i32.add (local.get $qkv)
   (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $T)) ${u}) (local.get $row4))
            (i32.add (i32.mul (local.get $D) (i32.const ${third * 4})) (i32.mul (local.get $h) (local.get $dh4)))))`;
 
-/** The lanes of v128 $x reduced by the f32 operation `op`. */
-const lanes = (op: string, x: string) => `(${op}
-  (${op} (f32x4.extract_lane 0 (local.get ${x})) (f32x4.extract_lane 1 (local.get ${x})))
-  (${op} (f32x4.extract_lane 2 (local.get ${x})) (f32x4.extract_lane 3 (local.get ${x}))))`;
-
 /** Which lanes of the 4 values at byte $u of a row lie before its $n-th value. */
 const VALID = `(local.set $valid (i32x4.lt_s
   (i32x4.add (i32x4.splat (i32.shr_u (local.get $u) (i32.const 2))) (v128.const i32x4 0 1 2 3))
   (i32x4.splat (local.get $n))))`;
 
-const ATTENTION_WAT = `
-(module
-  (memory (export "memory") 1)
+export const ATTENTION_FUNCS = `
   (func (export "scores") (param $qkv i32) (param $row i32) (param $scale f32) ${SHAPE_PARAMS}
     ${ROW_LOCALS} (local $q i32) (local $k i32)
     ${ROW_SETUP}
@@ -98,32 +80,6 @@ const ATTENTION_WAT = `
         (f32.store (i32.add (local.get $row) (i32.shl (local.get $u) (i32.const 2)))
           (f32.mul (local.get $scale) ${lanes('f32.add', '$acc')}))`,
       )}`)})
-  ;; e^x per lane, by the Cephes single-precision recipe: x = k·ln 2 + r, e^r by a degree-6 polynomial,
-  ;; 2^k built in the exponent bits. Lanes below −87.3 (where e^x leaves float32's normal range) give 0.
-  (func $exp (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $y v128) (local $low v128)
-    (local.set $low (f32x4.lt (local.get $x) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)))
-    (local.set $x (f32x4.max (local.get $x) (v128.const f32x4 -87.3 -87.3 -87.3 -87.3)))
-    (local.set $k (f32x4.floor (f32x4.add
-      (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504088896341 1.44269504088896341 1.44269504088896341 1.44269504088896341))
-      (v128.const f32x4 0.5 0.5 0.5 0.5))))
-    (local.set $r (f32x4.sub
-      (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-      (f32x4.mul (local.get $k) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-    (local.set $y (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-    (local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-    (local.set $y (f32x4.add
-      (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
-      (v128.const f32x4 1 1 1 1)))
-    (v128.bitselect
-      (v128.const f32x4 0 0 0 0)
-      (f32x4.mul (local.get $y)
-        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
-      (local.get $low)))
   (func (export "softmax") (param $row i32) ${SHAPE_PARAMS}
     ${ROW_LOCALS} (local $nb i32) (local $valid v128) (local $e v128) (local $mx f32) (local $inv f32)
     ${ROW_SETUP}
@@ -185,36 +141,4 @@ const ATTENTION_WAT = `
           (local.set $v (i32.add (local.get $v) (local.get $row4)))`,
         )}
         (v128.store (i32.add (local.get $o) (local.get $i)) (local.get $acc))`,
-      )}`)})
-)`;
-
-export interface AttentionKernel {
-  memory: WebAssembly.Memory;
-  scores(qkv: number, s: number, scale: number, ...shape: Shape): void;
-  softmax(s: number, ...shape: Shape): void;
-  context(qkv: number, p: number, out: number, ...shape: Shape): void;
-}
-
-/** lens (byte offset of B int32 key counts), B, T, D, H, and the score rows' stride in bytes. */
-type Shape = [lens: number, b: number, t: number, d: number, h: number, stride: number];
-
-let compiled: Promise<AttentionKernel> | undefined;
-
-/** Compiles and instantiates the module once per thread. */
-export function attentionKernel(): Promise<AttentionKernel> {
-  compiled ??= (async () => {
-    const wabt = await wabtInit();
-    const parsed = wabt.parseWat('attention.wat', ATTENTION_WAT, { simd: true });
-    try {
-      parsed.validate();
-      const { buffer } = parsed.toBinary({});
-      const instance = await WebAssembly.instantiate(
-        await WebAssembly.compile(new Uint8Array(buffer)),
-      );
-      return instance.exports as unknown as AttentionKernel;
-    } finally {
-      parsed.destroy();
-    }
-  })();
-  return compiled;
-}
+      )}`)})`;

@@ -1,0 +1,83 @@
+/**
+ * This project's WebAssembly SIMD kernels for scoring on the wasm backend: attention (attention.wat.ts) and
+ * the BiLSTM's recurrence (lstm.wat.ts), one module with a memory of its own. It is WebAssembly text,
+ * compiled at load by wabt (a registry package); the tfjs kernels (wasm-attention.ts, wasm-lstm.ts) copy
+ * their inputs in and their outputs out.
+ */
+import wabtInit from 'wabt';
+import { ATTENTION_FUNCS } from './attention.wat.ts';
+import { LSTM_FUNCS } from './lstm.wat.ts';
+import { EXP_FUNCS } from './wat.ts';
+
+const MODULE_WAT = `(module
+  (memory (export "memory") 1)
+  ${EXP_FUNCS}
+  ${ATTENTION_FUNCS}
+  ${LSTM_FUNCS})`;
+
+/** lens (byte offset of B int32 key counts), B, T, D, H, and the score rows' stride in bytes. */
+export type AttentionShape = [
+  lens: number,
+  b: number,
+  t: number,
+  d: number,
+  h: number,
+  stride: number,
+];
+
+export interface SimdKernels {
+  memory: WebAssembly.Memory;
+  scores(qkv: number, s: number, scale: number, ...shape: AttentionShape): void;
+  softmax(s: number, ...shape: AttentionShape): void;
+  context(qkv: number, p: number, out: number, ...shape: AttentionShape): void;
+  bilstmFinal(
+    proj: number,
+    wh: number,
+    lens: number,
+    out: number,
+    hc: number,
+    z: number,
+    b: number,
+    t: number,
+    u: number,
+  ): void;
+}
+
+const PAGE = 65_536;
+
+let compiled: Promise<SimdKernels> | undefined;
+
+/** Compiles and instantiates the module once per thread. */
+export function simdKernels(): Promise<SimdKernels> {
+  compiled ??= (async () => {
+    const wabt = await wabtInit();
+    const parsed = wabt.parseWat('bellwether-simd.wat', MODULE_WAT, { simd: true });
+    try {
+      parsed.validate();
+      const { buffer } = parsed.toBinary({});
+      const instance = await WebAssembly.instantiate(
+        await WebAssembly.compile(new Uint8Array(buffer)),
+      );
+      return instance.exports as unknown as SimdKernels;
+    } finally {
+      parsed.destroy();
+    }
+  })();
+  return compiled;
+}
+
+/**
+ * Byte offsets of consecutive regions of these sizes in the module's memory, each 16-byte aligned, growing
+ * the memory to hold them. Views on the memory must be taken after this call (growing replaces its buffer).
+ */
+export function layOut(kernels: SimdKernels, bytes: readonly number[]): number[] {
+  const offsets: number[] = [];
+  let end = 0;
+  for (const size of bytes) {
+    offsets.push(end);
+    end += Math.ceil(size / 16) * 16;
+  }
+  const have = kernels.memory.buffer.byteLength;
+  if (end > have) kernels.memory.grow(Math.ceil((end - have) / PAGE));
+  return offsets;
+}
