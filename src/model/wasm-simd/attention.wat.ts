@@ -6,7 +6,7 @@
  * These read the packed [B, T, 3·D] projection in place, head by head, four lanes at a time, and skip the
  * padding keys.
  */
-import { forLoop, lanes } from './wat.ts';
+import { EXP_LOCALS, exp4, forLoop, lanes } from './wat.ts';
 
 /**
  * Three functions over byte offsets in the module's memory; a text b has lens[b] keys before its padding, and
@@ -82,6 +82,7 @@ export const ATTENTION_FUNCS = `
       )}`)})
   (func (export "softmax") (param $row i32) ${SHAPE_PARAMS}
     ${ROW_LOCALS} (local $nb i32) (local $valid v128) (local $e v128) (local $mx f32) (local $inv f32)
+    ${EXP_LOCALS}
     ${ROW_SETUP}
     ${overScoreRows(`
       (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
@@ -105,7 +106,7 @@ export const ATTENTION_FUNCS = `
         16,
         `${VALID}
         (local.set $e (v128.and (local.get $valid)
-          (call $exp (f32x4.sub (v128.load (i32.add (local.get $row) (local.get $u))) (f32x4.splat (local.get $mx))))))
+          ${exp4('(f32x4.sub (v128.load (i32.add (local.get $row) (local.get $u))) (f32x4.splat (local.get $mx)))')}))
         (v128.store (i32.add (local.get $row) (local.get $u)) (local.get $e))
         (local.set $acc (f32x4.add (local.get $acc) (local.get $e)))`,
       )}

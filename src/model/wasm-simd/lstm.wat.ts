@@ -4,7 +4,7 @@
  * step, each a pass over the whole batch; here each text runs its own steps, only up to its length, with
  * the recurrent product and the gates four lanes at a time.
  */
-import { forLoop } from './wat.ts';
+import { EXP_LOCALS, forLoop, sigmoid4 } from './wat.ts';
 
 const v128At = (address: string) => `(v128.load ${address})`;
 
@@ -23,6 +23,7 @@ export const LSTM_FUNCS = `
     (local $len i32) (local $n i32) (local $rowBytes i32) (local $u4 i32) (local $rowp i32) (local $hptr i32)
     (local $cptr i32) (local $colb i32) (local $wp i32) (local $zp i32)
     (local $hk v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $c v128)
+    ${EXP_LOCALS}
     (local.set $u4 (i32.shl (local.get $U) (i32.const 2)))
     (local.set $rowBytes (i32.shl (local.get $U) (i32.const 5)))
     ${forLoop(
@@ -88,16 +89,16 @@ export const LSTM_FUNCS = `
             '(local.get $u4)',
             16,
             `(local.set $c (f32x4.add
-              (f32x4.mul (call $sigmoid ${v128At('(i32.add (local.get $z) (i32.add (local.get $u4) (local.get $i)))')})
+              (f32x4.mul ${sigmoid4(v128At('(i32.add (local.get $z) (i32.add (local.get $u4) (local.get $i)))'))}
                          ${v128At('(i32.add (local.get $cptr) (local.get $i))')})
-              (f32x4.mul (call $sigmoid ${v128At('(i32.add (local.get $z) (local.get $i))')})
-                         (f32x4.sub (f32x4.mul (call $sigmoid ${v128At('(i32.add (local.get $z) (i32.add (i32.mul (local.get $u4) (i32.const 3)) (local.get $i)))')})
+              (f32x4.mul ${sigmoid4(v128At('(i32.add (local.get $z) (local.get $i))'))}
+                         (f32x4.sub (f32x4.mul ${sigmoid4(v128At('(i32.add (local.get $z) (i32.add (i32.mul (local.get $u4) (i32.const 3)) (local.get $i)))'))}
                                                (v128.const f32x4 2 2 2 2))
                                     (v128.const f32x4 1 1 1 1)))))
             (v128.store (i32.add (local.get $cptr) (local.get $i)) (local.get $c))
             (v128.store (i32.add (local.get $hptr) (local.get $i))
-              (f32x4.mul (call $sigmoid ${v128At('(i32.add (local.get $z) (i32.add (i32.shl (local.get $u4) (i32.const 1)) (local.get $i)))')})
-                         (f32x4.sub (f32x4.mul (call $sigmoid (f32x4.add (local.get $c) (local.get $c))) (v128.const f32x4 2 2 2 2))
+              (f32x4.mul ${sigmoid4(v128At('(i32.add (local.get $z) (i32.add (i32.shl (local.get $u4) (i32.const 1)) (local.get $i)))'))}
+                         (f32x4.sub (f32x4.mul ${sigmoid4('(f32x4.add (local.get $c) (local.get $c))')} (v128.const f32x4 2 2 2 2))
                                     (v128.const f32x4 1 1 1 1))))`,
           )}`,
         ),

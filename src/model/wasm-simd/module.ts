@@ -7,11 +7,9 @@
 import wabtInit from 'wabt';
 import { ATTENTION_FUNCS } from './attention.wat.ts';
 import { LSTM_FUNCS } from './lstm.wat.ts';
-import { EXP_FUNCS } from './wat.ts';
 
 const MODULE_WAT = `(module
   (memory (export "memory") 1)
-  ${EXP_FUNCS}
   ${ATTENTION_FUNCS}
   ${LSTM_FUNCS})`;
 

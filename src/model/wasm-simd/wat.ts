@@ -20,21 +20,26 @@ export const lanes = (op: string, x: string) => `(${op}
 /** An f32x4 constant with the same value in every lane. */
 export const splat4 = (value: string) => `(v128.const f32x4 ${value} ${value} ${value} ${value})`;
 
+/** The v128 scratch locals that exp4 and sigmoid4 use: declare them in any function that calls either. */
+export const EXP_LOCALS =
+  '(local $ex v128) (local $ek v128) (local $er v128) (local $ey v128) (local $elow v128)';
+
 /**
- * $exp: e^x per lane, by the Cephes single-precision recipe: x = k·ln 2 + r, e^r by a degree-6 polynomial,
- * 2^k built in the exponent bits. Lanes below −87.3 give 0; lanes above 88.3 are taken as 88.3, whose e^x
- * (about 2e38) still fits a float. $sigmoid: 1 / (1 + e^−x).
+ * e^x per lane of the v128 expression `x`, written inline so that each use is straight-line code (Node 20's
+ * V8 does not inline wasm calls): the Cephes single-precision recipe, x = k·ln 2 + r, e^r by a degree-6
+ * polynomial, 2^k built in the exponent bits. Lanes below −87.3 give 0; lanes above 88.3 are taken as
+ * 88.3, whose e^x (about 2e38) still fits a float. Uses EXP_LOCALS; `x` is evaluated first, so it may
+ * itself hold an exp4.
  */
-export const EXP_FUNCS = `
-  (func $exp (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $y v128) (local $low v128)
-    (local.set $low (f32x4.lt (local.get $x) ${splat4('-87.3')}))
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) ${splat4('-87.3')}) ${splat4('88.3')}))
-    (local.set $k (f32x4.floor (f32x4.add (f32x4.mul (local.get $x) ${splat4('1.44269504088896341')}) ${splat4('0.5')})))
-    (local.set $r (f32x4.sub
-      (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) ${splat4('0.693359375')}))
-      (f32x4.mul (local.get $k) ${splat4('-2.12194440e-4')})))
-    (local.set $y ${splat4('1.9875691500e-4')})
+export const exp4 = (x: string) => `(block (result v128)
+    (local.set $ex ${x})
+    (local.set $elow (f32x4.lt (local.get $ex) ${splat4('-87.3')}))
+    (local.set $ex (f32x4.min (f32x4.max (local.get $ex) ${splat4('-87.3')}) ${splat4('88.3')}))
+    (local.set $ek (f32x4.floor (f32x4.add (f32x4.mul (local.get $ex) ${splat4('1.44269504088896341')}) ${splat4('0.5')})))
+    (local.set $er (f32x4.sub
+      (f32x4.sub (local.get $ex) (f32x4.mul (local.get $ek) ${splat4('0.693359375')}))
+      (f32x4.mul (local.get $ek) ${splat4('-2.12194440e-4')})))
+    (local.set $ey ${splat4('1.9875691500e-4')})
     ${[
       '1.3981999507e-3',
       '8.3334519073e-3',
@@ -43,16 +48,19 @@ export const EXP_FUNCS = `
       '5.0000001201e-1',
     ]
       .map(
-        (c) => `(local.set $y (f32x4.add (f32x4.mul (local.get $y) (local.get $r)) ${splat4(c)}))`,
+        (c) =>
+          `(local.set $ey (f32x4.add (f32x4.mul (local.get $ey) (local.get $er)) ${splat4(c)}))`,
       )
       .join('\n    ')}
-    (local.set $y (f32x4.add
-      (f32x4.add (f32x4.mul (local.get $y) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
+    (local.set $ey (f32x4.add
+      (f32x4.add (f32x4.mul (local.get $ey) (f32x4.mul (local.get $er) (local.get $er))) (local.get $er))
       ${splat4('1')}))
     (v128.bitselect
       ${splat4('0')}
-      (f32x4.mul (local.get $y)
-        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
-      (local.get $low)))
-  (func $sigmoid (param $x v128) (result v128)
-    (f32x4.div ${splat4('1')} (f32x4.add ${splat4('1')} (call $exp (f32x4.neg (local.get $x))))))`;
+      (f32x4.mul (local.get $ey)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $ek)) (v128.const i32x4 127 127 127 127)) (i32.const 23)))
+      (local.get $elow)))`;
+
+/** 1 / (1 + e^−x) per lane of `x`, inline (EXP_LOCALS). */
+export const sigmoid4 = (x: string) =>
+  `(f32x4.div ${splat4('1')} (f32x4.add ${splat4('1')} ${exp4(`(f32x4.neg ${x})`)}))`;
