@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BiLstm, EncoderBlock } from './layers.ts';
 import { lengthGroups } from './length-groups.ts';
+import { BertLayer } from './pretrained/encoder-layers.ts';
 import { poolWindows, windowsOf } from './text-windows.ts';
 import { UNK_ID } from './tokenizer.ts';
 
@@ -55,7 +56,8 @@ export class Predictor {
     this.parameters = model.countParams();
     if (options.scoring === true) {
       for (const layer of model.layers)
-        if (layer instanceof BiLstm || layer instanceof EncoderBlock) layer.forScoring = true;
+        if (layer instanceof BiLstm || layer instanceof EncoderBlock || layer instanceof BertLayer)
+          layer.forScoring = true;
     }
   }
 

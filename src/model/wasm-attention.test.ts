@@ -3,9 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../test/support/float-compare.ts';
+import { TINY_ENCODER, tinyEncoderWeights } from '../../test/support/tiny-encoder.ts';
 import { silentLogger } from '../core/logger.ts';
 import { selectBackend } from './backend.ts';
 import { EncoderBlock } from './layers.ts';
+import { BertLayer } from './pretrained/encoder-layers.ts';
 import { attentionFits } from './wasm-attention.ts';
 import { wasmSimdProblem, wasmSimdReady } from './wasm-simd/register.ts';
 
@@ -54,6 +56,21 @@ describe('packed attention kernel on wasm', () => {
       expect(maxAbsDiff(scoring, stock)).toBeLessThan(1e-5);
     });
   }
+
+  it("gives a BERT layer's stock output as a scorer's layer (the accurate and entity models)", () => {
+    const encoder = { ...TINY_ENCODER, hidden: 16, heads: 2, intermediate: 32, maxPositions: T };
+    const layer = new BertLayer({ encoder, index: 0 }, tinyEncoderWeights(encoder));
+    const x = tf.randomNormal([IDS.length - 1, T, 16], 0, 1, 'float32', 9);
+    // BERT texts hold at least [CLS] and [SEP]: no row of padding only.
+    const ids = tf.tensor2d(
+      IDS.filter((row) => row.some((id) => id !== 0)).map((row) => row.map((id) => id % 10)),
+    );
+    const stock = (layer.apply([x, ids]) as tf.Tensor).dataSync() as Float32Array;
+    layer.forScoring = true;
+    const scoring = (layer.apply([x, ids]) as tf.Tensor).dataSync() as Float32Array;
+    expect(scoring.length).toBe((IDS.length - 1) * T * 16);
+    expect(maxAbsDiff(scoring, stock)).toBeLessThan(1e-5);
+  });
 
   it('falls back to the stock formulation where the heads do not fit', () => {
     const { stock, scoring } = bothWays(24, 4);

@@ -1,6 +1,8 @@
 /** A pretrained BERT encoder (post-LN: embeddings, then self-attention and GELU feed-forward blocks) running on any tfjs backend from weights in the project's encoder format. */
 import * as tf from '@tensorflow/tfjs';
 import { dense, layerNorm } from '../layers.ts';
+import { attentionFits, wasmAttention } from '../wasm-attention.ts';
+import { wasmSimdReady } from '../wasm-simd/register.ts';
 import type { EncoderConfig, EncoderWeights } from './encoder-weights.ts';
 
 /** Added to the attention scores of padding keys, so softmax gives them no weight. */
@@ -112,12 +114,21 @@ export class BertMath {
     return tf.reshape(tf.mul(tf.sub(1, tf.cast(mask, 'float32')), MASKED), [b, 1, 1, t]);
   }
 
-  /** Multi-head self-attention; `bias` [B, 1, 1, T] masks padding keys. */
-  private attend(x: tf.Tensor, bias: tf.Tensor, prefix: string): tf.Tensor {
+  /**
+   * Multi-head self-attention; `bias` [B, 1, 1, T] masks padding keys. Given the ids (a scorer's pass), on
+   * wasm the products run in this project's packed attention kernel (wasm-attention.ts) instead.
+   */
+  private attend(x: tf.Tensor, bias: tf.Tensor, prefix: string, ids?: tf.Tensor): tf.Tensor {
     const [b, t] = x.shape as [number, number, number];
     const { hidden, heads } = this.config;
     const size = hidden / heads;
     const input = this.input(x);
+    if (ids && wasmSimdReady(tf) && attentionFits(hidden, heads)) {
+      const part = (name: string) => this.linear(input, `${prefix}.self.${name}`);
+      const packed = tf.concat([part('query'), part('key'), part('value')], 2);
+      const context = wasmAttention(tf, packed, ids, heads);
+      return this.linear(this.input(context), `${prefix}.output.dense`);
+    }
     const split = (part: string, order: number[]) =>
       tf.transpose(
         tf.reshape(this.linear(input, `${prefix}.self.${part}`), [b, t, heads, size]),
@@ -131,11 +142,14 @@ export class BertMath {
     return this.linear(this.input(tf.reshape(context, [b, t, hidden])), `${prefix}.output.dense`);
   }
 
-  /** Encoder layer `l` (attention, then feed-forward, each post-LN with a residual). */
-  layer(x: tf.Tensor, bias: tf.Tensor, l: number): tf.Tensor {
+  /**
+   * Encoder layer `l` (attention, then feed-forward, each post-LN with a residual). `ids`: only from a
+   * scorer's pass, whose attention may take the wasm kernel (attend).
+   */
+  layer(x: tf.Tensor, bias: tf.Tensor, l: number, ids?: tf.Tensor): tf.Tensor {
     const p = `encoder.layer.${l}`;
     const a = this.norm(
-      tf.add(this.attend(x, bias, `${p}.attention`), x),
+      tf.add(this.attend(x, bias, `${p}.attention`, ids), x),
       `${p}.attention.output.LayerNorm`,
     );
     const inner = gelu(this.linear(this.input(a), `${p}.intermediate.dense`));

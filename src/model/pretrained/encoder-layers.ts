@@ -76,6 +76,8 @@ export class BertLayer extends BertPart {
   static className = 'BwBertLayer';
   protected readonly prefix: string;
   private readonly index: number;
+  /** Set by a scorer's Predictor only: its passes may take the wasm attention kernel. */
+  forScoring = false;
 
   constructor(config: BertLayerConfig, initial?: EncoderWeights) {
     super(config, initial);
@@ -83,10 +85,17 @@ export class BertLayer extends BertPart {
     this.prefix = `encoder.layer.${config.index}.`;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() =>
-      this.math.layer(first(inputs), BertMath.maskBias(paddingMask(second(inputs))), this.index),
-    );
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs?: { training?: boolean }): tf.Tensor {
+    return tf.tidy(() => {
+      const ids = second(inputs);
+      const scoring = this.forScoring && kwargs?.training !== true;
+      return this.math.layer(
+        first(inputs),
+        BertMath.maskBias(paddingMask(ids)),
+        this.index,
+        scoring ? ids : undefined,
+      );
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
