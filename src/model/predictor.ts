@@ -35,6 +35,16 @@ export function minGroupFor(backend: string, parameters: number): number {
   return backend === 'tensorflow' && parameters < LIGHT_MODEL_PARAMS ? 128 : 32;
 }
 
+/**
+ * Lets `model`'s layers take their inference-only fast paths (forScoring): a scorer's model only, never one
+ * that trains, evaluates or teaches, whose exact bytes are what its runs reproduce.
+ */
+export function markForScoring(model: tf.LayersModel): void {
+  for (const layer of model.layers)
+    if (layer instanceof BiLstm || layer instanceof EncoderBlock || layer instanceof BertLayer)
+      layer.forScoring = true;
+}
+
 export class Predictor {
   /** Values per text: 3 probabilities, or the width of a feature model's output (distill/teacher-features.ts). */
   readonly width: number;
@@ -54,11 +64,7 @@ export class Predictor {
   ) {
     this.width = model.outputs[0]?.shape.at(-1) ?? 3;
     this.parameters = model.countParams();
-    if (options.scoring === true) {
-      for (const layer of model.layers)
-        if (layer instanceof BiLstm || layer instanceof EncoderBlock || layer instanceof BertLayer)
-          layer.forScoring = true;
-    }
+    if (options.scoring === true) markForScoring(model);
   }
 
   /**
