@@ -6,7 +6,7 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { WasmKernelArgs, WasmTensorInfo } from './wasm-kernels.ts';
 import { heapView } from './wasm-kernels.ts';
-import { layOut, type SimdKernels } from './wasm-simd/module.ts';
+import { inChunks, layOut, type SimdKernels } from './wasm-simd/module.ts';
 
 export const ATTENTION_KERNEL = 'BwPackedAttention';
 
@@ -48,40 +48,47 @@ function packedAttention(module: SimdKernels, args: WasmKernelArgs): WasmTensorI
 
   // Score rows padded to a multiple of 4 values, so that the module's last lanes of a row stay in it.
   const stride = Math.ceil(t / 4) * 4;
-  const [lensAt = 0, qkvAt = 0, scoresAt = 0, outAt = 0] = layOut(module, [
-    b * 4,
-    qkvValues.length * 4,
-    b * heads * t * stride * 4,
-    b * t * d * 4,
-  ]);
-  const memory = module.memory.buffer;
-  const lens = new Int32Array(memory, lensAt, b);
-  for (let i = 0; i < b; i++) {
-    let n = t;
-    while (n > 0 && idValues[i * t + n - 1] === 0) n -= 1;
-    lens[i] = n;
-  }
-  new Float32Array(memory, qkvAt, qkvValues.length).set(qkvValues);
-  const shape = [lensAt, b, t, d, heads, stride * 4] as const;
-  module.scores(qkvAt, scoresAt, 1 / Math.sqrt(d / heads), ...shape);
-  const scores = new Float32Array(memory, scoresAt, b * heads * t * stride);
-  for (let i = 0; i < b; i++) {
-    const n = lens[i] ?? 0;
-    const rows = scores.subarray(i * heads * t * stride, (i + 1) * heads * t * stride);
-    if (n === 0) {
-      // Only padding: equal scores for all t keys, as −1e9 on every key gives.
-      lens[i] = t;
-      rows.fill(0);
-      continue;
+  const outValues = heapView(args.backend, out);
+  inChunks(b, 4 + t * 3 * d * 4 + heads * t * stride * 4 + t * d * 4, (first, end) => {
+    const n = end - first;
+    const [lensAt = 0, qkvAt = 0, scoresAt = 0, outAt = 0] = layOut(module, [
+      n * 4,
+      n * t * 3 * d * 4,
+      n * heads * t * stride * 4,
+      n * t * d * 4,
+    ]);
+    const memory = module.memory.buffer;
+    const lens = new Int32Array(memory, lensAt, n);
+    const ids = idValues.subarray(first * t, end * t);
+    for (let i = 0; i < n; i++) {
+      let len = t;
+      while (len > 0 && ids[i * t + len - 1] === 0) len -= 1;
+      lens[i] = len;
     }
-    // A padding key between real ones gets no weight.
-    for (let u = 0; u < n; u++) {
-      if (idValues[i * t + u] !== 0) continue;
-      for (let row = 0; row < heads * t; row++) rows[row * stride + u] = Number.NEGATIVE_INFINITY;
+    new Float32Array(memory, qkvAt, n * t * 3 * d).set(
+      qkvValues.subarray(first * t * 3 * d, end * t * 3 * d),
+    );
+    const shape = [lensAt, n, t, d, heads, stride * 4] as const;
+    module.scores(qkvAt, scoresAt, 1 / Math.sqrt(d / heads), ...shape);
+    const scores = new Float32Array(memory, scoresAt, n * heads * t * stride);
+    for (let i = 0; i < n; i++) {
+      const len = lens[i] ?? 0;
+      const rows = scores.subarray(i * heads * t * stride, (i + 1) * heads * t * stride);
+      if (len === 0) {
+        // Only padding: equal scores for all t keys, as −1e9 on every key gives.
+        lens[i] = t;
+        rows.fill(0);
+        continue;
+      }
+      // A padding key between real ones gets no weight.
+      for (let u = 0; u < len; u++) {
+        if (ids[i * t + u] !== 0) continue;
+        for (let row = 0; row < heads * t; row++) rows[row * stride + u] = Number.NEGATIVE_INFINITY;
+      }
     }
-  }
-  module.softmax(scoresAt, ...shape);
-  module.context(qkvAt, scoresAt, outAt, ...shape);
-  heapView(args.backend, out).set(new Float32Array(memory, outAt, b * t * d));
+    module.softmax(scoresAt, ...shape);
+    module.context(qkvAt, scoresAt, outAt, ...shape);
+    outValues.set(new Float32Array(memory, outAt, n * t * d), first * t * d);
+  });
   return out;
 }

@@ -6,7 +6,7 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { WasmKernelArgs, WasmTensorInfo } from './wasm-kernels.ts';
 import { heapView } from './wasm-kernels.ts';
-import { layOut, type SimdKernels } from './wasm-simd/module.ts';
+import { inChunks, layOut, type SimdKernels } from './wasm-simd/module.ts';
 
 export const LSTM_KERNEL = 'BwBiLstmFinal';
 
@@ -47,24 +47,30 @@ function bilstmFinal(module: SimdKernels, args: WasmKernelArgs): WasmTensorInfo 
   const projectedValues = heapView(args.backend, projected);
   const whValues = heapView(args.backend, wh);
   const idValues = heapView(args.backend, ids);
-  const [lensAt = 0, projAt = 0, whAt = 0, outAt = 0, hcAt = 0, zAt = 0] = layOut(module, [
-    b * 4,
-    projectedValues.length * 4,
-    whValues.length * 4,
-    b * 2 * u * 4,
-    4 * u * 4,
-    4 * u * 4,
-  ]);
-  const memory = module.memory.buffer;
-  const lens = new Int32Array(memory, lensAt, b);
-  for (let i = 0; i < b; i++) {
-    let n = 0;
-    for (let j = 0; j < t; j++) if (idValues[i * t + j] !== 0) n = j + 1;
-    lens[i] = n;
-  }
-  new Float32Array(memory, projAt, projectedValues.length).set(projectedValues);
-  new Float32Array(memory, whAt, whValues.length).set(whValues);
-  module.bilstmFinal(projAt, whAt, lensAt, outAt, hcAt, zAt, b, t, u);
-  heapView(args.backend, out).set(new Float32Array(memory, outAt, b * 2 * u));
+  const outValues = heapView(args.backend, out);
+  inChunks(b, 4 + t * 8 * u * 4 + 2 * u * 4, (first, end) => {
+    const n = end - first;
+    const [lensAt = 0, projAt = 0, whAt = 0, outAt = 0, hcAt = 0, zAt = 0] = layOut(module, [
+      n * 4,
+      n * t * 8 * u * 4,
+      whValues.length * 4,
+      n * 2 * u * 4,
+      4 * u * 4,
+      4 * u * 4,
+    ]);
+    const memory = module.memory.buffer;
+    const lens = new Int32Array(memory, lensAt, n);
+    for (let i = 0; i < n; i++) {
+      let len = 0;
+      for (let j = 0; j < t; j++) if (idValues[(first + i) * t + j] !== 0) len = j + 1;
+      lens[i] = len;
+    }
+    new Float32Array(memory, projAt, n * t * 8 * u).set(
+      projectedValues.subarray(first * t * 8 * u, end * t * 8 * u),
+    );
+    new Float32Array(memory, whAt, whValues.length).set(whValues);
+    module.bilstmFinal(projAt, whAt, lensAt, outAt, hcAt, zAt, n, t, u);
+    outValues.set(new Float32Array(memory, outAt, n * 2 * u), first * 2 * u);
+  });
   return out;
 }

@@ -64,6 +64,19 @@ export function simdKernels(): Promise<SimdKernels> {
   return compiled;
 }
 
+/** Most bytes one call lays out: a larger batch goes through in runs of texts, so the memory stays small. */
+const CHUNK_BYTES = 16 << 20;
+
+/** Calls `run(start, end)` over [0, count) in runs of at most CHUNK_BYTES / bytesEach items (at least one). */
+export function inChunks(
+  count: number,
+  bytesEach: number,
+  run: (start: number, end: number) => void,
+): void {
+  const size = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(1, bytesEach)));
+  for (let start = 0; start < count; start += size) run(start, Math.min(count, start + size));
+}
+
 /**
  * Byte offsets of consecutive regions of these sizes in the module's memory, each 16-byte aligned, growing
  * the memory to hold them. Views on the memory must be taken after this call (growing replaces its buffer).
