@@ -264,7 +264,10 @@ export class EncoderBlock extends tf.layers.Layer {
   static className = 'BwEncoderBlock';
   private readonly cfg: EncoderBlockConfig;
   private w: Record<string, tf.LayerVariable> = {};
-  /** Set by a scorer's Predictor only: its passes take the fused products (denseFused). */
+  /**
+   * Set for a scorer's model only (markForScoring): off native TensorFlow its passes take the fused products
+   * (denseFused), and on wasm attention runs in this project's kernel (wasm-attention.ts).
+   */
   forScoring = false;
 
   constructor(
@@ -423,8 +426,9 @@ export class BiLstm extends tf.layers.Layer {
   /** blockMask's values by rows per direction. */
   private readonly maskValues = new Map<number, Float32Array>();
   /**
-   * Set by a scorer's Predictor only: on native TensorFlow the recurrence runs as its BlockLSTM kernel
-   * (native-lstm.ts), elsewhere the input projection takes the fused product (denseFused). Training,
+   * Set for a scorer's model only (markForScoring): on native TensorFlow the recurrence runs as its
+   * BlockLSTM kernel (native-lstm.ts); on wasm the final states come from this project's kernel
+   * (wasm-lstm.ts); off native the input projection takes the fused product (denseFused). Training,
    * evaluation and teacher scoring keep the step loop's exact bytes.
    */
   forScoring = false;

@@ -52,8 +52,9 @@ export class Predictor {
 
   /**
    * `scoring`: this predictor serves a scorer, so its layers take inference-only fast paths (forScoring):
-   * on native TensorFlow the BiLSTM as the BlockLSTM kernel (native-lstm.ts), elsewhere fused products
-   * (denseFused). Equal up to float rounding. Training, evaluation and teacher scoring leave it off and
+   * on native TensorFlow the BiLSTM as the BlockLSTM kernel (native-lstm.ts); on wasm attention and the
+   * BiLSTM in this project's kernels (wasm-simd/); off native, fused products (denseFused). Equal up to
+   * float rounding. Training, evaluation and teacher scoring leave it off and
    * keep the exact bytes their runs reproduce.
    */
   constructor(

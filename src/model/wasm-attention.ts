@@ -6,9 +6,9 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { WasmKernelArgs, WasmTensorInfo } from './wasm-kernels.ts';
 import { heapView } from './wasm-kernels.ts';
-import { inChunks, layOut, type SimdKernels } from './wasm-simd/module.ts';
+import { inChunks, layOut, type SimdKernels, textLengths } from './wasm-simd/module.ts';
 
-export const ATTENTION_KERNEL = 'BwPackedAttention';
+const ATTENTION_KERNEL = 'BwPackedAttention';
 
 /** The kernel on `kernels`, for tfjs.registerKernel. */
 export function attentionKernelConfig(kernels: SimdKernels): Tf.KernelConfig {
@@ -60,11 +60,7 @@ function packedAttention(module: SimdKernels, args: WasmKernelArgs): WasmTensorI
     const memory = module.memory.buffer;
     const lens = new Int32Array(memory, lensAt, n);
     const ids = idValues.subarray(first * t, end * t);
-    for (let i = 0; i < n; i++) {
-      let len = t;
-      while (len > 0 && ids[i * t + len - 1] === 0) len -= 1;
-      lens[i] = len;
-    }
+    textLengths(lens, ids, 0, t);
     new Float32Array(memory, qkvAt, n * t * 3 * d).set(
       qkvValues.subarray(first * t * 3 * d, end * t * 3 * d),
     );

@@ -6,9 +6,9 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { WasmKernelArgs, WasmTensorInfo } from './wasm-kernels.ts';
 import { heapView } from './wasm-kernels.ts';
-import { inChunks, layOut, type SimdKernels } from './wasm-simd/module.ts';
+import { inChunks, layOut, type SimdKernels, textLengths } from './wasm-simd/module.ts';
 
-export const LSTM_KERNEL = 'BwBiLstmFinal';
+const LSTM_KERNEL = 'BwBiLstmFinal';
 
 /** The kernel on `kernels`, for tfjs.registerKernel. */
 export function lstmKernelConfig(kernels: SimdKernels): Tf.KernelConfig {
@@ -59,12 +59,7 @@ function bilstmFinal(module: SimdKernels, args: WasmKernelArgs): WasmTensorInfo 
       4 * u * 4,
     ]);
     const memory = module.memory.buffer;
-    const lens = new Int32Array(memory, lensAt, n);
-    for (let i = 0; i < n; i++) {
-      let len = 0;
-      for (let j = 0; j < t; j++) if (idValues[(first + i) * t + j] !== 0) len = j + 1;
-      lens[i] = len;
-    }
+    textLengths(new Int32Array(memory, lensAt, n), idValues, first, t);
     new Float32Array(memory, projAt, n * t * 8 * u).set(
       projectedValues.subarray(first * t * 8 * u, end * t * 8 * u),
     );

@@ -76,7 +76,7 @@ export class BertLayer extends BertPart {
   static className = 'BwBertLayer';
   protected readonly prefix: string;
   private readonly index: number;
-  /** Set by a scorer's Predictor only: its passes may take the wasm attention kernel. */
+  /** Set for a scorer's model only (markForScoring): on wasm its attention takes this project's kernel. */
   forScoring = false;
 
   constructor(config: BertLayerConfig, initial?: EncoderWeights) {

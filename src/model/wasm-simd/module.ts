@@ -14,14 +14,7 @@ const MODULE_WAT = `(module
   ${LSTM_FUNCS})`;
 
 /** lens (byte offset of B int32 key counts), B, T, D, H, and the score rows' stride in bytes. */
-export type AttentionShape = [
-  lens: number,
-  b: number,
-  t: number,
-  d: number,
-  h: number,
-  stride: number,
-];
+type AttentionShape = [lens: number, b: number, t: number, d: number, h: number, stride: number];
 
 export interface SimdKernels {
   memory: WebAssembly.Memory;
@@ -75,6 +68,24 @@ export function inChunks(
 ): void {
   const size = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(1, bytesEach)));
   for (let start = 0; start < count; start += size) run(start, Math.min(count, start + size));
+}
+
+/**
+ * Writes into `lens` the length of each of its texts: rows `first`… of `ids` ([rows, t], 0 = padding), a
+ * text's length being one past its last non-padding id, as the stock layers take it.
+ */
+export function textLengths(
+  lens: Int32Array,
+  ids: ArrayLike<number>,
+  first: number,
+  t: number,
+): void {
+  for (let i = 0; i < lens.length; i++) {
+    const row = (first + i) * t;
+    let len = t;
+    while (len > 0 && ids[row + len - 1] === 0) len -= 1;
+    lens[i] = len;
+  }
 }
 
 /**
