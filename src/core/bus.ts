@@ -34,6 +34,13 @@ export interface SubscribeOptions {
   maxBatchSize: number;
   /** How long to wait for a batch to fill before handing over what there is. */
   lingerMs: number;
+  /**
+   * Whether more messages may still arrive; a partial batch is held for lingerMs only while this says yes
+   * (absent: always). An in-process run whose finite input (a replay) has been taken by the stage upstream
+   * says no, so its last batch is handed over at once instead of waiting for messages that cannot come.
+   * Kafka consumers ignore it: they never hold a batch back while data is waiting.
+   */
+  moreExpected?: (() => boolean) | undefined;
 }
 
 /**

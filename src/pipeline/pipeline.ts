@@ -103,6 +103,12 @@ export class Pipeline {
   /** The replay runs in the background: a failure is logged, reported to whoever waits, and the pipeline drains. */
   private readonly tasks: BackgroundTasks;
   private replayed = 0;
+  /**
+   * Set when this run's only input, a replay, has been published in full: after that nothing more reaches
+   * the raw topic, and once the scorer has taken it all nothing more reaches the scored one, so neither
+   * stage holds a last partial batch for its linger (SubscribeOptions.moreExpected).
+   */
+  private inputEnded = false;
   private readonly watermark = new ReplayWatermark();
   private live: LiveSources | undefined;
   private replayRun: Promise<void> | undefined;
@@ -172,6 +178,7 @@ export class Pipeline {
       inputTopic: scored,
       dlqTopic: dlq,
       ...config.sink,
+      moreExpected: () => !(this.inputEnded && this.progress.score.received >= this.ingested()),
       logger: logger.child({ stage: 'sink' }),
       stories: new StoryAssigner(this.store, logger.child({ stage: 'stories' }), config.stories),
       onWrite: (items, ms) => {
@@ -188,6 +195,7 @@ export class Pipeline {
       outputTopic: scored,
       dlqTopic: dlq,
       ...config.scoring,
+      moreExpected: () => !this.inputEnded,
       // On the memory bus a second member costs nothing and keeps the scoring workers fed while this
       // thread runs the sink; a Kafka stage scales by processes instead (docs/operations.md).
       concurrency: config.bus.type === 'memory' ? 2 : 1,
@@ -302,6 +310,7 @@ export class Pipeline {
       },
     });
     this.replayed = result.published;
+    if (!this.options.live) this.inputEnded = true;
     this.clock.advanceTo(endMs);
     logger.info({ published: result.published, aborted: result.aborted }, 'replay finished');
     const driver = this.driver;

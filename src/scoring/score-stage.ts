@@ -24,6 +24,8 @@ export interface ScoreStageOptions {
   group: string;
   maxBatchSize: number;
   lingerMs: number;
+  /** Whether more input may still arrive (SubscribeOptions.moreExpected); absent: always. */
+  moreExpected?: (() => boolean) | undefined;
   /**
    * Batches in flight at once, each from its own member of the group (so its own partitions, in order):
    * with 2 the model's workers have the next batch while this thread decodes, publishes and serves the
@@ -53,11 +55,12 @@ export class ScoreStage {
   constructor(private readonly options: ScoreStageOptions) {}
 
   async start(): Promise<void> {
-    const { bus, inputTopic, group, maxBatchSize, lingerMs, concurrency = 1 } = this.options;
-    for (let member = 0; member < concurrency; member++) {
+    const { bus, inputTopic, group, maxBatchSize, lingerMs, moreExpected } = this.options;
+    for (let member = 0; member < (this.options.concurrency ?? 1); member++) {
       this.subscriptions.push(
-        await bus.subscribe({ topic: inputTopic, group, maxBatchSize, lingerMs }, (batch) =>
-          this.handle(batch),
+        await bus.subscribe(
+          { topic: inputTopic, group, maxBatchSize, lingerMs, moreExpected },
+          (batch) => this.handle(batch),
         ),
       );
     }

@@ -25,6 +25,8 @@ export interface SinkStageOptions {
   group: string;
   maxBatchSize: number;
   lingerMs: number;
+  /** Whether more input may still arrive (SubscribeOptions.moreExpected); absent: always. */
+  moreExpected?: (() => boolean) | undefined;
   logger: Logger;
   /** Assigns stories before each write, its window rebuilt from the store on start (src/stories/README.md). */
   stories?: StoryAssigner | undefined;
@@ -44,10 +46,10 @@ export class SinkStage {
   constructor(private readonly options: SinkStageOptions) {}
 
   async start(): Promise<void> {
-    const { bus, inputTopic, group, maxBatchSize, lingerMs } = this.options;
+    const { bus, inputTopic, group, maxBatchSize, lingerMs, moreExpected } = this.options;
     await this.options.stories?.restore();
     this.subscription = await bus.subscribe(
-      { topic: inputTopic, group, maxBatchSize, lingerMs },
+      { topic: inputTopic, group, maxBatchSize, lingerMs, moreExpected },
       (batch) => this.handle(batch),
     );
   }

@@ -192,6 +192,35 @@ describe('memory bus backpressure', () => {
     await bus.close();
   });
 
+  it('hands a partial batch over at once when its subscriber expects no more, without waiting out lingerMs', async () => {
+    // The end of a replay: the scorer has taken the last input, so the sink's last rows cannot be joined by
+    // more; holding them for the linger only delayed the end of every finite run.
+    const bus = new MemoryBus({ partitions: 1, capacity: 100 }, silentLogger);
+    await bus.connect();
+    let more = true;
+    const handed: { size: number; at: number }[] = [];
+    await bus.subscribe(
+      { topic: 't', group: 'g', maxBatchSize: 50, lingerMs: 60_000, moreExpected: () => more },
+      async (b) => {
+        handed.push({ size: b.length, at: performance.now() });
+      },
+    );
+    await bus.publish('t', [{ value: 'a' }, { value: 'b' }]);
+    await sleep(300);
+    // Still expecting more: held for the linger.
+    expect(handed).toHaveLength(0);
+    // Turning false with no new message is enough: the consumer asks again while it lingers.
+    const turned = performance.now();
+    more = false;
+    await waitFor(() => handed.length === 1, 5_000, 'the held batch');
+    expect(handed[0]?.size).toBe(2);
+    expect((handed[0]?.at ?? Number.NaN) - turned).toBeLessThan(1_000);
+    await bus.publish('t', [{ value: 'c' }]);
+    await waitFor(() => handed.length === 2, 5_000, 'the next message, not held at all');
+    expect(handed[1]?.size).toBe(1);
+    await bus.close();
+  });
+
   it('counts the linger from when a message arrived: one that waited out a slow batch is not held a full linger more', async () => {
     // The sink's case: messages that arrive while a batch is being stored have waited by the time the
     // consumer looks again. Before, it opened a fresh linger then, so they waited the handling and the

@@ -8,6 +8,8 @@ import type { GroupMember, GroupState, MemoryTopic } from './memory-topic.ts';
 
 /** Longest idle sleep; a notify normally wakes the loop long before. */
 const IDLE_WAIT_MS = 1_000;
+/** How often a lingering consumer asks its subscriber's moreExpected again. */
+const MORE_EXPECTED_RECHECK_MS = 10;
 
 let nextMemberId = 1;
 
@@ -63,13 +65,22 @@ export class MemoryConsumer implements Subscription, GroupMember {
         (sum, p) => sum + this.topic.logOf(p).end - this.group.position(p, this.topic.logOf(p)),
         0,
       );
-      if (available < this.options.maxBatchSize && this.options.lingerMs > 0) {
+      if (
+        available < this.options.maxBatchSize &&
+        this.options.lingerMs > 0 &&
+        (this.options.moreExpected?.() ?? true)
+      ) {
         // The linger counts from the oldest waiting message, not from when this consumer looked: messages
         // that arrived while the previous batch was being handled have waited already, and a fresh linger
         // would hold them that long again (the sink's tail: up to its handling time plus 250 ms).
         const lingerUntil = this.oldestWaiting(ready, now) + this.options.lingerMs;
         if (now < lingerUntil) {
-          await this.topic.changed.wait(lingerUntil - now);
+          // moreExpected can turn false with no message to wake this loop (the last batch upstream was
+          // taken), so with it the linger is slept in short slices and the answer asked again.
+          const slice = this.options.moreExpected
+            ? MORE_EXPECTED_RECHECK_MS
+            : Number.POSITIVE_INFINITY;
+          await this.topic.changed.wait(Math.min(lingerUntil - now, slice));
           continue;
         }
       }
