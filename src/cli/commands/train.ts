@@ -202,7 +202,11 @@ export function register(program: Command): void {
       'share of training tokens replaced by <unk> (augmentation)',
       '0.1',
     )
-    .option('--ema <decay>', 'validate and keep a moving average of the weights (0 = off)', '0.998')
+    .option(
+      '--ema <decay>',
+      'validate and keep a moving average of the weights (0 = off); its decay is min(decay, (1 + step) / (10 + step)), so it binds only after about 1 / (1 − decay) × 9 steps',
+      '0.998',
+    )
     .option('--class-weight-power <x>', 'class weights ∝ (1/freq)^p (0 = off, 1 = balanced)', '0.5')
     .option('--seed <n>', 'random seed (split, shuffles, init)', '42')
     .option(
