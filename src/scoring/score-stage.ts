@@ -55,8 +55,16 @@ export class ScoreStage {
   constructor(private readonly options: ScoreStageOptions) {}
 
   async start(): Promise<void> {
-    const { bus, inputTopic, group, maxBatchSize, lingerMs, moreExpected } = this.options;
-    for (let member = 0; member < (this.options.concurrency ?? 1); member++) {
+    const {
+      bus,
+      inputTopic,
+      group,
+      maxBatchSize,
+      lingerMs,
+      moreExpected,
+      concurrency = 1,
+    } = this.options;
+    for (let member = 0; member < concurrency; member++) {
       this.subscriptions.push(
         await bus.subscribe(
           { topic: inputTopic, group, maxBatchSize, lingerMs, moreExpected },
