@@ -37,6 +37,7 @@ const distillation: DistillRecord = {
   transfer: { files: [], texts: 0, droppedValidation: 0, droppedDuplicates: 0 },
   augment: { perText: 0, texts: 0 },
   swapWords: { perText: 2, texts: 200, encoder: 'e5-small-v2-q' },
+  fragments: { perText: 2, texts: 190 },
   cached: [],
 };
 
@@ -78,6 +79,8 @@ describe('issue 13 — the fast model’s card', () => {
     expect(card).toContain("Token embeddings initialised from e5-small-v2-q's");
     expect(card).toContain("Word-swap variants of the training texts drawn from e5-small-v2-q's");
     expect(card).toContain('Soft labels from the teacher `accurate-69f39aa4765f`');
+    expect(card).toContain('200 word-swap variants (2 per training text');
+    expect(card).toContain('190 fragments (2 per training text');
     // One credit for the one encoder, with its licence, and the pointer to NOTICE.
     expect(card.match(/Licence: MIT License/g)).toHaveLength(1);
     expect(card).toContain('see NOTICE');

@@ -56,13 +56,16 @@ function distillationText(d: DistillRecord): string {
   const swapped = d.swapWords
     ? `, ${d.swapWords.texts} word-swap variants (${d.swapWords.perText} per training text, neighbours in ${d.swapWords.encoder}'s word embeddings)`
     : '';
+  const fragments = d.fragments
+    ? `, ${d.fragments.texts} fragments (${d.fragments.perText} per training text: runs of its words, or its front joined to another text's back)`
+    : '';
   const features = d.featureWeight
     ? ` Plus b·MSE between a projection of the student's hidden layer and the teacher's standardised features, b = ${d.featureWeight}.`
     : '';
   return `
 Distilled from the teacher \`${d.teacherVersion}\` (\`${d.teacher}\`): loss = a·T²·KL(teacher_T ‖ student_T) + (1−a)·CE(label)
 with T = ${d.temperature} and a = ${d.weight}, the KL term alone for unlabelled texts.${features} Distillation set: ${d.trainingTexts} training
-texts${transfer}, ${d.augment.texts} augmented variants (${d.augment.perText} per training text)${swapped}. The validation split was never
+texts${transfer}, ${d.augment.texts} augmented variants (${d.augment.perText} per training text)${swapped}${fragments}. The validation split was never
 scored by the teacher nor distilled on.
 `;
 }

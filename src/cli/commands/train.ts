@@ -52,6 +52,7 @@ interface TrainFlags {
   transfer?: string[];
   augment: string;
   swapWords: string;
+  fragments: string;
   embedInit?: PretrainedId;
   embedProject?: boolean;
   entityMajority?: boolean;
@@ -85,6 +86,7 @@ const DISTILL_ONLY = {
   transfer: '--transfer',
   augment: '--augment',
   swapWords: '--swap-words',
+  fragments: '--fragments',
 } satisfies Partial<Record<keyof TrainFlags, string>>;
 
 /** The distillation asked for by --teacher and its flags; none of them without --teacher, nor with --arch accurate. */
@@ -112,6 +114,7 @@ function distillSettings(
     augment: num(flags.augment, '--augment'),
     swapWords: num(flags.swapWords, '--swap-words'),
     swapEncoder: flags.embedInit ?? 'e5-small-v2-q',
+    fragments: num(flags.fragments, '--fragments'),
     companies: loadWatchlist(config.topics.watchlist).companies,
   };
 }
@@ -251,6 +254,11 @@ export function register(program: Command): void {
     .option(
       '--swap-words <n>',
       "distil: n variants of each training text with words swapped for their nearest neighbours in a provisioned encoder's word embeddings (--embed-init's, else e5-small-v2-q), read by the teacher",
+      '0',
+    )
+    .option(
+      '--fragments <n>',
+      'distil: n fragments of each training text (a run of its words, or its front joined to the back of another text), read by the teacher',
       '0',
     )
     .addOption(

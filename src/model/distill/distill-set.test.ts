@@ -17,6 +17,7 @@ const settings: DistillSettings = {
   transfer: [],
   augment: 0,
   swapWords: 2,
+  fragments: 0,
   swapEncoder: 'e5-small-v2-q',
   companies: [],
 };

@@ -11,6 +11,7 @@ import type { Example } from '../dataset.ts';
 import { findPretrained, type PretrainedId } from '../pretrained/provisioned.ts';
 import { dataFileNames } from '../train-run.ts';
 import { type AugmentCompany, augmentTexts } from './augment.ts';
+import { fragmentVariants } from './fragments.ts';
 import { teacherFeatures } from './teacher-features.ts';
 import { readTeacherMeta, type TeacherPart, teacherProbabilities } from './teacher-probs.ts';
 import { readTransferTexts } from './transfer-texts.ts';
@@ -32,6 +33,8 @@ export interface DistillSettings {
   /** Word-swap variants per training text (word-swap.ts), and the encoder whose word embeddings pick the swaps. */
   swapWords: number;
   swapEncoder: PretrainedId;
+  /** Fragment variants per training text (fragments.ts): runs of its words and joins with another text. */
+  fragments: number;
   /** Companies the augmentation swaps for each other (the configured watchlist's, loaded by the caller). */
   companies: readonly AugmentCompany[];
 }
@@ -55,6 +58,8 @@ export interface DistillRecord {
   augment: { perText: number; texts: number };
   /** Absent when none were asked for (and in records made before word swaps existed). */
   swapWords?: { perText: number; texts: number; encoder: PretrainedId };
+  /** Absent when none were asked for (and in records made before fragments existed). */
+  fragments?: { perText: number; texts: number };
   /** Parts of the set whose teacher probabilities came from the cache. */
   cached: string[];
 }
@@ -64,7 +69,7 @@ export interface DistillSet {
   teacherProbs: Float32Array;
   /** The teacher's features (× dim) in the same order, when `featureWeight` > 0. */
   teacherFeatures?: { dim: number; values: Float32Array };
-  /** Unlabelled texts learned from the teacher alone: transfer files, augmented variants, word-swap variants. */
+  /** Unlabelled texts learned from the teacher alone: transfer files, augmented, word-swap and fragment variants. */
   transfer: string[];
   record: DistillRecord;
 }
@@ -85,6 +90,9 @@ export async function checkDistillSettings(settings: DistillSettings): Promise<v
   }
   if (!Number.isInteger(settings.swapWords) || settings.swapWords < 0) {
     throw new UsageError(`--swap-words must be a whole number ≥ 0, got ${settings.swapWords}`);
+  }
+  if (!Number.isInteger(settings.fragments) || settings.fragments < 0) {
+    throw new UsageError(`--fragments must be a whole number ≥ 0, got ${settings.fragments}`);
   }
   if (settings.swapWords > 0) {
     const encoder = findPretrained(settings.swapEncoder);
@@ -160,6 +168,10 @@ export async function buildDistillSet(
           seen,
         ).kept
       : [];
+  const fragments =
+    settings.fragments > 0
+      ? keepNew(fragmentVariants(trainTexts, settings.fragments, seed), validation, seen).kept
+      : [];
   logger.info(
     {
       training: trainTexts.length,
@@ -168,6 +180,7 @@ export async function buildDistillSet(
       droppedDuplicates: transfer.droppedDuplicates,
       augmented: variants.length,
       wordSwapped: swapped.length,
+      fragments: fragments.length,
     },
     'distillation set',
   );
@@ -176,6 +189,7 @@ export async function buildDistillSet(
     ...(transfer.kept.length > 0 ? [{ name: 'transfer texts', texts: transfer.kept }] : []),
     ...(variants.length > 0 ? [{ name: 'augmented texts', texts: variants }] : []),
     ...(swapped.length > 0 ? [{ name: 'word-swap variants', texts: swapped }] : []),
+    ...(fragments.length > 0 ? [{ name: 'fragments', texts: fragments }] : []),
   ];
   const teacherOptions = {
     dir: settings.teacher,
@@ -191,7 +205,7 @@ export async function buildDistillSet(
     ...(features
       ? { teacherFeatures: { dim: features.dim, values: concatenate(features.features) } }
       : {}),
-    transfer: [...transfer.kept, ...variants, ...swapped],
+    transfer: [...transfer.kept, ...variants, ...swapped, ...fragments],
     record: {
       teacher: path.basename(path.resolve(settings.teacher)),
       teacherVersion: scores.version,
@@ -214,6 +228,9 @@ export async function buildDistillSet(
               encoder: settings.swapEncoder,
             },
           }
+        : {}),
+      ...(settings.fragments > 0
+        ? { fragments: { perText: settings.fragments, texts: fragments.length } }
         : {}),
       cached: features
         ? scores.reused.filter((part) => features.reused.includes(part))
